@@ -1,0 +1,439 @@
+//! What tally knows, as opposed to how it reads: the gazetteer of places,
+//! the armed groups and their aliases, and the English lexicons (number words,
+//! casualty verbs, victim nouns, event and target cues, discourse markers,
+//! scraped boilerplate). Everything is read from the TSV files under `data/`;
+//! [`Lexicon::embedded`] uses the copies compiled into the binary, and
+//! [`Lexicon::from_dir`] reads a folder laid out the same way, so another
+//! country or language is a data change.
+
+mod gazetteer;
+mod phrases;
+mod tokens;
+
+pub use gazetteer::{Gazetteer, Place, PlaceKind};
+pub use phrases::{PhraseMatch, PhraseTable};
+pub use tokens::{tokenize, tokenize_from, Token, TokenKind};
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::OnceLock;
+use tally_model::{EventType, Outcome, Target};
+
+/// A data file could not be read or has a bad line.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("{file}:{line}: {message}")]
+    BadLine {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    #[error("reading {file}: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+}
+
+/// How a number word combines with its neighbours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberWordKind {
+    Unit,
+    Scale,
+    /// A loose plural such as "dozens": the value is a floor, the top is open.
+    ApproxOpen,
+}
+
+/// What a qualifier does to the figure after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier {
+    AtLeast,
+    MoreThan,
+    UpTo,
+    About,
+    /// "another 14", "a further two": the figure adds to an earlier one.
+    Another,
+}
+
+/// Who a victim noun names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VictimClass {
+    SecurityForces,
+    Civilians,
+    Militants,
+    /// Victims of unstated category ("people").
+    People,
+    /// "others", "more": same category as the figure before.
+    Others,
+}
+
+/// A victim noun and the target class it implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VictimNoun {
+    pub class: VictimClass,
+    pub target: Option<Target>,
+}
+
+/// Where a casualty verb stands relative to the victims it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerbPosition {
+    Pre,
+    Post,
+    Both,
+    Toll,
+    Among,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CasualtyVerb {
+    pub outcome: Outcome,
+    pub position: VerbPosition,
+}
+
+/// Discourse markers the segmenter reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Marker {
+    NewIncident,
+    Background,
+    Summary,
+    Report,
+    Claim,
+    ClaimNegation,
+    Attribution,
+    OutOfScope,
+    InScope,
+}
+
+/// An armed group: canonical name (SCHEMA's table or the text's own name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+}
+
+/// Lines of scraped pages that are not article text.
+#[derive(Debug, Clone, Default)]
+pub struct Boilerplate {
+    lines: HashSet<String>,
+    prefixes: Vec<String>,
+    contains: Vec<String>,
+}
+
+impl Boilerplate {
+    /// Is this (trimmed) line boilerplate?
+    pub fn is_boilerplate(&self, line: &str) -> bool {
+        let l = line.trim().to_lowercase();
+        self.lines.contains(&l)
+            || self.prefixes.iter().any(|p| l.starts_with(p.as_str()))
+            || self.contains.iter().any(|p| l.contains(p.as_str()))
+    }
+}
+
+/// Everything tally knows, loaded once.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub number_words: HashMap<String, (u32, NumberWordKind)>,
+    pub qualifiers: PhraseTable<Qualifier>,
+    pub victims: PhraseTable<VictimNoun>,
+    pub casualty_verbs: PhraseTable<CasualtyVerb>,
+    pub event_cues: PhraseTable<(EventType, i32)>,
+    pub target_cues: PhraseTable<Target>,
+    pub markers: PhraseTable<Marker>,
+    pub groups: Vec<Group>,
+    /// Alias -> index into `groups`.
+    pub group_aliases: PhraseTable<usize>,
+    pub boilerplate: Boilerplate,
+    pub gazetteer: Gazetteer,
+    /// Places outside the country that can host an attack news mentions.
+    pub foreign_places: PhraseTable<()>,
+}
+
+/// The text of every data file, as embedded or read from a folder.
+pub struct Sources<'a> {
+    pub numbers: &'a str,
+    pub qualifiers: &'a str,
+    pub victims: &'a str,
+    pub casualty_verbs: &'a str,
+    pub events: &'a str,
+    pub targets: &'a str,
+    pub markers: &'a str,
+    pub groups: &'a str,
+    pub boilerplate: &'a str,
+    pub places: &'a str,
+    pub foreign_places: &'a str,
+}
+
+/// File names relative to the data folder, in the order of [`Sources`].
+pub const DATA_FILES: [&str; 11] = [
+    "lexicon/en/numbers.tsv",
+    "lexicon/en/qualifiers.tsv",
+    "lexicon/en/victims.tsv",
+    "lexicon/en/casualty_verbs.tsv",
+    "lexicon/en/events.tsv",
+    "lexicon/en/targets.tsv",
+    "lexicon/en/markers.tsv",
+    "groups.tsv",
+    "lexicon/en/boilerplate.tsv",
+    "gazetteer/places.tsv",
+    "lexicon/en/foreign_places.tsv",
+];
+
+const EMBEDDED: Sources<'static> = Sources {
+    numbers: include_str!("../../../data/lexicon/en/numbers.tsv"),
+    qualifiers: include_str!("../../../data/lexicon/en/qualifiers.tsv"),
+    victims: include_str!("../../../data/lexicon/en/victims.tsv"),
+    casualty_verbs: include_str!("../../../data/lexicon/en/casualty_verbs.tsv"),
+    events: include_str!("../../../data/lexicon/en/events.tsv"),
+    targets: include_str!("../../../data/lexicon/en/targets.tsv"),
+    markers: include_str!("../../../data/lexicon/en/markers.tsv"),
+    groups: include_str!("../../../data/groups.tsv"),
+    boilerplate: include_str!("../../../data/lexicon/en/boilerplate.tsv"),
+    places: include_str!("../../../data/gazetteer/places.tsv"),
+    foreign_places: include_str!("../../../data/lexicon/en/foreign_places.tsv"),
+};
+
+impl Lexicon {
+    /// The data compiled into the binary. The embedded files are checked by
+    /// tests, so a failure here is a build defect, reported once on stderr
+    /// by the caller through [`Lexicon::try_embedded`].
+    pub fn try_embedded() -> Result<&'static Lexicon, &'static LexiconError> {
+        static CELL: OnceLock<Result<Lexicon, LexiconError>> = OnceLock::new();
+        CELL.get_or_init(|| Lexicon::from_sources(&EMBEDDED)).as_ref()
+    }
+
+    /// Read every data file from a folder laid out like `data/`.
+    pub fn from_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
+        let mut texts = Vec::with_capacity(DATA_FILES.len());
+        for f in DATA_FILES {
+            let p = dir.join(f);
+            let t = std::fs::read_to_string(&p).map_err(|source| LexiconError::Io {
+                file: p.display().to_string(),
+                source,
+            })?;
+            texts.push(t);
+        }
+        let s = Sources {
+            numbers: &texts[0],
+            qualifiers: &texts[1],
+            victims: &texts[2],
+            casualty_verbs: &texts[3],
+            events: &texts[4],
+            targets: &texts[5],
+            markers: &texts[6],
+            groups: &texts[7],
+            boilerplate: &texts[8],
+            places: &texts[9],
+            foreign_places: &texts[10],
+        };
+        Lexicon::from_sources(&s)
+    }
+
+    pub fn from_sources(s: &Sources) -> Result<Lexicon, LexiconError> {
+        let (groups, group_aliases) = load_groups(s.groups)?;
+        Ok(Lexicon {
+            number_words: load_numbers(s.numbers)?,
+            qualifiers: load_table(s.qualifiers, "qualifiers.tsv", 2, |c| parse_qualifier(c[1]))?,
+            victims: load_table(s.victims, "victims.tsv", 3, |c| {
+                Some(VictimNoun {
+                    class: parse_victim_class(c[1])?,
+                    target: Target::parse(c[2]),
+                })
+            })?,
+            casualty_verbs: load_table(s.casualty_verbs, "casualty_verbs.tsv", 3, |c| {
+                Some(CasualtyVerb {
+                    outcome: parse_outcome(c[1])?,
+                    position: parse_position(c[2])?,
+                })
+            })?,
+            event_cues: load_table(s.events, "events.tsv", 3, |c| {
+                Some((EventType::parse(c[1])?, c[2].parse().ok()?))
+            })?,
+            target_cues: load_table(s.targets, "targets.tsv", 2, |c| Target::parse(c[1]))?,
+            markers: load_table(s.markers, "markers.tsv", 2, |c| parse_marker(c[1]))?,
+            groups,
+            group_aliases,
+            boilerplate: load_boilerplate(s.boilerplate)?,
+            gazetteer: Gazetteer::parse(s.places)?,
+            foreign_places: load_table(s.foreign_places, "foreign_places.tsv", 1, |_| Some(()))?,
+        })
+    }
+}
+
+/// Non-comment, non-empty lines split on tabs, with their 1-based numbers.
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(i, l)| (i + 1, l.split('\t').map(str::trim).collect()))
+}
+
+fn bad(file: &str, line: usize, message: impl Into<String>) -> LexiconError {
+    LexiconError::BadLine {
+        file: file.to_string(),
+        line,
+        message: message.into(),
+    }
+}
+
+fn load_table<T>(
+    text: &str,
+    file: &str,
+    columns: usize,
+    parse: impl Fn(&[&str]) -> Option<T>,
+) -> Result<PhraseTable<T>, LexiconError> {
+    let mut table = PhraseTable::new();
+    for (n, cols) in rows(text) {
+        if cols.len() < columns {
+            return Err(bad(file, n, format!("expected {columns} columns")));
+        }
+        let v = parse(&cols).ok_or_else(|| bad(file, n, format!("bad value in {:?}", cols)))?;
+        table.insert(cols[0], v);
+    }
+    Ok(table)
+}
+
+fn load_numbers(text: &str) -> Result<HashMap<String, (u32, NumberWordKind)>, LexiconError> {
+    let mut out = HashMap::new();
+    for (n, cols) in rows(text) {
+        let (Some(w), Some(v), Some(k)) = (cols.first(), cols.get(1), cols.get(2)) else {
+            return Err(bad("numbers.tsv", n, "expected 3 columns"));
+        };
+        let v: u32 = v.parse().map_err(|_| bad("numbers.tsv", n, "bad number"))?;
+        let k = match *k {
+            "unit" => NumberWordKind::Unit,
+            "scale" => NumberWordKind::Scale,
+            "approx_open" => NumberWordKind::ApproxOpen,
+            _ => return Err(bad("numbers.tsv", n, "kind must be unit, scale or approx_open")),
+        };
+        out.insert(w.to_lowercase(), (v, k));
+    }
+    Ok(out)
+}
+
+fn load_groups(text: &str) -> Result<(Vec<Group>, PhraseTable<usize>), LexiconError> {
+    let mut groups = Vec::new();
+    let mut aliases = PhraseTable::new();
+    for (n, cols) in rows(text) {
+        let name = cols.first().copied().unwrap_or_default();
+        if name.is_empty() {
+            return Err(bad("groups.tsv", n, "empty group name"));
+        }
+        let idx = groups.len();
+        groups.push(Group {
+            name: name.to_string(),
+        });
+        aliases.insert(name, idx);
+        for a in cols.get(1).map(|c| c.split('|')).into_iter().flatten() {
+            let a = a.trim();
+            if a.chars().count() <= 2 {
+                return Err(bad("groups.tsv", n, format!("alias {a:?} is too short")));
+            }
+            aliases.insert(a, idx);
+        }
+    }
+    Ok((groups, aliases))
+}
+
+fn load_boilerplate(text: &str) -> Result<Boilerplate, LexiconError> {
+    let mut b = Boilerplate::default();
+    for (n, cols) in rows(text) {
+        let (Some(p), Some(kind)) = (cols.first(), cols.get(1)) else {
+            return Err(bad("boilerplate.tsv", n, "expected 2 columns"));
+        };
+        let p = p.to_lowercase();
+        match *kind {
+            "line" => {
+                b.lines.insert(p);
+            }
+            "prefix" => b.prefixes.push(p),
+            "contains" => b.contains.push(p),
+            _ => return Err(bad("boilerplate.tsv", n, "match must be line, prefix or contains")),
+        }
+    }
+    Ok(b)
+}
+
+fn parse_qualifier(s: &str) -> Option<Qualifier> {
+    Some(match s {
+        "at_least" => Qualifier::AtLeast,
+        "more_than" => Qualifier::MoreThan,
+        "up_to" => Qualifier::UpTo,
+        "about" => Qualifier::About,
+        "another" => Qualifier::Another,
+        _ => return None,
+    })
+}
+
+fn parse_victim_class(s: &str) -> Option<VictimClass> {
+    Some(match s {
+        "security_forces" => VictimClass::SecurityForces,
+        "civilians" => VictimClass::Civilians,
+        "militants" => VictimClass::Militants,
+        "people" => VictimClass::People,
+        "others" => VictimClass::Others,
+        _ => return None,
+    })
+}
+
+fn parse_outcome(s: &str) -> Option<Outcome> {
+    match s {
+        "killed" => Some(Outcome::Killed),
+        "injured" => Some(Outcome::Injured),
+        _ => None,
+    }
+}
+
+fn parse_position(s: &str) -> Option<VerbPosition> {
+    Some(match s {
+        "pre" => VerbPosition::Pre,
+        "post" => VerbPosition::Post,
+        "both" => VerbPosition::Both,
+        "toll" => VerbPosition::Toll,
+        "among" => VerbPosition::Among,
+        _ => return None,
+    })
+}
+
+fn parse_marker(s: &str) -> Option<Marker> {
+    Some(match s {
+        "new_incident" => Marker::NewIncident,
+        "background" => Marker::Background,
+        "summary" => Marker::Summary,
+        "report" => Marker::Report,
+        "claim" => Marker::Claim,
+        "claim_negation" => Marker::ClaimNegation,
+        "attribution" => Marker::Attribution,
+        "out_of_scope" => Marker::OutOfScope,
+        "in_scope" => Marker::InScope,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_loads() {
+        let lex = match Lexicon::try_embedded() {
+            Ok(l) => l,
+            Err(e) => panic!("embedded data is broken: {e}"),
+        };
+        assert!(lex.victims.len() > 100);
+        assert!(lex.groups.iter().any(|g| g.name == "Tehrik-i-Taliban Pakistan"));
+        assert!(lex.gazetteer.len() > 10);
+        assert!(lex.boilerplate.is_boilerplate("  Share. "));
+        assert!(!lex.boilerplate.is_boilerplate("Four soldiers were martyred."));
+    }
+
+    #[test]
+    fn group_aliases_resolve() {
+        let Ok(lex) = Lexicon::try_embedded() else {
+            panic!("embedded data is broken")
+        };
+        for alias in ["TTP", "Fitna al-Khawarij", "Pakistani Taliban"] {
+            let toks = tokenize(alias);
+            let m = lex.group_aliases.match_at(&toks, 0).map(|m| *m.value);
+            assert_eq!(m.map(|i| lex.groups[i].name.as_str()), Some("Tehrik-i-Taliban Pakistan"));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Multi-word phrase lookup over token streams: longest match wins.
+
+use crate::tokens::{tokenize, Token};
+use std::collections::HashMap;
+
+/// A table of phrases (as lowercase token sequences) with a payload each.
+#[derive(Debug, Clone)]
+pub struct PhraseTable<T> {
+    entries: Vec<(Vec<String>, T)>,
+    /// First token -> entry indices, longest phrase first.
+    by_first: HashMap<String, Vec<usize>>,
+}
+
+/// A match of a table entry at token position `start`, covering `len` tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhraseMatch<'a, T> {
+    pub start: usize,
+    pub len: usize,
+    pub value: &'a T,
+}
+
+impl<T> PhraseMatch<'_, T> {
+    pub fn end(&self) -> usize {
+        self.start + self.len
+    }
+}
+
+impl<T> Default for PhraseTable<T> {
+    fn default() -> Self {
+        PhraseTable {
+            entries: Vec::new(),
+            by_first: HashMap::new(),
+        }
+    }
+}
+
+impl<T> PhraseTable<T> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a phrase; empty phrases are ignored.
+    pub fn insert(&mut self, phrase: &str, value: T) {
+        let words: Vec<String> = tokenize(phrase).into_iter().map(|t| t.lower).collect();
+        let Some(first) = words.first().cloned() else {
+            return;
+        };
+        self.entries.push((words, value));
+        let idx = self.entries.len() - 1;
+        let list = self.by_first.entry(first).or_default();
+        list.push(idx);
+        let entries = &self.entries;
+        list.sort_by_key(|&i| std::cmp::Reverse(entries[i].0.len()));
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The longest entry matching at token `i`.
+    pub fn match_at<'a>(&'a self, tokens: &[Token], i: usize) -> Option<PhraseMatch<'a, T>> {
+        self.matches_at(tokens, i).next()
+    }
+
+    /// Every entry matching at token `i`, longest first.
+    pub fn matches_at<'a, 't>(
+        &'a self,
+        tokens: &'t [Token],
+        i: usize,
+    ) -> impl Iterator<Item = PhraseMatch<'a, T>> + use<'a, 't, T> {
+        let candidates = tokens
+            .get(i)
+            .and_then(|t| self.by_first.get(&t.lower))
+            .map(|v| v.as_slice())
+            .unwrap_or(&[]);
+        candidates.iter().filter_map(move |&idx| {
+            let (words, value) = &self.entries[idx];
+            let window = tokens.get(i..i + words.len())?;
+            window
+                .iter()
+                .zip(words)
+                .all(|(t, w)| &t.lower == w)
+                .then_some(PhraseMatch {
+                    start: i,
+                    len: words.len(),
+                    value,
+                })
+        })
+    }
+
+    /// Non-overlapping matches, scanning left to right, longest first.
+    pub fn scan<'a>(&'a self, tokens: &[Token]) -> Vec<PhraseMatch<'a, T>> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            match self.match_at(tokens, i) {
+                Some(m) => {
+                    i += m.len;
+                    out.push(m);
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// Does any entry match anywhere in `tokens`?
+    pub fn any_in(&self, tokens: &[Token]) -> bool {
+        (0..tokens.len()).any(|i| self.match_at(tokens, i).is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longest_match_wins() {
+        let mut t = PhraseTable::new();
+        t.insert("Khyber", 1);
+        t.insert("Khyber Pakhtunkhwa", 2);
+        let toks = tokenize("in Khyber Pakhtunkhwa and Khyber district");
+        let found: Vec<_> = t.scan(&toks).iter().map(|m| *m.value).collect();
+        assert_eq!(found, vec![2, 1]);
+    }
+
+    #[test]
+    fn matches_across_hyphen_spellings() {
+        let mut t = PhraseTable::new();
+        t.insert("Tehreek-e-Taliban Pakistan", ());
+        assert!(t.any_in(&tokenize("the Tehreek-e-Taliban Pakistan said")));
+        assert!(!t.any_in(&tokenize("Tehreek e Taliban")));
+    }
+}

@@ -1,0 +1,165 @@
+//! The one tokenizer every stage and every lexicon uses, so that a phrase in a
+//! data file and the same words in an article produce the same tokens.
+
+/// What a token is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    /// Digits, possibly with thousands separators ("1,600") or a decimal point.
+    Number,
+    Punct,
+}
+
+/// A token: byte offsets into the text it came from and its lowercase form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub lower: String,
+    pub kind: TokenKind,
+    /// First character is uppercase.
+    pub capitalized: bool,
+}
+
+impl Token {
+    pub fn is(&self, word: &str) -> bool {
+        self.lower == word
+    }
+
+    pub fn is_word(&self) -> bool {
+        self.kind == TokenKind::Word
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Split `text` into word, number and punctuation tokens. Possessive `'s`
+/// becomes its own token; hyphens are tokens, so "twenty-three" and
+/// "Khyber-Pakhtunkhwa" match their lexicon entries whichever way they are written.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_from(text, 0)
+}
+
+/// Tokenize a slice that starts at byte `offset` of a larger text.
+pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                let continues = d.is_ascii_digit()
+                    || ((d == ',' || d == '.')
+                        && text[j + 1..].chars().next().is_some_and(|n| n.is_ascii_digit()));
+                if !continues {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            push(&mut out, text, offset, i, end, TokenKind::Number);
+        } else if c.is_alphanumeric() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_alphanumeric() {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else if is_apostrophe(d) && !is_possessive(&text[j..]) {
+                    // Internal apostrophe ("don't", "Jama'at") stays in the word.
+                    let next = text[j + d.len_utf8()..].chars().next();
+                    if next.is_some_and(|n| n.is_alphabetic()) {
+                        end = j + d.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            push(&mut out, text, offset, i, end, TokenKind::Word);
+        } else if is_apostrophe(c) && is_possessive(&text[i..]) {
+            let s_len = c.len_utf8() + 1;
+            chars.next();
+            out.push(Token {
+                start: offset + i,
+                end: offset + i + s_len,
+                lower: "'s".to_string(),
+                kind: TokenKind::Word,
+                capitalized: false,
+            });
+        } else {
+            push(&mut out, text, offset, i, i + c.len_utf8(), TokenKind::Punct);
+        }
+    }
+    out
+}
+
+/// `'s` or `’s` followed by a non-letter.
+fn is_possessive(rest: &str) -> bool {
+    let mut it = rest.chars();
+    let (Some(a), Some(s)) = (it.next(), it.next()) else {
+        return false;
+    };
+    is_apostrophe(a) && (s == 's' || s == 'S') && !it.next().is_some_and(|n| n.is_alphanumeric())
+}
+
+fn push(out: &mut Vec<Token>, text: &str, offset: usize, s: usize, e: usize, kind: TokenKind) {
+    let raw = &text[s..e];
+    let lower = if kind == TokenKind::Punct {
+        normalize_punct(raw)
+    } else {
+        raw.to_lowercase()
+    };
+    out.push(Token {
+        start: offset + s,
+        end: offset + e,
+        capitalized: raw.chars().next().is_some_and(char::is_uppercase),
+        lower,
+        kind,
+    });
+}
+
+/// Dashes and quotes come in many code points; lexicons use the ASCII ones.
+fn normalize_punct(raw: &str) -> String {
+    match raw {
+        "\u{2010}" | "\u{2011}" | "\u{2012}" => "-".to_string(),
+        "\u{2013}" | "\u{2014}" => "—".to_string(),
+        "\u{2018}" | "\u{2019}" => "'".to_string(),
+        "\u{201c}" | "\u{201d}" => "\"".to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lowers(s: &str) -> Vec<String> {
+        tokenize(s).into_iter().map(|t| t.lower).collect()
+    }
+
+    #[test]
+    fn splits_words_numbers_and_possessives() {
+        assert_eq!(
+            lowers("Pakistan’s 1,600 twenty-three D.I. Khan"),
+            vec!["pakistan", "'s", "1,600", "twenty", "-", "three", "d", ".", "i", ".", "khan"]
+        );
+        assert_eq!(lowers("don't 2.5 end."), vec!["don't", "2.5", "end", "."]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_text() {
+        let text = "A ‘big’ blast, 26 dead";
+        for t in tokenize(text) {
+            assert!(text.get(t.start..t.end).is_some());
+        }
+        let t = tokenize_from("x y", 10);
+        assert_eq!(t[1].start, 12);
+    }
+}
