@@ -1,0 +1,457 @@
+use super::*;
+use std::time::Instant;
+use tally_model::IncidentDate;
+use tempfile::TempDir;
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn ids(plan: &CorpusPlan) -> Vec<&str> {
+    plan.entries.iter().map(|e| e.meta.id.as_str()).collect()
+}
+
+fn read_one(path: &Path) -> Result<Loaded, Skipped> {
+    let entry = PlannedArticle {
+        path: path.to_path_buf(),
+        meta: ArticleMeta {
+            id: file_stem(path),
+            ..ArticleMeta::default()
+        },
+    };
+    read_article(&entry, &ReadOptions::default())
+}
+
+#[test]
+fn folder_with_articles_and_auto_manifest() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "b.txt", b"Two killed in Quetta.\n");
+    write(d, "a.txt", b"Blast in Peshawar.\n");
+    write(d, "notes.md", b"ignored");
+    write(d, "sub/c.txt", b"Nested article.\n");
+    write(
+        d,
+        "manifest.jsonl",
+        br#"{"article": "a", "published": "2023-02-17", "outlet": "Dawn", "url": "https://example.org/a", "extra": 1}
+{"article": "c", "outlet": "The News"}
+"#,
+    );
+    let plan = plan(&[d.to_path_buf()], None).unwrap();
+    assert_eq!(ids(&plan), ["a", "b", "c"]);
+    assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    let a = &plan.entries[0].meta;
+    assert_eq!(a.published, Some(IncidentDate::day(2023, 2, 17)));
+    assert_eq!(a.outlet.as_deref(), Some("Dawn"));
+    assert_eq!(a.url.as_deref(), Some("https://example.org/a"));
+    assert_eq!(plan.entries[1].meta.outlet, None);
+    assert_eq!(plan.entries[2].meta.outlet.as_deref(), Some("The News"));
+    assert_eq!(plan.entries[2].path, d.join("sub/c.txt"));
+
+    let loaded = plan.entries[0].read(&ReadOptions::default()).unwrap();
+    assert_eq!(loaded.article.text, "Blast in Peshawar.\n");
+    assert_eq!(loaded.article.meta, plan.entries[0].meta);
+    assert!(loaded.warnings.is_empty());
+}
+
+#[test]
+fn nested_folder_manifest_wins_for_its_articles() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "a.txt", b"x");
+    write(d, "sub/b.txt", b"y");
+    write(
+        d,
+        "manifest.jsonl",
+        b"{\"article\":\"a\",\"outlet\":\"Top\"}\n{\"article\":\"b\",\"outlet\":\"Top\"}\n",
+    );
+    write(
+        d,
+        "sub/manifest.jsonl",
+        b"{\"article\":\"b\",\"outlet\":\"Sub\"}\n",
+    );
+    let plan = plan(&[d.to_path_buf()], None).unwrap();
+    assert_eq!(plan.entries[0].meta.outlet.as_deref(), Some("Top"));
+    assert_eq!(plan.entries[1].meta.outlet.as_deref(), Some("Sub"));
+}
+
+#[test]
+fn explicit_manifest_overrides_folder_manifest() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path().join("corpus");
+    write(&d, "a.txt", b"text a");
+    write(&d, "b.txt", b"text b");
+    write(
+        &d,
+        "manifest.jsonl",
+        b"{\"article\":\"a\",\"outlet\":\"Folder\"}\n",
+    );
+    let m = write(
+        tmp.path(),
+        "meta.jsonl",
+        b"{\"article\":\"a\",\"outlet\":\"Explicit\",\"published\":\"2020-01-02\"}\n{\"article\":\"zzz\"}\n",
+    );
+    // An explicit file (any extension) also gets its metadata from the manifest.
+    let other = write(tmp.path(), "b2.html", b"<p>text</p>");
+    let plan = plan(&[d.clone(), other.clone()], Some(&m)).unwrap();
+    assert_eq!(ids(&plan), ["a", "b", "b2"]);
+    assert_eq!(plan.entries[0].meta.outlet.as_deref(), Some("Explicit"));
+    assert_eq!(
+        plan.entries[0].meta.published,
+        Some(IncidentDate::day(2020, 1, 2))
+    );
+    assert_eq!(plan.entries[1].meta.outlet, None);
+    assert_eq!(plan.entries[2].path, other);
+    // The unmatched entry is reported.
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.contains("1 of 2 entries match no article") && w.contains("zzz")),
+        "{:?}",
+        plan.warnings
+    );
+}
+
+#[test]
+fn unreadable_explicit_manifest_is_an_error() {
+    let tmp = TempDir::new().unwrap();
+    let missing = tmp.path().join("nope.jsonl");
+    let err = plan(&[tmp.path().to_path_buf()], Some(&missing)).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("nope.jsonl"), "{msg}");
+    let CorpusError::Manifest { path, .. } = err;
+    assert_eq!(path, missing);
+}
+
+#[test]
+fn malformed_manifest_lines_are_reported_and_skipped() {
+    let tmp = TempDir::new().unwrap();
+    let m = write(
+        tmp.path(),
+        "manifest.jsonl",
+        b"\xEF\xBB\xBF{\"article\":\"a\",\"outlet\":\"Dawn\"}\r\n\
+          {not json\n\
+          \n\
+          [1,2]\n\
+          {\"outlet\":\"no id\"}\n\
+          {\"article\":\"b\",\"published\":\"2023-02-30\",\"outlet\":\"X\"}\n\
+          {\"article\":\"c\",\"published\":20230101,\"url\":5}\n\
+          {\"article\":\"a\",\"outlet\":\"Again\"}\n\
+          {\"article\":\"d\",\"published\":\"2023-05\",\"outlet\":null}\n",
+    );
+    let (entries, warnings) = read_manifest(&m).unwrap();
+    let at = |n: usize| format!("{}:{n}: ", m.display());
+    assert_eq!(entries.len(), 4, "{entries:?}");
+    assert_eq!(entries["a"].outlet.as_deref(), Some("Dawn"));
+    assert_eq!(entries["b"].published, None);
+    assert_eq!(entries["b"].outlet.as_deref(), Some("X"));
+    assert_eq!(entries["c"].published, None);
+    assert_eq!(entries["c"].url, None);
+    assert_eq!(entries["d"].published, Some(IncidentDate::month(2023, 5)));
+    assert_eq!(entries["d"].outlet, None);
+    let expect = [
+        (2, "invalid JSON"),
+        (4, "not a JSON object"),
+        (5, "no \"article\" key"),
+        (6, "bad \"published\" date \"2023-02-30\""),
+        (7, "bad \"published\" date"),
+        (7, "\"url\" for article c is not a string"),
+        (8, "duplicate entry for article a (first at line 1)"),
+    ];
+    assert_eq!(warnings.len(), expect.len(), "{warnings:#?}");
+    for (w, (line, text)) in warnings.iter().zip(expect) {
+        assert!(w.starts_with(&at(line)), "{w}");
+        assert!(w.contains(text), "{w} should contain {text}");
+    }
+
+    // In a plan, the warnings surface and the good entries still apply.
+    write(tmp.path(), "a.txt", b"article a");
+    let plan = plan(&[tmp.path().to_path_buf()], None).unwrap();
+    assert_eq!(plan.entries[0].meta.outlet.as_deref(), Some("Dawn"));
+    assert!(plan.warnings.iter().any(|w| w.contains("invalid JSON")));
+}
+
+#[test]
+fn empty_and_whitespace_files_are_skipped() {
+    let tmp = TempDir::new().unwrap();
+    for (name, bytes) in [
+        ("empty.txt", &b""[..]),
+        ("blank.txt", b" \r\n\t\n  "),
+        ("bom.txt", b"\xEF\xBB\xBF\n"),
+    ] {
+        let p = write(tmp.path(), name, bytes);
+        let s = read_one(&p).unwrap_err();
+        assert_eq!(s.reason, "empty", "{name}");
+        assert_eq!(s.path, p);
+    }
+}
+
+#[test]
+fn binary_files_are_skipped() {
+    let tmp = TempDir::new().unwrap();
+    let png = write(
+        tmp.path(),
+        "image.txt",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06",
+    );
+    assert_eq!(read_one(&png).unwrap_err().reason, "looks binary");
+
+    // No NUL, but many control characters.
+    let mut ctl = b"text ".repeat(10);
+    ctl.extend(std::iter::repeat_n(0x01u8, 20));
+    let ctl = write(tmp.path(), "ctl.txt", &ctl);
+    assert_eq!(read_one(&ctl).unwrap_err().reason, "looks binary");
+
+    // A few control characters in text are fine.
+    let mut ok = b"text ".repeat(100);
+    ok.extend([0x0c, 0x1b]);
+    let ok = write(tmp.path(), "ok.txt", &ok);
+    assert!(read_one(&ok).is_ok());
+
+    let utf16 = write(tmp.path(), "u16.txt", b"\xFF\xFEh\x00i\x00");
+    assert!(read_one(&utf16)
+        .unwrap_err()
+        .reason
+        .starts_with("looks binary"));
+}
+
+#[test]
+fn invalid_utf8_is_decoded_lossily_with_a_warning() {
+    let tmp = TempDir::new().unwrap();
+    let p = write(
+        tmp.path(),
+        "latin1.txt",
+        b"Caf\xe9 blast\r\nTwo killed in Quetta.\r\n",
+    );
+    let loaded = read_one(&p).unwrap();
+    assert_eq!(
+        loaded.article.text,
+        "Caf\u{FFFD} blast\r\nTwo killed in Quetta.\r\n"
+    );
+    assert_eq!(
+        loaded.warnings,
+        [format!(
+            "{}: not valid UTF-8, decoded with replacement characters",
+            p.display()
+        )]
+    );
+}
+
+#[test]
+fn bom_is_stripped_and_crlf_kept() {
+    let tmp = TempDir::new().unwrap();
+    let p = write(
+        tmp.path(),
+        "bom.txt",
+        "\u{FEFF}Peshawar\r\n date 2023-01-30\r\n".as_bytes(),
+    );
+    let loaded = read_one(&p).unwrap();
+    assert_eq!(loaded.article.text, "Peshawar\r\n date 2023-01-30\r\n");
+    assert!(loaded.warnings.is_empty());
+}
+
+#[test]
+fn duplicate_stems_keep_the_first() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let first = write(d, "a/x.txt", b"first");
+    let second = write(d, "b/x.txt", b"second");
+    let third = write(d, "x.html", b"third");
+    let plan = plan(&[d.join("a"), d.join("b"), third.clone()], None).unwrap();
+    assert_eq!(plan.entries.len(), 1);
+    assert_eq!(plan.entries[0].path, first);
+    let reason = format!("duplicate article id x, first seen at {}", first.display());
+    assert_eq!(
+        plan.skipped,
+        [
+            Skipped {
+                path: second,
+                reason: reason.clone()
+            },
+            Skipped {
+                path: third,
+                reason
+            },
+        ]
+    );
+}
+
+#[test]
+fn missing_path_is_skipped() {
+    let tmp = TempDir::new().unwrap();
+    let missing = tmp.path().join("missing.txt");
+    let ok = write(tmp.path(), "ok.txt", b"fine");
+    let plan = plan(&[missing.clone(), ok], None).unwrap();
+    assert_eq!(ids(&plan), ["ok"]);
+    assert_eq!(
+        plan.skipped,
+        [Skipped {
+            path: missing.clone(),
+            reason: "no such file or directory".into()
+        }]
+    );
+    assert_eq!(
+        plan.skipped[0].to_string(),
+        format!("{}: no such file or directory", missing.display())
+    );
+
+    // A file removed between plan and read is skipped the same way.
+    let gone = write(tmp.path(), "gone.txt", b"soon gone");
+    fs::remove_file(&gone).unwrap();
+    assert_eq!(
+        read_one(&gone).unwrap_err().reason,
+        "no such file or directory"
+    );
+}
+
+#[test]
+fn folder_without_articles_is_a_warning() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path().join("docs");
+    write(&d, "readme.md", b"not an article");
+    let plan = plan(&[&d], None).unwrap();
+    assert!(plan.entries.is_empty());
+    assert!(plan.skipped.is_empty());
+    assert_eq!(
+        plan.warnings,
+        [format!("{}: no .txt articles found", d.display())]
+    );
+}
+
+#[test]
+fn explicit_file_is_read_whatever_its_extension() {
+    let tmp = TempDir::new().unwrap();
+    let p = write(tmp.path(), "story.html", b"<p>Blast</p>");
+    let plan = plan(&[&p], None).unwrap();
+    assert_eq!(ids(&plan), ["story"]);
+    let loaded = plan.entries[0].read(&ReadOptions::default()).unwrap();
+    assert_eq!(loaded.article.text, "<p>Blast</p>");
+}
+
+#[test]
+fn large_text_file_is_read_and_oversized_is_skipped() {
+    let tmp = TempDir::new().unwrap();
+    let line = "Two policemen were killed in Peshawar on Monday, police said.\r\n";
+    let n = 50_000_000 / line.len() + 1;
+    let big = line.repeat(n);
+    let p = write(tmp.path(), "big.txt", big.as_bytes());
+    let start = Instant::now();
+    let loaded = read_one(&p).unwrap();
+    assert!(start.elapsed().as_secs_f64() < 2.0, "{:?}", start.elapsed());
+    assert_eq!(loaded.article.text.len(), big.len());
+    assert!(loaded.article.text == big);
+    assert!(loaded.warnings.is_empty());
+
+    // Over a configured limit.
+    let entry = PlannedArticle {
+        path: p.clone(),
+        meta: ArticleMeta::default(),
+    };
+    let small = ReadOptions { max_bytes: 1000 };
+    assert_eq!(
+        read_article(&entry, &small).unwrap_err().reason,
+        "larger than 1000 bytes"
+    );
+    let mib = ReadOptions {
+        max_bytes: 10 * 1024 * 1024,
+    };
+    assert_eq!(
+        read_article(&entry, &mib).unwrap_err().reason,
+        "larger than 10 MiB"
+    );
+
+    // Over the default limit (sparse file: nothing is written).
+    let huge = tmp.path().join("huge.txt");
+    fs::File::create(&huge)
+        .unwrap()
+        .set_len(DEFAULT_MAX_BYTES + 1)
+        .unwrap();
+    assert_eq!(read_one(&huge).unwrap_err().reason, "larger than 64 MiB");
+}
+
+#[test]
+fn order_is_deterministic() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    for name in [
+        "m.txt",
+        "b/z.txt",
+        "b/a.txt",
+        "a.txt",
+        "Z.txt",
+        "c/d/e.TXT",
+        "k.txt",
+    ] {
+        write(d, name, name.as_bytes());
+    }
+    let first = plan(&[d.to_path_buf()], None).unwrap();
+    // b/a.txt has the same stem as a.txt and comes later by path.
+    assert_eq!(ids(&first), ["Z", "a", "z", "e", "k", "m"]);
+    assert_eq!(first.skipped.len(), 1);
+    assert_eq!(first.skipped[0].path, d.join("b/a.txt"));
+    for _ in 0..3 {
+        let again = plan(&[d.to_path_buf()], None).unwrap();
+        assert_eq!(again.entries, first.entries);
+        assert_eq!(again.skipped, first.skipped);
+    }
+    // Paths are taken in the order given.
+    let swapped = plan(&[d.join("k.txt"), d.join("b")], None).unwrap();
+    assert_eq!(ids(&swapped), ["k", "a", "z"]);
+}
+
+#[test]
+fn articles_can_be_read_in_parallel() {
+    use rayon::prelude::*;
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<PlannedArticle>();
+    assert_send_sync::<ReadOptions>();
+    assert_send_sync::<Loaded>();
+    assert_send_sync::<Skipped>();
+
+    let tmp = TempDir::new().unwrap();
+    for i in 0..50 {
+        write(
+            tmp.path(),
+            &format!("{i:03}.txt"),
+            format!("article {i}").as_bytes(),
+        );
+    }
+    write(tmp.path(), "zempty.txt", b"");
+    let plan = plan(&[tmp.path().to_path_buf()], None).unwrap();
+    let opts = ReadOptions::default();
+    let results: Vec<_> = plan.entries.par_iter().map(|e| e.read(&opts)).collect();
+    assert_eq!(results.len(), 51);
+    for (i, r) in results.iter().take(50).enumerate() {
+        assert_eq!(r.as_ref().unwrap().article.text, format!("article {i}"));
+    }
+    assert_eq!(results[50].as_ref().unwrap_err().reason, "empty");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_reports_the_io_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = TempDir::new().unwrap();
+    let p = write(tmp.path(), "locked.txt", b"secret");
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&p).is_ok() {
+        return; // running as root: permissions are not enforced
+    }
+    let s = read_one(&p).unwrap_err();
+    assert!(s.reason.contains("ermission denied"), "{}", s.reason);
+}
+
+#[test]
+fn a_path_that_cannot_be_read_as_a_file_reports_the_io_error() {
+    let tmp = TempDir::new().unwrap();
+    let s = read_one(tmp.path()).unwrap_err();
+    assert_eq!(s.path, tmp.path());
+    assert!(!s.reason.is_empty());
+    assert_ne!(s.reason, "empty");
+}

@@ -1,0 +1,533 @@
+//! Stage: assembly. Turns each segment into a coded incident: its figures
+//! reconciled into low/best/high per category, date, place, event type,
+//! responsible group, targets, and the evidence spans behind each field.
+
+use crate::document::{CasualtyStatement, Document};
+use crate::segment::{is_travel, Segment, SentenceRole};
+use std::collections::HashMap;
+use tally_lexicon::{Lexicon, PlaceKind};
+use tally_model::{
+    Casualties, Category, Count, EventType, Evidence, Incident, IncidentDate, Outcome, Precision, Role, Target,
+};
+
+/// Words after a group's name that make it the actor of the sentence.
+const AGENT_AFTER: &[&str] = &[
+    "militants", "fighters", "launched", "stormed", "attacked", "blew", "carried", "bomber", "terrorists",
+    "gunmen", "struck", "targeted", "ambushed", "killed", "claimed",
+];
+
+pub fn build_all(doc: &Document, lex: &Lexicon, segs: &[Segment], roles: &[SentenceRole]) -> Vec<Incident> {
+    let segs = fold_repeats(doc, segs);
+    let main_ids: Vec<usize> = (0..segs.len()).filter(|&i| segs[i].role == Role::Main).collect();
+    let mut out = Vec::new();
+    for (k, seg) in segs.iter().enumerate() {
+        if !in_scope(doc, seg) {
+            continue;
+        }
+        let sentences = &seg.sentences;
+        let stmts: Vec<&CasualtyStatement> = counted_statements(doc, sentences);
+        let killed = reconcile(&stmts, Outcome::Killed);
+        let injured = reconcile(&stmts, Outcome::Injured);
+        let event_type = event_type(doc, seg, &killed);
+        let mut evidence = Vec::new();
+        let date = incident_date(doc, seg, &mut evidence);
+        let role = match (seg.role, date, doc.published) {
+            (Role::Main, Some(d), Some(p)) if d.ordinal() < p.ordinal() - 14 => Role::Mentioned,
+            (r, _, _) => r,
+        };
+        let (admin1, admin2, place, lat, lon) = location(doc, lex, seg, &mut evidence);
+        if admin1.is_none() && doc.cues.get(seg.anchor).is_some_and(|c| c.foreign) {
+            continue;
+        }
+        let floating = floating_sentences(roles, k, &main_ids, &segs, doc, lex);
+        let (group, claimed) = responsible_group(doc, lex, seg, event_type, &floating, &mut evidence);
+        let targets = targets(doc, seg, &stmts, event_type);
+        for s in &stmts {
+            evidence.push(span_evidence(doc, s.sentence, &field_of(s), Some(count_text(&s.count)), source_of(doc, s.sentence)));
+        }
+        evidence.push(span_evidence(doc, seg.anchor, "event_type", Some(event_type.as_str().to_string()), None));
+        out.push(Incident {
+            id: String::new(),
+            articles: vec![doc.id.clone()],
+            role,
+            date,
+            country: "Pakistan".to_string(),
+            admin1,
+            admin2,
+            place,
+            lat,
+            lon,
+            event_type,
+            group,
+            claimed,
+            targets,
+            killed,
+            injured,
+            evidence,
+        });
+    }
+    out
+}
+
+/// A mentioned segment about the same place as a main one of this article
+/// (a follow-up recalling "the attack earlier this month") is that incident.
+fn fold_repeats(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = segs.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        if out[i].role == Role::Mentioned {
+            let target = out.iter().position(|m| {
+                m.role == Role::Main && m.district.is_some() && m.district == out[i].district && compatible_dates(m.date, out[i].date)
+            });
+            if let Some(t) = target {
+                let moved = out.remove(i);
+                let t = if t > i { t - 1 } else { t };
+                out[t].sentences.extend(moved.sentences);
+                out[t].sentences.sort_unstable();
+                if out[t].date.is_none() {
+                    out[t].date = moved.date;
+                }
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let _ = doc;
+    out
+}
+
+fn compatible_dates(a: Option<IncidentDate>, b: Option<IncidentDate>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let (x, y) = (a.ordinal(), b.ordinal());
+            (x - y).abs() <= 31 && a.year == b.year || a.precision() != Precision::Day || b.precision() != Precision::Day
+        }
+        _ => true,
+    }
+}
+
+/// Militant and insurgent violence only: accidents, disasters and crime are not incidents.
+fn in_scope(doc: &Document, seg: &Segment) -> bool {
+    let cues = seg.sentences.iter().filter_map(|&s| doc.cues.get(s));
+    let (mut inside, mut outside) = (false, false);
+    for c in cues {
+        inside |= c.in_scope;
+        outside |= c.out_of_scope;
+    }
+    let anchor_out = doc.cues.get(seg.anchor).is_some_and(|c| c.out_of_scope && !c.in_scope);
+    inside && !anchor_out && !(outside && !doc.cues.get(seg.anchor).is_some_and(|c| c.in_scope))
+}
+
+/// Statements of the segment; a headline's figures count only when the body gives none.
+fn counted_statements<'d>(doc: &'d Document, sentences: &[usize]) -> Vec<&'d CasualtyStatement> {
+    let all: Vec<&CasualtyStatement> = doc.casualties.iter().filter(|c| sentences.contains(&c.sentence)).collect();
+    let body: Vec<&CasualtyStatement> = all.iter().copied().filter(|c| !doc.sentences[c.sentence].headline).collect();
+    if body.iter().any(|c| c.outcome == Outcome::Killed) || all.iter().all(|c| !doc.sentences[c.sentence].headline) {
+        // Keep headline injured figures when the body gives none.
+        let body_injured = body.iter().any(|c| c.outcome == Outcome::Injured);
+        all.into_iter()
+            .filter(|c| !doc.sentences[c.sentence].headline || (c.outcome == Outcome::Injured && !body_injured))
+            .collect()
+    } else {
+        all
+    }
+}
+
+/// One sentence's reading of one outcome.
+#[derive(Default, Clone, Copy)]
+struct Reading {
+    sf: Option<Count>,
+    civ: Option<Count>,
+    mil: Option<Count>,
+    /// Victims of unstated category (top-level "people" figures), if any.
+    people: Option<Count>,
+    /// Sum of top-level figures.
+    top: Option<Count>,
+}
+
+fn add(a: Option<Count>, b: Count) -> Option<Count> {
+    Some(match a {
+        None => b,
+        Some(a) => Count {
+            low: a.low + b.low,
+            best: a.best + b.best,
+            high: a.high.zip(b.high).map(|(x, y)| x + y),
+        },
+    })
+}
+
+fn read_sentence(stmts: &[&&CasualtyStatement]) -> Reading {
+    let mut r = Reading::default();
+    let mut subset_sums: HashMap<Category, Count> = HashMap::new();
+    for s in stmts {
+        if s.subset {
+            let e = subset_sums.entry(s.category).or_insert(Count::exact(0));
+            *e = add(Some(*e), s.count).unwrap_or(*e);
+            continue;
+        }
+        r.top = add(r.top, s.count);
+        match s.category {
+            Category::SecurityForces => r.sf = add(r.sf, s.count),
+            Category::Civilians => r.civ = add(r.civ, s.count),
+            Category::Militants => r.mil = add(r.mil, s.count),
+            Category::Total => r.people = add(r.people, s.count),
+        }
+    }
+    for (cat, c) in subset_sums {
+        let slot = match cat {
+            Category::SecurityForces => &mut r.sf,
+            Category::Civilians => &mut r.civ,
+            Category::Militants => &mut r.mil,
+            Category::Total => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(c);
+        }
+    }
+    r
+}
+
+/// Span several readings of a figure: low = lowest, high = highest (open if
+/// any is open), best = the highest stated.
+fn span(values: impl Iterator<Item = Count>) -> Option<Count> {
+    values.fold(None, |acc: Option<Count>, c| match acc {
+        None => Some(c),
+        Some(mut a) => {
+            a.widen(&c);
+            a.best = a.best.max(c.best);
+            Some(a)
+        }
+    })
+}
+
+/// Reconcile every statement of one outcome into per-category counts.
+fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
+    let of: Vec<&&CasualtyStatement> = stmts.iter().filter(|s| s.outcome == outcome && !s.update).collect();
+    let mut by_sentence: Vec<usize> = of.iter().map(|s| s.sentence).collect();
+    by_sentence.dedup();
+    let readings: Vec<Reading> = by_sentence
+        .iter()
+        .map(|&si| read_sentence(&of.iter().copied().filter(|s| s.sentence == si).collect::<Vec<_>>()))
+        .collect();
+    let sf = span(readings.iter().filter_map(|r| r.sf));
+    let mut civ = span(readings.iter().filter_map(|r| r.civ));
+    let mil = span(readings.iter().filter_map(|r| r.mil));
+    let best = |c: Option<Count>| c.map(|c| c.best).unwrap_or(0);
+    // Victims: a sentence's "people" figure, or the categories it lists.
+    let victims = span(readings.iter().filter_map(|r| match (r.people, r.mil) {
+        (Some(p), None) => Some(p),
+        (Some(p), Some(m)) => Some(Count { low: p.low.saturating_sub(m.low), best: p.best.saturating_sub(m.best), high: p.high }),
+        (None, _) => add(r.sf, r.civ.unwrap_or(Count::exact(0))).or(r.civ),
+    }));
+    let victims = match (victims, sf.is_some() || civ.is_some()) {
+        (Some(mut v), true) => {
+            v.best = v.best.max(best(sf) + best(civ));
+            v.low = v.low.min(v.best);
+            if let Some(h) = v.high {
+                v.high = Some(h.max(v.best));
+            }
+            Some(v)
+        }
+        (v, _) => v,
+    };
+    // Everyone else is a civilian when the victims' total and the security toll are known.
+    if let Some(v) = victims {
+        let people_given = readings.iter().any(|r| r.people.is_some());
+        if people_given && (sf.is_some() || civ.is_some()) && v.best > best(sf) {
+            let derived = v.best - best(sf);
+            civ = Some(match civ {
+                Some(mut c) if c.best < derived => {
+                    c.best = derived;
+                    c.high = c.high.map(|h| h.max(derived));
+                    c
+                }
+                Some(c) => c,
+                None => Count::exact(derived),
+            });
+        }
+    }
+    let mut total = match (victims, mil) {
+        (Some(v), Some(m)) => Some(Count { low: v.low + m.low, best: v.best + m.best, high: v.high.zip(m.high).map(|(a, b)| a + b) }),
+        (Some(v), None) => Some(v),
+        (None, m) => m,
+    };
+    let updates: Vec<Count> = stmts.iter().filter(|s| s.outcome == outcome && s.update).map(|s| s.count).collect();
+    if let Some(last) = updates.last() {
+        let mut t = total.unwrap_or(*last);
+        for u in &updates {
+            t.widen(u);
+        }
+        t.best = last.best;
+        total = Some(t);
+    }
+    Casualties { total, security_forces: sf, civilians: civ, militants: mil }
+}
+
+fn event_type(doc: &Document, seg: &Segment, killed: &Casualties) -> EventType {
+    let mut scores: HashMap<EventType, i32> = HashMap::new();
+    for &si in &seg.sentences {
+        let weight = if si == seg.anchor { 3 } else { 1 };
+        for (t, w) in &doc.cues[si].event_scores {
+            *scores.entry(*t).or_insert(0) += w * weight;
+        }
+    }
+    let suicide = scores.get(&EventType::SuicideBombing).copied().unwrap_or(0);
+    let mut best = EventType::ALL
+        .into_iter()
+        .filter(|t| *t != EventType::Other)
+        .map(|t| (t, scores.get(&t).copied().unwrap_or(0)))
+        .max_by_key(|(t, s)| (*s, std::cmp::Reverse(*t)))
+        .filter(|(_, s)| *s > 0)
+        .map(|(t, _)| t)
+        .unwrap_or(EventType::Other);
+    if suicide >= 5 {
+        best = EventType::SuicideBombing;
+    }
+    let count = |c: Option<Count>| c.map(|c| c.best).unwrap_or(0);
+    let victims = count(killed.total).saturating_sub(count(killed.militants));
+    let single_victim = victims <= 1 && count(killed.militants) == 0;
+    match best {
+        EventType::TargetedKilling if !single_victim && victims > 2 => EventType::ArmedAssault,
+        EventType::ArmedAssault if single_victim && scores.get(&EventType::TargetedKilling).copied().unwrap_or(0) > 0 => {
+            EventType::TargetedKilling
+        }
+        t => t,
+    }
+}
+
+fn incident_date(doc: &Document, seg: &Segment, evidence: &mut Vec<Evidence>) -> Option<IncidentDate> {
+    let in_segment = |reporting: bool| {
+        doc.dates
+            .iter()
+            .filter(move |d| seg.sentences.contains(&d.sentence) && d.date.is_some() && d.reporting == reporting)
+    };
+    let anchor_first = |reporting: bool| {
+        in_segment(reporting)
+            .find(|d| d.sentence == seg.anchor)
+            .or_else(|| in_segment(reporting).next())
+    };
+    let found = anchor_first(false).or_else(|| anchor_first(true));
+    if let Some(d) = found {
+        evidence.push(span_evidence(doc, d.sentence, "date", d.date.map(|x| x.to_string()), None));
+        return d.date;
+    }
+    if seg.role == Role::Main && !doc.dates.iter().any(|d| d.sentence == seg.anchor) {
+        return doc.published;
+    }
+    None
+}
+
+type Location = (Option<String>, Option<String>, Option<String>, Option<f64>, Option<f64>);
+
+fn location(doc: &Document, lex: &Lexicon, seg: &Segment, evidence: &mut Vec<Evidence>) -> Location {
+    let places = &lex.gazetteer.places;
+    let mut district_votes: HashMap<&str, f64> = HashMap::new();
+    let mut province_votes: HashMap<&str, f64> = HashMap::new();
+    let mentions: Vec<_> = doc
+        .places
+        .iter()
+        .filter(|p| seg.sentences.contains(&p.sentence))
+        .filter(|p| doc.cues[p.sentence].eventful || doc.casualties.iter().any(|c| c.sentence == p.sentence))
+        .collect();
+    for m in &mentions {
+        let pl = &places[m.place];
+        let mut w = if m.sentence == seg.anchor { 3.0 } else { 1.0 };
+        if m.district_word {
+            w += 2.0;
+        }
+        if is_travel(doc, m.tok_start) {
+            w *= 0.1;
+        }
+        if let Some(d) = pl.admin2.as_deref() {
+            *district_votes.entry(d).or_insert(0.0) += w;
+        }
+        if let Some(p) = pl.admin1.as_deref() {
+            *province_votes.entry(p).or_insert(0.0) += w;
+        }
+    }
+    if district_votes.is_empty() && province_votes.is_empty() && seg.role == Role::Main {
+        if let Some(pl) = doc.dateline_place.and_then(|i| places.get(i)) {
+            if let Some(d) = pl.admin2.as_deref() {
+                district_votes.insert(d, 0.5);
+            }
+            if let Some(p) = pl.admin1.as_deref() {
+                province_votes.insert(p, 0.5);
+            }
+        }
+    }
+    let top = |v: &HashMap<&str, f64>| {
+        v.iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(k, _)| k.to_string())
+    };
+    let admin2 = top(&district_votes);
+    let district_row = admin2.as_deref().and_then(|d| lex.gazetteer.district(d));
+    let admin1 = district_row
+        .and_then(|d| d.admin1.clone())
+        .or_else(|| admin2.as_ref().and_then(|d| places.iter().find(|p| p.admin2.as_deref() == Some(d)).and_then(|p| p.admin1.clone())))
+        .or_else(|| top(&province_votes));
+    let local = mentions.iter().find(|m| {
+        let pl = &places[m.place];
+        pl.kind.is_local() && pl.admin2 == admin2 && admin2.as_deref() != Some(pl.name.as_str()) && !is_travel(doc, m.tok_start)
+    });
+    if let Some(m) = local.or_else(|| mentions.first()) {
+        evidence.push(span_evidence(doc, m.sentence, "admin2", admin2.clone(), None));
+    }
+    let place = local.map(|m| places[m.place].name.clone());
+    let coords = local
+        .map(|m| &places[m.place])
+        .or(district_row)
+        .or_else(|| admin1.as_deref().and_then(|p| lex.gazetteer.province(p)))
+        .filter(|p| p.kind != PlaceKind::Country);
+    (admin1, admin2, place, coords.and_then(|p| p.lat), coords.and_then(|p| p.lon))
+}
+
+/// Sentences that belong to no incident (summaries, context) whose group
+/// mentions may still name this incident's perpetrator: only for the
+/// article's first main incident, or any security operation.
+fn floating_sentences(roles: &[SentenceRole], k: usize, main_ids: &[usize], segs: &[Segment], doc: &Document, lex: &Lexicon) -> Vec<usize> {
+    let _ = (doc, lex);
+    let first_main = main_ids.first() == Some(&k) || segs.get(k).is_some_and(|s| s.role == Role::Main);
+    if !first_main {
+        return vec![];
+    }
+    roles
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| matches!(r, SentenceRole::Summary | SentenceRole::Other))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Responsibility {
+    Presence,
+    Attributed,
+    Claimed,
+}
+
+fn responsible_group(
+    doc: &Document,
+    lex: &Lexicon,
+    seg: &Segment,
+    event_type: EventType,
+    floating: &[usize],
+    evidence: &mut Vec<Evidence>,
+) -> (Option<String>, bool) {
+    let mut best: Option<(Responsibility, usize, usize)> = None;
+    let mut negated = false;
+    for g in &doc.groups {
+        let own = seg.sentences.contains(&g.sentence);
+        if !own && !(seg.role == Role::Main && floating.contains(&g.sentence)) {
+            continue;
+        }
+        let c = &doc.cues[g.sentence];
+        negated |= c.claim_negated;
+        if c.background && seg.role == Role::Main && !own {
+            continue;
+        }
+        if c.background && seg.role == Role::Main && c.claim_negated {
+            continue;
+        }
+        let toks = &doc.tokens;
+        let after = |k: usize| toks.get(g.tok_end + k).map(|t| t.lower.as_str()).unwrap_or("");
+        let agent = (0..3).any(|k| AGENT_AFTER.contains(&after(k)));
+        let by = (1..=4).any(|k| {
+            g.tok_start.checked_sub(k).and_then(|i| toks.get(i)).is_some_and(|t| matches!(t.lower.as_str(), "from" | "by"))
+        });
+        let kind = if c.claim && !c.claim_negated {
+            Responsibility::Claimed
+        } else if (c.attribution && !c.background) || agent || by && c.eventful {
+            Responsibility::Attributed
+        } else if event_type == EventType::SecurityOperation && (own || c.eventful) {
+            Responsibility::Presence
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(k, _, _)| kind > k) {
+            best = Some((kind, g.group, g.sentence));
+        }
+    }
+    let Some((kind, group, sentence)) = best else { return (None, false) };
+    let name = lex.groups[group].name.clone();
+    evidence.push(span_evidence(doc, sentence, "group", Some(name.clone()), None));
+    let claimed = kind == Responsibility::Claimed && !(negated && seg.role == Role::Mentioned);
+    if claimed {
+        evidence.push(span_evidence(doc, sentence, "claimed", Some("true".into()), None));
+    }
+    (Some(name), claimed)
+}
+
+fn targets(doc: &Document, seg: &Segment, stmts: &[&CasualtyStatement], event_type: EventType) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    if event_type == EventType::SecurityOperation {
+        out.push(Target::Militants);
+    }
+    for s in stmts {
+        let t = match s.category {
+            Category::SecurityForces => s.target.or(Some(Target::Military)),
+            Category::Civilians => s.target.or(Some(Target::Civilians)),
+            _ => None,
+        };
+        if let Some(t) = t {
+            if s.outcome == Outcome::Killed || s.outcome == Outcome::Injured {
+                out.push(t);
+            }
+        }
+        if s.category == Category::Civilians {
+            out.push(Target::Civilians);
+        }
+    }
+    for &si in &seg.sentences {
+        if doc.cues[si].eventful || si == seg.anchor {
+            out.extend(doc.cues[si].targets.iter().copied());
+        }
+    }
+    if event_type != EventType::SecurityOperation {
+        out.retain(|t| *t != Target::Militants);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn field_of(s: &CasualtyStatement) -> String {
+    format!("{}.{}", s.outcome.as_str(), s.category.as_str())
+}
+
+fn count_text(c: &Count) -> String {
+    match c.high {
+        None => format!("{}+", c.low),
+        Some(h) if h != c.low => format!("{}-{}", c.low, h),
+        Some(_) => c.best.to_string(),
+    }
+}
+
+/// Who gave a figure, when the sentence says.
+fn source_of(doc: &Document, si: usize) -> Option<String> {
+    const SOURCES: &[(&str, &str)] = &[
+        ("ispr", "ISPR"), ("inter-services", "ISPR"), ("military", "military"), ("army", "military"),
+        ("police", "police"), ("dpo", "police"), ("ssp", "police"), ("sho", "police"), ("ctd", "CTD"),
+        ("hospital", "hospital"), ("doctors", "hospital"), ("rescue", "rescue services"), ("edhi", "rescue services"),
+        ("minister", "government"), ("commissioner", "government"), ("officials", "officials"), ("official", "officials"),
+        ("spokesperson", "spokesperson"), ("spokesman", "spokesperson"), ("statement", "statement"),
+    ];
+    let toks = doc.sentence_tokens(si);
+    let said = toks.iter().any(|t| matches!(t.lower.as_str(), "said" | "told" | "confirmed" | "according" | "says" | "reported"));
+    if !said {
+        return None;
+    }
+    toks.iter().find_map(|t| SOURCES.iter().find(|(k, _)| *k == t.lower).map(|(_, v)| v.to_string()))
+}
+
+fn span_evidence(doc: &Document, si: usize, field: &str, value: Option<String>, source: Option<String>) -> Evidence {
+    let s = &doc.sentences[si];
+    Evidence {
+        article: doc.id.clone(),
+        start: s.start,
+        end: s.end,
+        field: field.to_string(),
+        value,
+        source,
+    }
+}

@@ -1,0 +1,514 @@
+//! Stage: casualty statements. Binds figures ("two policemen", "a civilian",
+//! "the deaths of driver Naqeeb and Adnan") to the words that say they were
+//! killed or injured, in passive ("were martyred"), active ("killing six
+//! militants"), toll ("the death toll rose to 12") and list forms ("two
+//! policemen, one soldier and a civilian were killed"), marks parts of a
+//! larger figure ("four people, three of them Chinese"), and drops the
+//! figures a group claims for itself.
+
+use crate::document::{CasualtyStatement, Document, NumberSpan};
+use tally_lexicon::{CasualtyVerb, Lexicon, Token, TokenKind, VerbPosition, VictimClass};
+use tally_model::{Category, Count, Outcome, Target};
+
+/// Words that may stand between a figure and its verb.
+const SKIP_RIGHT: &[&str] = &[
+    "were", "was", "is", "are", "have", "has", "had", "been", "being", "be", "reportedly", "also", "all",
+    "later", "subsequently", "allegedly", "got", "both", "each", "initially", "critically", "seriously",
+    "badly", "fatally", "mortally", "severely", "instantly", "immediately", ",", "and", "so", "far",
+    "now", "confirmed", "officially", "were", "reported", "reportedly", "since", "then", "still", "who",
+    "while", "subsequently", "eventually", "have", "either", "or",
+];
+const SKIP_LEFT: &[&str] = &["the", "all", ",", "and", "as", "well", "also", "including", "some"];
+const SUBSET_BEFORE: &[&str] = &["including", "incl", "among"];
+
+#[derive(Debug, Clone, Copy)]
+struct Verb {
+    start: usize,
+    end: usize,
+    verb: CasualtyVerb,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Phrase {
+    start: usize,
+    end: usize,
+    count: Count,
+    class: VictimClass,
+    target: Option<Target>,
+    subset: bool,
+    /// "N of them" with no noun: category comes from an earlier noun.
+    anaphoric: bool,
+    /// Head noun carries its own outcome ("26 dead", "extremist bodies").
+    intrinsic: Option<Outcome>,
+    /// No noun at all: "killing 59".
+    bare: bool,
+}
+
+pub fn run(doc: &mut Document, lex: &Lexicon) {
+    let mut out = Vec::new();
+    let mut antecedent: Option<VictimClass> = None;
+    for si in 0..doc.sentences.len() {
+        let s = &doc.sentences[si];
+        let base = s.tok_start;
+        let toks = &doc.tokens[s.tok_start..s.tok_end];
+        let numbers: Vec<NumberSpan> = doc
+            .numbers
+            .iter()
+            .filter(|n| n.tok_start >= s.tok_start && n.tok_end <= s.tok_end)
+            .map(|n| NumberSpan {
+                tok_start: n.tok_start - base,
+                tok_end: n.tok_end - base,
+                ..*n
+            })
+            .collect();
+        let verbs = find_verbs(toks, lex);
+        let phrases = find_phrases(toks, &numbers, &verbs, lex);
+        let group_speaks = doc.groups.iter().any(|g| g.sentence == si) && toks.iter().any(|t| matches!(t.lower.as_str(), "said" | "says" | "statement" | "claimed" | "claiming"));
+        let mut prev_class: Option<VictimClass> = None;
+        let mut classes_seen: Vec<VictimClass> = Vec::new();
+        for (pi, p) in phrases.iter().enumerate() {
+            let Some((outcome, via)) = bind(p, &phrases, &verbs, toks) else {
+                if let Some(c) = concrete(p.class) {
+                    prev_class = Some(c);
+                }
+                continue;
+            };
+            if is_claimed_figure(toks, via, group_speaks) {
+                continue;
+            }
+            let class = match p.class {
+                _ if p.anaphoric => antecedent.unwrap_or(VictimClass::People),
+                VictimClass::Others => inherit(prev_class, &classes_seen),
+                c => c,
+            };
+            let subset = p.subset || via.is_some_and(|v| v.verb.position == VerbPosition::Among);
+            let subset = subset || (p.anaphoric && pi > 0);
+            out.push(CasualtyStatement {
+                sentence: si,
+                tok_start: base + p.start,
+                tok_end: base + p.end,
+                outcome,
+                category: category_of(class),
+                count: p.count,
+                subset,
+                update: false,
+                target: p.target,
+            });
+            if let Some(c) = concrete(class) {
+                prev_class = Some(c);
+                classes_seen.push(c);
+            } else {
+                classes_seen.push(VictimClass::People);
+            }
+        }
+        out.extend(tolls(toks, &numbers, &verbs, si, base));
+        if let Some(c) = last_plural_class(toks, lex) {
+            antecedent = Some(c);
+        }
+    }
+    doc.casualties = out;
+}
+
+fn concrete(c: VictimClass) -> Option<VictimClass> {
+    matches!(c, VictimClass::SecurityForces | VictimClass::Civilians | VictimClass::Militants).then_some(c)
+}
+
+/// "others" takes the category of the figure before it when the sentence so
+/// far speaks of one category only.
+fn inherit(prev: Option<VictimClass>, seen: &[VictimClass]) -> VictimClass {
+    match prev {
+        Some(p) if seen.iter().all(|c| *c == p) => p,
+        _ => VictimClass::People,
+    }
+}
+
+fn category_of(c: VictimClass) -> Category {
+    match c {
+        VictimClass::SecurityForces => Category::SecurityForces,
+        VictimClass::Civilians => Category::Civilians,
+        VictimClass::Militants => Category::Militants,
+        VictimClass::People | VictimClass::Others => Category::Total,
+    }
+}
+
+fn find_verbs(toks: &[Token], lex: &Lexicon) -> Vec<Verb> {
+    lex.casualty_verbs
+        .scan(toks)
+        .into_iter()
+        .map(|m| Verb {
+            start: m.start,
+            end: m.end(),
+            verb: *m.value,
+        })
+        .collect()
+}
+
+/// The victim noun at `k` (longest lexicon match), preferring the last noun
+/// of a run ("injured personnel" -> "personnel").
+fn noun_at(toks: &[Token], k: usize, lex: &Lexicon) -> Option<(usize, VictimClass, Option<Target>)> {
+    let m = lex.victims.match_at(toks, k)?;
+    let mut best = (m.end(), m.value.class, m.value.target);
+    if let Some(next) = lex.victims.match_at(toks, m.end()) {
+        // "injured personnel", "people dead": the second word decides.
+        if m.value.class == VictimClass::People && next.value.class != VictimClass::Others {
+            best = (next.end(), next.value.class, next.value.target);
+        }
+    }
+    Some(best)
+}
+
+const STOP: &[&str] = &[
+    "were", "was", "is", "are", "have", "has", "had", "in", "on", "at", "when", "who", "which", "that", "and",
+    "or", "from", "to", "for", "with", "by", "after", "before", "while", "as", "the", "a", "an", "of", "into",
+];
+
+/// Find a victim noun within a few modifier words after `from`.
+fn noun_after(toks: &[Token], from: usize, max_mods: usize, lex: &Lexicon) -> Option<(usize, VictimClass, Option<Target>)> {
+    for k in from..(from + max_mods + 1).min(toks.len()) {
+        if let Some(n) = noun_at(toks, k, lex) {
+            return Some(n);
+        }
+        let t = &toks[k];
+        if t.kind != TokenKind::Word && t.lower != "-" || STOP.contains(&t.lower.as_str()) {
+            return None;
+        }
+    }
+    None
+}
+
+fn intrinsic_outcome(toks: &[Token], noun_end: usize) -> Option<Outcome> {
+    match toks.get(noun_end.checked_sub(1)?)?.lower.as_str() {
+        "dead" | "bodies" | "fatalities" | "deaths" => Some(Outcome::Killed),
+        "injured" | "wounded" => Some(Outcome::Injured),
+        _ => None,
+    }
+}
+
+fn find_phrases(toks: &[Token], numbers: &[NumberSpan], verbs: &[Verb], lex: &Lexicon) -> Vec<Phrase> {
+    let mut out = Vec::new();
+    for n in numbers {
+        out.push(phrase_from_number(toks, n, lex));
+    }
+    out.extend(singular_phrases(toks, numbers, lex));
+    out.extend(named_victims(toks, verbs, &out));
+    out.sort_by_key(|p| p.start);
+    for i in 0..out.len() {
+        let p = out[i];
+        let before = |k: usize| p.start.checked_sub(k).and_then(|x| toks.get(x)).map(|t| t.lower.as_str());
+        let after = |k: usize| toks.get(p.end + k).map(|t| t.lower.as_str());
+        let subset_marker = (1..=3).any(|k| before(k).is_some_and(|w| SUBSET_BEFORE.contains(&w)))
+            || (after(0) == Some("among") && matches!(after(1), Some("them" | "whom" | "those")));
+        if subset_marker && i > 0 {
+            out[i].subset = true;
+        }
+        // "five schoolchildren and a policeman among them": the whole list.
+        if out[i].subset && i >= 1 {
+            let prev_end = out[i - 1].end;
+            if out[i].start <= prev_end + 1 && toks.get(prev_end).is_some_and(|t| t.lower == "and") && i >= 2 {
+                out[i - 1].subset = true;
+            }
+        }
+    }
+    out
+}
+
+fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
+    let mut p = Phrase {
+        start: n.tok_start,
+        end: n.tok_end,
+        count: n.count,
+        class: VictimClass::People,
+        target: None,
+        subset: false,
+        anaphoric: false,
+        intrinsic: None,
+        bare: true,
+    };
+    let w = |k: usize| toks.get(k).map(|t| t.lower.as_str()).unwrap_or("");
+    let mut j = n.tok_end;
+    if w(j) == "of" && matches!(w(j + 1), "them" | "whom" | "those") {
+        j += 2;
+        match noun_after(toks, j, 2, lex) {
+            Some((end, class, target)) => {
+                p.subset = true;
+                p.end = end;
+                p.class = class;
+                p.target = target;
+                p.bare = false;
+            }
+            None => {
+                p.end = j;
+                p.anaphoric = true;
+                p.bare = false;
+            }
+        }
+        return p;
+    }
+    if w(j) == "of" && w(j + 1) == "the" {
+        j += 2;
+    }
+    if let Some((end, class, target)) = noun_after(toks, j, 3, lex) {
+        p.end = end;
+        p.class = class;
+        p.target = target;
+        p.bare = false;
+        p.intrinsic = intrinsic_outcome(toks, end);
+    }
+    p
+}
+
+/// "a civilian", "an officer", "a police official": one victim.
+fn singular_phrases(toks: &[Token], numbers: &[NumberSpan], lex: &Lexicon) -> Vec<Phrase> {
+    let mut out = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if !matches!(t.lower.as_str(), "a" | "an" | "another" | "their" | "his" | "her") {
+            continue;
+        }
+        if numbers.iter().any(|n| n.tok_start <= i && i < n.tok_end) {
+            continue;
+        }
+        let possessive = matches!(t.lower.as_str(), "their" | "his" | "her");
+        if possessive && !(i > 0 && toks[i - 1].lower == "and") {
+            continue;
+        }
+        let Some((end, class, target)) = noun_after(toks, i + 1, 2, lex) else {
+            continue;
+        };
+        let head = &toks[end - 1].lower;
+        let plural = head.ends_with('s') || matches!(head.as_str(), "police" | "personnel" | "people" | "troops" | "levies" | "children" | "men" | "women");
+        if plural || matches!(class, VictimClass::People | VictimClass::Others) {
+            continue;
+        }
+        out.push(Phrase {
+            start: i,
+            end,
+            count: Count::exact(1),
+            class,
+            target,
+            subset: false,
+            anaphoric: false,
+            intrinsic: None,
+            bare: false,
+        });
+    }
+    out
+}
+
+/// "the deaths of driver Naqeeb and Adnan": named people after a verb that
+/// takes its victims after it, when no figure is given.
+fn named_victims(toks: &[Token], verbs: &[Verb], phrases: &[Phrase]) -> Vec<Phrase> {
+    let mut out = Vec::new();
+    for v in verbs.iter().filter(|v| matches!(v.verb.position, VerbPosition::Pre)) {
+        if phrases.iter().any(|p| p.start >= v.end && p.start <= v.end + 2) {
+            continue;
+        }
+        let mut k = v.end;
+        // An optional lowercase role word: "driver", "constable".
+        if toks.get(k).is_some_and(|t| t.is_word() && !t.capitalized) && toks.get(k + 1).is_some_and(|t| t.capitalized) {
+            k += 1;
+        }
+        let mut names = 0;
+        let start = k;
+        while toks.get(k).is_some_and(|t| t.capitalized && t.is_word()) {
+            names += 1;
+            while toks.get(k).is_some_and(|t| t.capitalized && t.is_word()) {
+                k += 1;
+            }
+            if toks.get(k).is_some_and(|t| t.lower == "and" || t.lower == ",") && toks.get(k + 1).is_some_and(|t| t.capitalized) {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        if names >= 1 && k > start {
+            out.push(Phrase {
+                start: v.end,
+                end: k,
+                count: Count::exact(names),
+                class: VictimClass::People,
+                target: None,
+                subset: false,
+                anaphoric: false,
+                intrinsic: None,
+                bare: false,
+            });
+        }
+    }
+    out
+}
+
+/// The outcome a figure is bound to, and the verb that says so.
+fn bind(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<(Outcome, Option<Verb>)> {
+    if let Some(o) = p.intrinsic {
+        return Some((o, None));
+    }
+    if let Some(v) = scan_right(p, all, verbs, toks) {
+        return Some((v.verb.outcome, Some(v)));
+    }
+    let v = scan_left(p, all, verbs, toks)?;
+    Some((v.verb.outcome, Some(v)))
+}
+
+fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<Verb> {
+    let mut k = p.end;
+    let mut steps = 0;
+    while k < toks.len() && steps < 14 {
+        if let Some(v) = verbs.iter().find(|v| v.start == k) {
+            return matches!(v.verb.position, VerbPosition::Post | VerbPosition::Both | VerbPosition::Among).then_some(*v);
+        }
+        if let Some(q) = all.iter().find(|q| q.start == k) {
+            k = q.end;
+            steps += 1;
+            continue;
+        }
+        let w = toks[k].lower.as_str();
+        let adverb = w.len() > 4 && w.ends_with("ly");
+        if !(SKIP_RIGHT.contains(&w) || adverb) {
+            return None;
+        }
+        // A bare figure must touch its verb: "59 killed", not "59, and ...".
+        if p.bare && steps >= 2 {
+            return None;
+        }
+        k += 1;
+        steps += 1;
+    }
+    None
+}
+
+fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<Verb> {
+    let mut k = p.start;
+    let mut steps = 0;
+    while k > 0 && steps < 10 {
+        if let Some(v) = verbs.iter().find(|v| v.end == k) {
+            return matches!(v.verb.position, VerbPosition::Pre | VerbPosition::Both | VerbPosition::Among).then_some(*v);
+        }
+        if let Some(q) = all.iter().find(|q| q.end == k) {
+            k = q.start;
+            steps += 1;
+            continue;
+        }
+        let w = toks[k - 1].lower.as_str();
+        if !SKIP_LEFT.contains(&w) {
+            return None;
+        }
+        k -= 1;
+        steps += 1;
+    }
+    None
+}
+
+/// "claiming to have killed more than 100", "the group said its fighters had
+/// killed": a group's own figure, which coders do not count.
+fn is_claimed_figure(toks: &[Token], via: Option<Verb>, group_speaks: bool) -> bool {
+    let Some(v) = via else { return false };
+    let before = |k: usize| v.start.checked_sub(k).and_then(|x| toks.get(x)).map(|t| t.lower.as_str());
+    let to_have = before(1) == Some("have") && before(2) == Some("to");
+    let had = matches!(before(1), Some("had" | "have"));
+    to_have || (group_speaks && had && v.verb.position != VerbPosition::Post)
+}
+
+/// "the death toll rose to 12", "toll climbs to 90", "lowered the death toll
+/// of the January 30 bombing to 84".
+fn tolls(toks: &[Token], numbers: &[NumberSpan], verbs: &[Verb], si: usize, base: usize) -> Vec<CasualtyStatement> {
+    let mut out = Vec::new();
+    for v in verbs.iter().filter(|v| v.verb.position == VerbPosition::Toll) {
+        let window = v.end..(v.end + 14).min(toks.len());
+        let hit = numbers.iter().find(|n| {
+            window.contains(&n.tok_start)
+                && n.tok_start > 0
+                && matches!(toks[n.tok_start - 1].lower.as_str(), "to" | "at" | "reached" | "hit" | "of")
+        });
+        if let Some(n) = hit {
+            out.push(CasualtyStatement {
+                sentence: si,
+                tok_start: base + v.start,
+                tok_end: base + n.tok_end,
+                outcome: v.verb.outcome,
+                category: Category::Total,
+                count: n.count,
+                subset: false,
+                update: true,
+                target: None,
+            });
+        }
+    }
+    out
+}
+
+/// The category of the last plural victim noun in a sentence, for "four of
+/// them" in the next one.
+fn last_plural_class(toks: &[Token], lex: &Lexicon) -> Option<VictimClass> {
+    let mut last = None;
+    let mut i = 0;
+    while i < toks.len() {
+        match lex.victims.match_at(toks, i) {
+            Some(m) => {
+                let head = &toks[m.end() - 1].lower;
+                if head.ends_with('s') || head == "khawarij" {
+                    if let Some(c) = concrete(m.value.class) {
+                        last = Some(c);
+                    }
+                }
+                i = m.end();
+            }
+            None => i += 1,
+        }
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    fn statements(text: &str) -> Vec<(Outcome, Category, u32, bool)> {
+        let Ok(lex) = Lexicon::try_embedded() else { panic!("embedded data broken") };
+        let mut doc = Document { text, ..Default::default() };
+        crate::clean::run(&mut doc, lex);
+        crate::numbers::run(&mut doc, lex);
+        crate::cues::run(&mut doc, lex);
+        run(&mut doc, lex);
+        doc.casualties.iter().map(|c| (c.outcome, c.category, c.count.best, c.subset)).collect()
+    }
+
+    use Category::*;
+    use Outcome::*;
+
+    #[test]
+    fn passive_list_split_by_category() {
+        let s = statements("Two policemen, one paramilitary soldier and a civilian were killed in the attack, while 14 others were injured.");
+        assert_eq!(s, vec![(Killed, SecurityForces, 2, false), (Killed, SecurityForces, 1, false), (Killed, Civilians, 1, false), (Injured, Total, 14, false)]);
+    }
+
+    #[test]
+    fn active_voice_and_others() {
+        let s = statements("The clash ended in the death of six militants and two army officers.");
+        assert_eq!(s, vec![(Killed, Militants, 6, false), (Killed, SecurityForces, 2, false)]);
+        let s = statements("At least two police officers were killed and six others injured.");
+        assert_eq!(s, vec![(Killed, SecurityForces, 2, false), (Injured, SecurityForces, 6, false)]);
+    }
+
+    #[test]
+    fn subsets_and_named_victims() {
+        let s = statements("At least four people, three of them Chinese nationals, were killed.");
+        assert_eq!(s, vec![(Killed, Total, 4, false), (Killed, Civilians, 3, true)]);
+        let s = statements("Gunmen opened fire, resulting in the deaths of driver Naqeeb and Adnan.");
+        assert_eq!(s, vec![(Killed, Total, 2, false)]);
+    }
+
+    #[test]
+    fn tolls_and_claims() {
+        let s = statements("The death toll rose to 12 on Monday.");
+        assert_eq!(s, vec![(Killed, Total, 12, false)]);
+        let s = statements("The group claimed to have killed more than 100 soldiers.");
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn anaphora_takes_the_previous_noun() {
+        let s = statements("Terrorists tried to storm the camp. Four of them were killed.");
+        assert_eq!(s, vec![(Killed, Militants, 4, false)]);
+    }
+}

@@ -1,0 +1,141 @@
+//! The `Document`: an article's text plus the annotation layers each stage
+//! adds. Stages run in order and read only the layers before them.
+
+use tally_lexicon::Token;
+use tally_model::{Category, Count, EventType, IncidentDate, Outcome, Target};
+
+/// A sentence: a byte span of the text and its token range.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub tok_start: usize,
+    pub tok_end: usize,
+    /// A line without closing punctuation (headline, sub-heading, bullet).
+    pub headline: bool,
+    /// Index of the paragraph (text line) it belongs to.
+    pub paragraph: usize,
+}
+
+/// A figure in the text: "at least 26", "twenty-three", "a dozen".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberSpan {
+    pub tok_start: usize,
+    pub tok_end: usize,
+    pub count: Count,
+    /// "another 14": adds to a figure before it.
+    pub additive: bool,
+}
+
+/// How a date expression relates to the publication date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateKind {
+    /// Written out ("February 17, 2023", "Dec 15", "in January").
+    Explicit,
+    /// A weekday, "yesterday", "today" resolved against publication.
+    Relative,
+    /// "The day before", "a day earlier": relative to the previous date in the text.
+    Chained,
+    /// "last year", "last month", "days earlier": vague.
+    Vague,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateMention {
+    pub sentence: usize,
+    pub tok_start: usize,
+    pub tok_end: usize,
+    pub date: Option<IncidentDate>,
+    pub kind: DateKind,
+    /// Directly after a reporting verb ("said on Tuesday"): when it was said.
+    pub reporting: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlaceMention {
+    pub sentence: usize,
+    pub tok_start: usize,
+    pub tok_end: usize,
+    /// Index into the gazetteer.
+    pub place: usize,
+    /// Followed by "district" / "tehsil" / preceded by "district of".
+    pub district_word: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupMention {
+    pub sentence: usize,
+    pub tok_start: usize,
+    pub tok_end: usize,
+    /// Index into the lexicon's groups.
+    pub group: usize,
+}
+
+/// One figure bound to an outcome: "two policemen ... were killed".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CasualtyStatement {
+    pub sentence: usize,
+    pub tok_start: usize,
+    pub tok_end: usize,
+    pub outcome: Outcome,
+    /// `Total` means victims of unstated category.
+    pub category: Category,
+    pub count: Count,
+    /// Part of an earlier figure in the same sentence ("three of them Chinese").
+    pub subset: bool,
+    /// A toll update ("the death toll rose to 12").
+    pub update: bool,
+    pub target: Option<Target>,
+}
+
+/// What a sentence says about the event, beyond figures.
+#[derive(Debug, Clone, Default)]
+pub struct SentenceCues {
+    pub event_scores: Vec<(EventType, i32)>,
+    pub targets: Vec<Target>,
+    pub new_incident: bool,
+    pub background: bool,
+    pub summary: bool,
+    pub claim: bool,
+    pub claim_negated: bool,
+    pub attribution: bool,
+    pub out_of_scope: bool,
+    pub in_scope: bool,
+    /// Mentions a place abroad (Kabul, Iran...).
+    pub foreign: bool,
+    /// Has a word that reports an event happening (attack, blast, killed...).
+    pub eventful: bool,
+}
+
+/// An article with its annotation layers.
+#[derive(Debug, Default)]
+pub struct Document<'a> {
+    pub id: String,
+    pub text: &'a str,
+    pub published: Option<IncidentDate>,
+    /// Byte spans of the text that are not article prose (date line, boilerplate).
+    pub excluded: Vec<(usize, usize)>,
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+    /// Dateline place ("QUETTA:"), a weak location hint.
+    pub dateline_place: Option<usize>,
+    pub numbers: Vec<NumberSpan>,
+    pub dates: Vec<DateMention>,
+    pub places: Vec<PlaceMention>,
+    pub groups: Vec<GroupMention>,
+    pub casualties: Vec<CasualtyStatement>,
+    pub cues: Vec<SentenceCues>,
+    pub diagnostics: Vec<String>,
+}
+
+impl Document<'_> {
+    pub fn sentence_tokens(&self, s: usize) -> &[Token] {
+        let sent = &self.sentences[s];
+        &self.tokens[sent.tok_start..sent.tok_end]
+    }
+
+    pub fn sentence_text(&self, s: usize) -> &str {
+        let sent = &self.sentences[s];
+        self.text.get(sent.start..sent.end).unwrap_or("")
+    }
+}

@@ -1,0 +1,160 @@
+//! tally's extractor: reads one article and codes every incident in it.
+//!
+//! Like a spaCy pipeline, one [`Document`] carries the text and the
+//! annotation layers; each stage adds a layer and later stages read them:
+//!
+//! 1. `clean`: publication-date line, boilerplate, datelines, sentences, tokens
+//! 2. `numbers`: figures with qualifiers and ranges
+//! 3. `dates`: date expressions resolved against the publication date
+//! 4. `places`: gazetteer places
+//! 5. `cues`: event and target cues, discourse markers, armed groups
+//! 6. `casualties`: figures bound to killed / injured, by category
+//! 7. `segment`: sentences grouped into incidents (main, mentioned)
+//! 8. `assemble`: one coded incident per segment, with evidence
+//!
+//! Extraction never fails: any input gives a report, possibly empty, with
+//! diagnostics. This crate knows nothing about files, JSON or storage.
+
+mod assemble;
+mod casualties;
+mod clean;
+mod cues;
+mod dates;
+pub mod document;
+mod numbers;
+mod places;
+mod segment;
+
+pub use document::Document;
+
+use tally_lexicon::Lexicon;
+use tally_model::{Article, ArticleReport, Diagnostic, Incident};
+
+/// Articles longer than this are cut for extraction (no news story is this
+/// long; a huge file is a scrape gone wrong) and a diagnostic says so.
+pub const MAX_EXTRACT_BYTES: usize = 1 << 20;
+
+/// Run the pipeline over one article.
+pub fn extract(article: &Article, lex: &Lexicon) -> ArticleReport {
+    let mut diagnostics = Vec::new();
+    let mut text = article.text.as_str();
+    if text.len() > MAX_EXTRACT_BYTES {
+        let mut cut = MAX_EXTRACT_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text = &text[..cut];
+        diagnostics.push(Diagnostic {
+            article: article.meta.id.clone(),
+            message: format!(
+                "article is {} bytes; only the first {} were read for incidents",
+                article.text.len(),
+                MAX_EXTRACT_BYTES
+            ),
+        });
+    }
+    let mut doc = Document {
+        id: article.meta.id.clone(),
+        text,
+        published: article.meta.published,
+        ..Default::default()
+    };
+    annotate(&mut doc, lex);
+    let (segments, roles) = segment::run(&doc, lex);
+    let mut incidents = assemble::build_all(&doc, lex, &segments, &roles);
+    to_code_points(text, &mut incidents);
+    for (i, inc) in incidents.iter_mut().enumerate() {
+        inc.id = format!("{}#{}", article.meta.id, i + 1);
+    }
+    if doc.sentences.is_empty() {
+        diagnostics.push(Diagnostic {
+            article: article.meta.id.clone(),
+            message: "no article text found (empty or only boilerplate)".into(),
+        });
+    }
+    diagnostics.extend(doc.diagnostics.iter().map(|m| Diagnostic {
+        article: article.meta.id.clone(),
+        message: m.clone(),
+    }));
+    ArticleReport {
+        meta: article.meta.clone(),
+        published: doc.published,
+        incidents,
+        diagnostics,
+    }
+}
+
+/// Run every annotation stage (exposed for tools that inspect the layers).
+pub fn annotate(doc: &mut Document, lex: &Lexicon) {
+    clean::run(doc, lex);
+    numbers::run(doc, lex);
+    dates::run(doc, lex);
+    places::run(doc, lex);
+    cues::run(doc, lex);
+    casualties::run(doc, lex);
+}
+
+/// Evidence is computed in byte offsets; SCHEMA wants code points.
+fn to_code_points(text: &str, incidents: &mut [Incident]) {
+    if text.is_ascii() {
+        return;
+    }
+    let mut offsets: Vec<(usize, usize)> = Vec::new();
+    for inc in incidents.iter() {
+        for e in &inc.evidence {
+            offsets.push((e.start, 0));
+            offsets.push((e.end, 0));
+        }
+    }
+    offsets.sort_unstable();
+    offsets.dedup();
+    let mut chars = 0;
+    let mut byte = 0;
+    for o in offsets.iter_mut() {
+        chars += text.get(byte..o.0).map(|s| s.chars().count()).unwrap_or(0);
+        byte = o.0;
+        o.1 = chars;
+    }
+    let lookup = |b: usize| {
+        offsets
+            .binary_search_by_key(&b, |o| o.0)
+            .map(|i| offsets[i].1)
+            .unwrap_or(b)
+    };
+    for inc in incidents.iter_mut() {
+        for e in inc.evidence.iter_mut() {
+            e.start = lookup(e.start);
+            e.end = lookup(e.end);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tally_model::ArticleMeta;
+
+    #[test]
+    fn empty_and_odd_input_gives_an_empty_report() {
+        let Ok(lex) = Lexicon::try_embedded() else { panic!("embedded data broken") };
+        for text in ["", "   \n\n", "\u{0}\u{1}binary", "Share.\nLeave a Reply"] {
+            let a = Article { meta: ArticleMeta { id: "x".into(), ..Default::default() }, text: text.into() };
+            let r = extract(&a, lex);
+            assert!(r.incidents.is_empty());
+        }
+    }
+
+    #[test]
+    fn evidence_offsets_are_code_points() {
+        let Ok(lex) = Lexicon::try_embedded() else { panic!("embedded data broken") };
+        let text = "Militants’ attack: “Two policemen were killed” when militants attacked a police post in Karak, police said.";
+        let a = Article { meta: ArticleMeta { id: "x".into(), ..Default::default() }, text: text.into() };
+        let r = extract(&a, lex);
+        let chars: Vec<char> = text.chars().collect();
+        for inc in &r.incidents {
+            for e in &inc.evidence {
+                assert!(e.end <= chars.len());
+            }
+        }
+    }
+}

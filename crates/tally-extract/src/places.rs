@@ -1,0 +1,104 @@
+//! Stage: places. Gazetteer names in the text, with names that are also
+//! common words ("Tank") accepted only capitalised and in context, and names
+//! shared by several places resolved towards the districts the article names.
+
+use crate::document::{Document, PlaceMention};
+use std::collections::HashMap;
+use tally_lexicon::{Lexicon, PlaceKind, Token};
+
+const PLACE_NOUNS: &[&str] = &[
+    "district", "districts", "tehsil", "city", "town", "village", "area", "police", "agency", "division",
+    "region", "valley", "province", "sub-division", "subdivision", "bazaar", "road", "highway", "cantonment",
+];
+const PREPOSITIONS: &[&str] = &["in", "of", "at", "near", "from", "to", "outside", "around", "across", "and", ","];
+
+pub fn run(doc: &mut Document, lex: &Lexicon) {
+    let mut found: Vec<(PlaceMention, Vec<usize>)> = Vec::new();
+    for (si, s) in doc.sentences.iter().enumerate() {
+        let toks = &doc.tokens[s.tok_start..s.tok_end];
+        let mut i = 0;
+        while i < toks.len() {
+            let ms = lex.gazetteer.matches_at(toks, i);
+            let Some(first) = ms.first() else {
+                i += 1;
+                continue;
+            };
+            let len = first.len;
+            let candidates: Vec<usize> = ms.iter().map(|m| *m.value).collect();
+            if accept(toks, i, len, &candidates, lex) {
+                let district_word = toks.get(i + len).is_some_and(|t| t.lower == "district")
+                    || (i >= 2 && toks[i - 1].lower == "of" && toks[i - 2].lower == "district");
+                found.push((
+                    PlaceMention {
+                        sentence: si,
+                        tok_start: s.tok_start + i,
+                        tok_end: s.tok_start + i + len,
+                        place: candidates[0],
+                        district_word,
+                    },
+                    candidates,
+                ));
+            }
+            i += len;
+        }
+    }
+    let votes = district_votes(&found, lex);
+    doc.places = found
+        .into_iter()
+        .map(|(mut m, cands)| {
+            m.place = choose(&cands, m.district_word, &votes, lex);
+            m
+        })
+        .collect();
+}
+
+/// Should a gazetteer match count as a place mention?
+fn accept(toks: &[Token], i: usize, len: usize, candidates: &[usize], lex: &Lexicon) -> bool {
+    let first = &toks[i];
+    if !first.capitalized {
+        return false;
+    }
+    let next = toks.get(i + len).map(|t| t.lower.as_str()).unwrap_or("");
+    // Trains, hospitals and people named after places are not the place.
+    if matches!(next, "express" | "passenger" | "hospital" | "medical" | "university" | "press") {
+        return false;
+    }
+    let needs_context = candidates.iter().all(|&c| lex.gazetteer.places[c].needs_context);
+    if !needs_context {
+        return true;
+    }
+    let prev = i.checked_sub(1).map(|p| toks[p].lower.as_str()).unwrap_or("");
+    PLACE_NOUNS.contains(&next) || PREPOSITIONS.contains(&prev) && next != "of"
+}
+
+/// How often each district is named (directly or through a place in it).
+fn district_votes(found: &[(PlaceMention, Vec<usize>)], lex: &Lexicon) -> HashMap<String, usize> {
+    let mut votes = HashMap::new();
+    for (_, cands) in found {
+        if let [only] = cands.as_slice() {
+            if let Some(d) = &lex.gazetteer.places[*only].admin2 {
+                *votes.entry(d.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+    votes
+}
+
+fn choose(cands: &[usize], district_word: bool, votes: &HashMap<String, usize>, lex: &Lexicon) -> usize {
+    let places = &lex.gazetteer.places;
+    let score = |&c: &usize| {
+        let p = &places[c];
+        let vote = p.admin2.as_ref().and_then(|d| votes.get(d)).copied().unwrap_or(0);
+        let kind_pref = match (district_word, p.kind) {
+            (true, PlaceKind::District) => 10,
+            (_, PlaceKind::Province) => 6,
+            (_, PlaceKind::District) => 5,
+            (_, PlaceKind::City) => 4,
+            (_, PlaceKind::Tehsil) => 3,
+            (_, PlaceKind::Town) => 2,
+            _ => 1,
+        };
+        (vote, kind_pref)
+    };
+    cands.iter().copied().max_by_key(score).unwrap_or(cands[0])
+}
