@@ -1,0 +1,144 @@
+//! `tally extract`: read a corpus, code every article, write incidents.
+
+use crate::bench;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tally_corpus::{CorpusPlan, ReadOptions};
+use tally_lexicon::Lexicon;
+use tally_model::{ArticleReport, Incident};
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// Article files or folders of .txt articles.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Manifest (JSON Lines: article, published, outlet, url); overrides folder manifests.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Write incidents here instead of stdout.
+    #[arg(short = 'o', long, value_name = "OUT.jsonl")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Code each article on its own: one incident per article and story, no merging across articles.
+    #[arg(long)]
+    pub no_merge: bool,
+    /// Measure throughput instead: replicate the articles to at least N and code them on one thread.
+    #[arg(long, value_name = "N")]
+    pub bench: Option<usize>,
+    /// Hide the progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+pub fn run(args: ExtractArgs) -> Result<ExitCode> {
+    let lex = load_lexicon()?;
+    let plan = tally_corpus::plan(&args.paths, args.manifest.as_deref())
+        .with_context(|| format!("reading the corpus at {}", crate::show_paths(&args.paths)))?;
+    report_plan(&plan);
+    if let Some(n) = args.bench {
+        return bench::run(&plan, lex, n).map(|_| ExitCode::SUCCESS);
+    }
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .context("starting worker threads")?;
+    }
+    let reports = code_all(&plan, lex, !args.quiet);
+    let read = reports.len();
+    if read == 0 {
+        bail!(
+            "no article could be read from {} ({} skipped)",
+            crate::show_paths(&args.paths),
+            plan.skipped.len()
+        );
+    }
+    let incidents: Vec<Incident> = reports.into_iter().flat_map(|r| r.incidents).collect();
+    write_jsonl(&incidents, args.output.as_ref())?;
+    if !args.quiet {
+        eprintln!("tally: {read} articles coded, {} incidents", incidents.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn load_lexicon() -> Result<&'static Lexicon> {
+    Lexicon::try_embedded().map_err(|e| anyhow::anyhow!("the embedded data files are broken: {e}"))
+}
+
+fn report_plan(plan: &CorpusPlan) {
+    for w in &plan.warnings {
+        eprintln!("tally: warning: {w}");
+    }
+    for s in &plan.skipped {
+        eprintln!("tally: skipped {s}");
+    }
+}
+
+/// Read and code every planned article in parallel, in plan order.
+pub fn code_all(plan: &CorpusPlan, lex: &Lexicon, progress: bool) -> Vec<ArticleReport> {
+    let opts = ReadOptions::default();
+    let bar = progress_bar(plan.entries.len() as u64, progress);
+    let results: Vec<_> = plan
+        .entries
+        .par_iter()
+        .map(|entry| {
+            let out = entry.read(&opts).map(|loaded| {
+                let report = tally_extract::extract(&loaded.article, lex);
+                (report, loaded.warnings)
+            });
+            bar.inc(1);
+            out
+        })
+        .collect();
+    bar.finish_and_clear();
+    let mut reports = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok((report, warnings)) => {
+                for w in warnings {
+                    eprintln!("tally: warning: {w}");
+                }
+                for d in &report.diagnostics {
+                    eprintln!("tally: note: {}: {}", d.article, d.message);
+                }
+                reports.push(report);
+            }
+            Err(skipped) => eprintln!("tally: skipped {skipped}"),
+        }
+    }
+    reports
+}
+
+fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
+    if !wanted || len < 200 || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// One JSON object per line, to a file or stdout.
+pub fn write_jsonl(incidents: &[Incident], path: Option<&PathBuf>) -> Result<()> {
+    let sink: Box<dyn Write> = match path {
+        Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut w = BufWriter::new(sink);
+    for inc in incidents {
+        serde_json::to_writer(&mut w, inc).context("writing an incident")?;
+        w.write_all(b"\n").context("writing output")?;
+    }
+    w.flush().context("writing output")?;
+    Ok(())
+}
