@@ -33,6 +33,9 @@ pub struct ExtractArgs {
     /// Measure throughput instead: replicate the articles to at least N and code them on one thread.
     #[arg(long, value_name = "N")]
     pub bench: Option<usize>,
+    /// Print each article's sentences with their annotations and incident roles (for tuning lexicons).
+    #[arg(long, hide = true)]
+    pub debug: bool,
     /// Hide the progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -45,6 +48,14 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     report_plan(&plan);
     if let Some(n) = args.bench {
         return bench::run(&plan, lex, n).map(|_| ExitCode::SUCCESS);
+    }
+    if args.debug {
+        for e in &plan.entries {
+            if let Ok(l) = e.read(&ReadOptions::default()) {
+                print!("{}", tally_extract::debug_dump(&l.article, lex));
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new()

@@ -20,15 +20,17 @@ pub fn build_all(doc: &Document, lex: &Lexicon, segs: &[Segment], roles: &[Sente
     let segs = fold_repeats(doc, segs);
     let main_ids: Vec<usize> = (0..segs.len()).filter(|&i| segs[i].role == Role::Main).collect();
     let mut out = Vec::new();
+    let article_in_scope = doc.cues.iter().filter(|c| c.in_scope).count() >= 2;
     for (k, seg) in segs.iter().enumerate() {
-        if !in_scope(doc, seg) {
+        if !in_scope(doc, seg, article_in_scope) || !has_substance(doc, seg) {
             continue;
         }
         let sentences = &seg.sentences;
         let stmts: Vec<&CasualtyStatement> = counted_statements(doc, sentences);
         let killed = reconcile(&stmts, Outcome::Killed);
         let injured = reconcile(&stmts, Outcome::Injured);
-        let event_type = event_type(doc, seg, &killed);
+        let summaries: Vec<usize> = (0..roles.len()).filter(|&i| roles[i] == SentenceRole::Summary).collect();
+        let event_type = event_type(doc, seg, &killed, &summaries);
         let mut evidence = Vec::new();
         let date = incident_date(doc, seg, &mut evidence);
         let role = match (seg.role, date, doc.published) {
@@ -107,15 +109,21 @@ fn compatible_dates(a: Option<IncidentDate>, b: Option<IncidentDate>) -> bool {
 }
 
 /// Militant and insurgent violence only: accidents, disasters and crime are not incidents.
-fn in_scope(doc: &Document, seg: &Segment) -> bool {
-    let cues = seg.sentences.iter().filter_map(|&s| doc.cues.get(s));
+fn in_scope(doc: &Document, seg: &Segment, article_in_scope: bool) -> bool {
     let (mut inside, mut outside) = (false, false);
-    for c in cues {
+    for c in seg.sentences.iter().filter_map(|&s| doc.cues.get(s)) {
         inside |= c.in_scope;
         outside |= c.out_of_scope;
     }
     let anchor_out = doc.cues.get(seg.anchor).is_some_and(|c| c.out_of_scope && !c.in_scope);
-    inside && !anchor_out && !(outside && !doc.cues.get(seg.anchor).is_some_and(|c| c.in_scope))
+    let inside = inside || (seg.role == Role::Mentioned && article_in_scope);
+    !anchor_out && (inside || !outside)
+}
+
+/// A main incident needs a figure or a place; a mentioned one a figure, place or date.
+fn has_substance(doc: &Document, seg: &Segment) -> bool {
+    let figures = doc.casualties.iter().any(|c| seg.sentences.contains(&c.sentence));
+    figures || seg.district.is_some() || seg.local.is_some()
 }
 
 /// Statements of the segment; a headline's figures count only when the body gives none.
@@ -263,12 +271,19 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
     Casualties { total, security_forces: sf, civilians: civ, militants: mil }
 }
 
-fn event_type(doc: &Document, seg: &Segment, killed: &Casualties) -> EventType {
+fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usize]) -> EventType {
     let mut scores: HashMap<EventType, i32> = HashMap::new();
     for &si in &seg.sentences {
         let weight = if si == seg.anchor { 3 } else { 1 };
         for (t, w) in &doc.cues[si].event_scores {
             *scores.entry(*t).or_insert(0) += w * weight;
+        }
+    }
+    if seg.role == Role::Main {
+        for &si in context {
+            for (t, w) in &doc.cues[si].event_scores {
+                *scores.entry(*t).or_insert(0) += w;
+            }
         }
     }
     let suicide = scores.get(&EventType::SuicideBombing).copied().unwrap_or(0);
@@ -300,6 +315,7 @@ fn incident_date(doc: &Document, seg: &Segment, evidence: &mut Vec<Evidence>) ->
         doc.dates
             .iter()
             .filter(move |d| seg.sentences.contains(&d.sentence) && d.date.is_some() && d.reporting == reporting)
+            .filter(|d| d.sentence == seg.anchor || doc.cues[d.sentence].eventful)
     };
     let anchor_first = |reporting: bool| {
         in_segment(reporting)

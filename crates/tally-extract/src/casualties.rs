@@ -16,7 +16,8 @@ const SKIP_RIGHT: &[&str] = &[
     "later", "subsequently", "allegedly", "got", "both", "each", "initially", "critically", "seriously",
     "badly", "fatally", "mortally", "severely", "instantly", "immediately", ",", "and", "so", "far",
     "now", "confirmed", "officially", "were", "reported", "reportedly", "since", "then", "still", "who",
-    "while", "subsequently", "eventually", "have", "either", "or",
+    "while", "subsequently", "eventually", "have", "either", "or", "including", "among", "them", "whom",
+    "—", "-", "(", ")",
 ];
 const SKIP_LEFT: &[&str] = &["the", "all", ",", "and", "as", "well", "also", "including", "some"];
 const SUBSET_BEFORE: &[&str] = &["including", "incl", "among"];
@@ -352,7 +353,11 @@ fn bind(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<(O
 fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<Verb> {
     let mut k = p.end;
     let mut steps = 0;
-    while k < toks.len() && steps < 14 {
+    // After "including"/"among them" names may follow; after "who"/"which"
+    // a short relative clause may stand before the verb.
+    let mut names_ok = false;
+    let mut clause_budget = 0;
+    while k < toks.len() && steps < 20 {
         if let Some(v) = verbs.iter().find(|v| v.start == k) {
             return matches!(v.verb.position, VerbPosition::Post | VerbPosition::Both | VerbPosition::Among).then_some(*v);
         }
@@ -361,10 +366,19 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
             steps += 1;
             continue;
         }
-        let w = toks[k].lower.as_str();
+        let t = &toks[k];
+        let w = t.lower.as_str();
+        names_ok |= matches!(w, "including" | "among" | "incl");
+        if matches!(w, "who" | "which" | "that") && !p.bare {
+            clause_budget = 5;
+        }
         let adverb = w.len() > 4 && w.ends_with("ly");
-        if !(SKIP_RIGHT.contains(&w) || adverb) {
-            return None;
+        let name = names_ok && t.capitalized;
+        if !(SKIP_RIGHT.contains(&w) || adverb || name) {
+            if clause_budget == 0 || matches!(w, "," | ";" | "." | "when" | "after") {
+                return None;
+            }
+            clause_budget -= 1;
         }
         // A bare figure must touch its verb: "59 killed", not "59, and ...".
         if p.bare && steps >= 2 {

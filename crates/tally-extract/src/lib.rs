@@ -84,6 +84,48 @@ pub fn extract(article: &Article, lex: &Lexicon) -> ArticleReport {
     }
 }
 
+/// A readable dump of the layers and the segmentation, for developers
+/// tuning lexicons (`tally extract --debug`).
+pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
+    use std::fmt::Write;
+    let mut doc = Document {
+        id: article.meta.id.clone(),
+        text: &article.text,
+        published: article.meta.published,
+        ..Default::default()
+    };
+    annotate(&mut doc, lex);
+    let (segments, roles) = segment::run(&doc, lex);
+    let mut out = String::new();
+    let _ = writeln!(out, "== {} published {:?}", doc.id, doc.published.map(|d| d.to_string()));
+    for (si, s) in doc.sentences.iter().enumerate() {
+        let role = match roles[si] {
+            segment::SentenceRole::Summary => "SUM".to_string(),
+            segment::SentenceRole::Incident(k) => format!("{}{}", if segments[k].role == tally_model::Role::Main { "M" } else { "m" }, k),
+            segment::SentenceRole::Other => "-".to_string(),
+        };
+        let _ = writeln!(out, "[{si:2} {role:>4}{}] {}", if s.headline { " H" } else { "" }, doc.sentence_text(si));
+        for c in doc.casualties.iter().filter(|c| c.sentence == si) {
+            let _ = writeln!(out, "        fig {:?} {:?} {:?}{}{}", c.outcome, c.category, (c.count.low, c.count.best, c.count.high),
+                if c.subset { " subset" } else { "" }, if c.update { " update" } else { "" });
+        }
+        for p in doc.places.iter().filter(|p| p.sentence == si) {
+            let pl = &lex.gazetteer.places[p.place];
+            let _ = writeln!(out, "        place {} ({:?}, {:?})", pl.name, pl.kind, pl.admin2);
+        }
+        for d in doc.dates.iter().filter(|d| d.sentence == si) {
+            let _ = writeln!(out, "        date {:?} {:?}{}", d.date.map(|x| x.to_string()), d.kind, if d.reporting { " reporting" } else { "" });
+        }
+        for g in doc.groups.iter().filter(|g| g.sentence == si) {
+            let _ = writeln!(out, "        group {}", lex.groups[g.group].name);
+        }
+        let c = &doc.cues[si];
+        let _ = writeln!(out, "        cues {:?} new={} bg={} sum={} claim={} neg={} attr={} in={} out={} ev={}",
+            c.event_scores, c.new_incident, c.background, c.summary, c.claim, c.claim_negated, c.attribution, c.in_scope, c.out_of_scope, c.eventful);
+    }
+    out
+}
+
 /// Run every annotation stage (exposed for tools that inspect the layers).
 pub fn annotate(doc: &mut Document, lex: &Lexicon) {
     clean::run(doc, lex);

@@ -58,10 +58,16 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         let district = sentence_district(doc, si, lex);
         let local = sentence_local(doc, si, lex);
         let date = sentence_date(doc, si);
-        let reference = current_main.and_then(|m| segs[m].date).or(doc.published);
+        let main_date = current_main.and_then(|m| segs[m].date);
+        let reference = main_date.or(doc.published);
         let chained_to_background = last_background == Some(si.wrapping_sub(1))
             && doc.dates.iter().any(|d| d.sentence == si && d.kind == crate::document::DateKind::Chained);
-        let background = eventful && (c.background || chained_to_background || is_older(date, reference));
+        let background = eventful
+            && (c.background
+                || chained_to_background
+                || is_older(date, reference)
+                || is_earlier_day(date, main_date)
+                || (reference.is_none() && date.is_some_and(|d| d.precision() != Precision::Day)));
         if background {
             if !worth_a_mention(doc, si, district.is_some() || local.is_some(), date.is_some(), has_figures) {
                 continue;
@@ -104,7 +110,8 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
                     || other_local
             }
         };
-        if starts_new && (has_figures || district.is_some() || local.is_some()) {
+        let typed = c.event_scores.iter().any(|(_, w)| *w >= 2);
+        if starts_new && (has_figures || district.is_some() || local.is_some() || (current_main.is_none() && typed)) {
             segs.push(Segment {
                 role: Role::Main,
                 sentences: vec![si],
@@ -162,7 +169,8 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
         ds.dedup();
         ds.len()
     };
-    multi || (plural && over_time) || (plural && distinct_districts >= 3)
+    let headline = doc.sentences[si].headline;
+    multi || (plural && (over_time || headline)) || (plural && distinct_districts >= 3)
 }
 
 /// A mentioned incident needs a place or date, and a type or a figure; a
@@ -180,6 +188,16 @@ fn last_segment_fits(segs: &[Segment], district: Option<&str>, date: Option<Inci
     let district_ok = district.is_none() || last.district.is_none() || last.district.as_deref() == district;
     let date_ok = date.is_none() || last.date.is_none() || last.date == date;
     district_ok && (date_ok || !strict) && (district.is_none() || date.is_none() || date_ok)
+}
+
+/// A day-precise date two or more days before the current story's day: another incident.
+fn is_earlier_day(date: Option<IncidentDate>, main: Option<IncidentDate>) -> bool {
+    match (date, main) {
+        (Some(d), Some(m)) if d.precision() == Precision::Day && m.precision() == Precision::Day => {
+            d.ordinal() <= m.ordinal() - 2
+        }
+        _ => false,
+    }
 }
 
 /// Is `date` clearly before `reference` (not the same news)?
