@@ -29,10 +29,17 @@ pub fn run(plan: &CorpusPlan, lex: &Lexicon, at_least: usize) -> Result<()> {
         }
     }
     let secs = start.elapsed().as_secs_f64().max(1e-9);
-    println!("articles      {n} ({} distinct, {rounds} rounds)", articles.len());
+    println!(
+        "articles      {n} ({} distinct, {rounds} rounds)",
+        articles.len()
+    );
     println!("incidents     {incidents}");
     println!("time          {secs:.3} s on one thread");
-    println!("throughput    {:.0} articles/s, {:.2} MB/s", n as f64 / secs, bytes as f64 / 1e6 / secs);
+    println!(
+        "throughput    {:.0} articles/s, {:.2} MB/s",
+        n as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
     if let Some(kb) = peak_memory_kb() {
         println!("peak memory   {:.1} MB (VmHWM)", kb as f64 / 1024.0);
     }

@@ -72,10 +72,18 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
             plan.skipped.len()
         );
     }
-    let incidents: Vec<Incident> = reports.into_iter().flat_map(|r| r.incidents).collect();
+    let incidents: Vec<Incident> = if args.no_merge {
+        reports.into_iter().flat_map(|r| r.incidents).collect()
+    } else {
+        tally_merge::merge(&reports)
+    };
     write_jsonl(&incidents, args.output.as_ref())?;
     if !args.quiet {
-        eprintln!("tally: {read} articles coded, {} incidents", incidents.len());
+        eprintln!(
+            "tally: {read} articles coded, {} incidents{}",
+            incidents.len(),
+            if args.no_merge { " (not merged)" } else { "" }
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -133,7 +141,9 @@ fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}")
+    {
         bar.set_style(style);
     }
     bar

@@ -63,5 +63,9 @@ fn main() -> ExitCode {
 
 /// Paths given on the command line, for messages.
 pub fn show_paths(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

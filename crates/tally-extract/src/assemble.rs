@@ -7,18 +7,39 @@ use crate::segment::{is_travel, Segment, SentenceRole};
 use std::collections::HashMap;
 use tally_lexicon::{Lexicon, PlaceKind};
 use tally_model::{
-    Casualties, Category, Count, EventType, Evidence, Incident, IncidentDate, Outcome, Precision, Role, Target,
+    Casualties, Category, Count, EventType, Evidence, Incident, IncidentDate, Outcome, Precision,
+    Role, Target,
 };
 
 /// Words after a group's name that make it the actor of the sentence.
 const AGENT_AFTER: &[&str] = &[
-    "militants", "fighters", "launched", "stormed", "attacked", "blew", "carried", "bomber", "terrorists",
-    "gunmen", "struck", "targeted", "ambushed", "killed", "claimed",
+    "militants",
+    "fighters",
+    "launched",
+    "stormed",
+    "attacked",
+    "blew",
+    "carried",
+    "bomber",
+    "terrorists",
+    "gunmen",
+    "struck",
+    "targeted",
+    "ambushed",
+    "killed",
+    "claimed",
 ];
 
-pub fn build_all(doc: &Document, lex: &Lexicon, segs: &[Segment], roles: &[SentenceRole]) -> Vec<Incident> {
+pub fn build_all(
+    doc: &Document,
+    lex: &Lexicon,
+    segs: &[Segment],
+    roles: &[SentenceRole],
+) -> Vec<Incident> {
     let segs = fold_repeats(doc, segs);
-    let main_ids: Vec<usize> = (0..segs.len()).filter(|&i| segs[i].role == Role::Main).collect();
+    let main_ids: Vec<usize> = (0..segs.len())
+        .filter(|&i| segs[i].role == Role::Main)
+        .collect();
     let mut out = Vec::new();
     let article_in_scope = doc.cues.iter().filter(|c| c.in_scope).count() >= 2;
     for (k, seg) in segs.iter().enumerate() {
@@ -29,7 +50,9 @@ pub fn build_all(doc: &Document, lex: &Lexicon, segs: &[Segment], roles: &[Sente
         let stmts: Vec<&CasualtyStatement> = counted_statements(doc, sentences);
         let killed = reconcile(&stmts, Outcome::Killed);
         let injured = reconcile(&stmts, Outcome::Injured);
-        let summaries: Vec<usize> = (0..roles.len()).filter(|&i| roles[i] == SentenceRole::Summary).collect();
+        let summaries: Vec<usize> = (0..roles.len())
+            .filter(|&i| roles[i] == SentenceRole::Summary)
+            .collect();
         let event_type = event_type(doc, seg, &killed, &summaries);
         let mut evidence = Vec::new();
         let date = incident_date(doc, seg, &mut evidence);
@@ -42,12 +65,25 @@ pub fn build_all(doc: &Document, lex: &Lexicon, segs: &[Segment], roles: &[Sente
             continue;
         }
         let floating = floating_sentences(roles, k, &main_ids, &segs, doc, lex);
-        let (group, claimed) = responsible_group(doc, lex, seg, event_type, &floating, &mut evidence);
+        let (group, claimed) =
+            responsible_group(doc, lex, seg, event_type, &floating, &mut evidence);
         let targets = targets(doc, seg, &stmts, event_type);
         for s in &stmts {
-            evidence.push(span_evidence(doc, s.sentence, &field_of(s), Some(count_text(&s.count)), source_of(doc, s.sentence)));
+            evidence.push(span_evidence(
+                doc,
+                s.sentence,
+                &field_of(s),
+                Some(count_text(&s.count)),
+                source_of(doc, s.sentence),
+            ));
         }
-        evidence.push(span_evidence(doc, seg.anchor, "event_type", Some(event_type.as_str().to_string()), None));
+        evidence.push(span_evidence(
+            doc,
+            seg.anchor,
+            "event_type",
+            Some(event_type.as_str().to_string()),
+            None,
+        ));
         out.push(Incident {
             id: String::new(),
             articles: vec![doc.id.clone()],
@@ -79,7 +115,10 @@ fn fold_repeats(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
     while i < out.len() {
         if out[i].role == Role::Mentioned {
             let target = out.iter().position(|m| {
-                m.role == Role::Main && m.district.is_some() && m.district == out[i].district && compatible_dates(m.date, out[i].date)
+                m.role == Role::Main
+                    && m.district.is_some()
+                    && m.district == out[i].district
+                    && compatible_dates(m.date, out[i].date)
             });
             if let Some(t) = target {
                 let moved = out.remove(i);
@@ -102,7 +141,9 @@ fn compatible_dates(a: Option<IncidentDate>, b: Option<IncidentDate>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => {
             let (x, y) = (a.ordinal(), b.ordinal());
-            (x - y).abs() <= 31 && a.year == b.year || a.precision() != Precision::Day || b.precision() != Precision::Day
+            (x - y).abs() <= 31 && a.year == b.year
+                || a.precision() != Precision::Day
+                || b.precision() != Precision::Day
         }
         _ => true,
     }
@@ -115,26 +156,45 @@ fn in_scope(doc: &Document, seg: &Segment, article_in_scope: bool) -> bool {
         inside |= c.in_scope;
         outside |= c.out_of_scope;
     }
-    let anchor_out = doc.cues.get(seg.anchor).is_some_and(|c| c.out_of_scope && !c.in_scope);
+    let anchor_out = doc
+        .cues
+        .get(seg.anchor)
+        .is_some_and(|c| c.out_of_scope && !c.in_scope);
     let inside = inside || (seg.role == Role::Mentioned && article_in_scope);
     !anchor_out && (inside || !outside)
 }
 
 /// A main incident needs a figure or a place; a mentioned one a figure, place or date.
 fn has_substance(doc: &Document, seg: &Segment) -> bool {
-    let figures = doc.casualties.iter().any(|c| seg.sentences.contains(&c.sentence));
+    let figures = doc
+        .casualties
+        .iter()
+        .any(|c| seg.sentences.contains(&c.sentence));
     figures || seg.district.is_some() || seg.local.is_some()
 }
 
 /// Statements of the segment; a headline's figures count only when the body gives none.
 fn counted_statements<'d>(doc: &'d Document, sentences: &[usize]) -> Vec<&'d CasualtyStatement> {
-    let all: Vec<&CasualtyStatement> = doc.casualties.iter().filter(|c| sentences.contains(&c.sentence)).collect();
-    let body: Vec<&CasualtyStatement> = all.iter().copied().filter(|c| !doc.sentences[c.sentence].headline).collect();
-    if body.iter().any(|c| c.outcome == Outcome::Killed) || all.iter().all(|c| !doc.sentences[c.sentence].headline) {
+    let all: Vec<&CasualtyStatement> = doc
+        .casualties
+        .iter()
+        .filter(|c| sentences.contains(&c.sentence))
+        .collect();
+    let body: Vec<&CasualtyStatement> = all
+        .iter()
+        .copied()
+        .filter(|c| !doc.sentences[c.sentence].headline)
+        .collect();
+    if body.iter().any(|c| c.outcome == Outcome::Killed)
+        || all.iter().all(|c| !doc.sentences[c.sentence].headline)
+    {
         // Keep headline injured figures when the body gives none.
         let body_injured = body.iter().any(|c| c.outcome == Outcome::Injured);
         all.into_iter()
-            .filter(|c| !doc.sentences[c.sentence].headline || (c.outcome == Outcome::Injured && !body_injured))
+            .filter(|c| {
+                !doc.sentences[c.sentence].headline
+                    || (c.outcome == Outcome::Injured && !body_injured)
+            })
             .collect()
     } else {
         all
@@ -210,12 +270,22 @@ fn span(values: impl Iterator<Item = Count>) -> Option<Count> {
 
 /// Reconcile every statement of one outcome into per-category counts.
 fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
-    let of: Vec<&&CasualtyStatement> = stmts.iter().filter(|s| s.outcome == outcome && !s.update).collect();
+    let of: Vec<&&CasualtyStatement> = stmts
+        .iter()
+        .filter(|s| s.outcome == outcome && !s.update)
+        .collect();
     let mut by_sentence: Vec<usize> = of.iter().map(|s| s.sentence).collect();
     by_sentence.dedup();
     let readings: Vec<Reading> = by_sentence
         .iter()
-        .map(|&si| read_sentence(&of.iter().copied().filter(|s| s.sentence == si).collect::<Vec<_>>()))
+        .map(|&si| {
+            read_sentence(
+                &of.iter()
+                    .copied()
+                    .filter(|s| s.sentence == si)
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect();
     let sf = span(readings.iter().filter_map(|r| r.sf));
     let mut civ = span(readings.iter().filter_map(|r| r.civ));
@@ -224,7 +294,11 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
     // Victims: a sentence's "people" figure, or the categories it lists.
     let victims = span(readings.iter().filter_map(|r| match (r.people, r.mil) {
         (Some(p), None) => Some(p),
-        (Some(p), Some(m)) => Some(Count { low: p.low.saturating_sub(m.low), best: p.best.saturating_sub(m.best), high: p.high }),
+        (Some(p), Some(m)) => Some(Count {
+            low: p.low.saturating_sub(m.low),
+            best: p.best.saturating_sub(m.best),
+            high: p.high,
+        }),
         (None, _) => add(r.sf, r.civ.unwrap_or(Count::exact(0))).or(r.civ),
     }));
     let victims = match (victims, sf.is_some() || civ.is_some()) {
@@ -255,11 +329,19 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
         }
     }
     let mut total = match (victims, mil) {
-        (Some(v), Some(m)) => Some(Count { low: v.low + m.low, best: v.best + m.best, high: v.high.zip(m.high).map(|(a, b)| a + b) }),
+        (Some(v), Some(m)) => Some(Count {
+            low: v.low + m.low,
+            best: v.best + m.best,
+            high: v.high.zip(m.high).map(|(a, b)| a + b),
+        }),
         (Some(v), None) => Some(v),
         (None, m) => m,
     };
-    let updates: Vec<Count> = stmts.iter().filter(|s| s.outcome == outcome && s.update).map(|s| s.count).collect();
+    let updates: Vec<Count> = stmts
+        .iter()
+        .filter(|s| s.outcome == outcome && s.update)
+        .map(|s| s.count)
+        .collect();
     if let Some(last) = updates.last() {
         let mut t = total.unwrap_or(*last);
         for u in &updates {
@@ -268,7 +350,12 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
         t.best = last.best;
         total = Some(t);
     }
-    Casualties { total, security_forces: sf, civilians: civ, militants: mil }
+    Casualties {
+        total,
+        security_forces: sf,
+        civilians: civ,
+        militants: mil,
+    }
 }
 
 fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usize]) -> EventType {
@@ -303,18 +390,31 @@ fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usi
     let single_victim = victims <= 1 && count(killed.militants) == 0;
     match best {
         EventType::TargetedKilling if !single_victim && victims > 2 => EventType::ArmedAssault,
-        EventType::ArmedAssault if single_victim && scores.get(&EventType::TargetedKilling).copied().unwrap_or(0) > 0 => {
+        EventType::ArmedAssault
+            if single_victim
+                && scores
+                    .get(&EventType::TargetedKilling)
+                    .copied()
+                    .unwrap_or(0)
+                    > 0 =>
+        {
             EventType::TargetedKilling
         }
         t => t,
     }
 }
 
-fn incident_date(doc: &Document, seg: &Segment, evidence: &mut Vec<Evidence>) -> Option<IncidentDate> {
+fn incident_date(
+    doc: &Document,
+    seg: &Segment,
+    evidence: &mut Vec<Evidence>,
+) -> Option<IncidentDate> {
     let in_segment = |reporting: bool| {
         doc.dates
             .iter()
-            .filter(move |d| seg.sentences.contains(&d.sentence) && d.date.is_some() && d.reporting == reporting)
+            .filter(move |d| {
+                seg.sentences.contains(&d.sentence) && d.date.is_some() && d.reporting == reporting
+            })
             .filter(|d| d.sentence == seg.anchor || doc.cues[d.sentence].eventful)
     };
     let anchor_first = |reporting: bool| {
@@ -324,7 +424,13 @@ fn incident_date(doc: &Document, seg: &Segment, evidence: &mut Vec<Evidence>) ->
     };
     let found = anchor_first(false).or_else(|| anchor_first(true));
     if let Some(d) = found {
-        evidence.push(span_evidence(doc, d.sentence, "date", d.date.map(|x| x.to_string()), None));
+        evidence.push(span_evidence(
+            doc,
+            d.sentence,
+            "date",
+            d.date.map(|x| x.to_string()),
+            None,
+        ));
         return d.date;
     }
     if seg.role == Role::Main && !doc.dates.iter().any(|d| d.sentence == seg.anchor) {
@@ -333,9 +439,20 @@ fn incident_date(doc: &Document, seg: &Segment, evidence: &mut Vec<Evidence>) ->
     None
 }
 
-type Location = (Option<String>, Option<String>, Option<String>, Option<f64>, Option<f64>);
+type Location = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+);
 
-fn location(doc: &Document, lex: &Lexicon, seg: &Segment, evidence: &mut Vec<Evidence>) -> Location {
+fn location(
+    doc: &Document,
+    lex: &Lexicon,
+    seg: &Segment,
+    evidence: &mut Vec<Evidence>,
+) -> Location {
     let places = &lex.gazetteer.places;
     let mut district_votes: HashMap<&str, f64> = HashMap::new();
     let mut province_votes: HashMap<&str, f64> = HashMap::new();
@@ -343,7 +460,9 @@ fn location(doc: &Document, lex: &Lexicon, seg: &Segment, evidence: &mut Vec<Evi
         .places
         .iter()
         .filter(|p| seg.sentences.contains(&p.sentence))
-        .filter(|p| doc.cues[p.sentence].eventful || doc.casualties.iter().any(|c| c.sentence == p.sentence))
+        .filter(|p| {
+            doc.cues[p.sentence].eventful || doc.casualties.iter().any(|c| c.sentence == p.sentence)
+        })
         .collect();
     for m in &mentions {
         let pl = &places[m.place];
@@ -380,14 +499,30 @@ fn location(doc: &Document, lex: &Lexicon, seg: &Segment, evidence: &mut Vec<Evi
     let district_row = admin2.as_deref().and_then(|d| lex.gazetteer.district(d));
     let admin1 = district_row
         .and_then(|d| d.admin1.clone())
-        .or_else(|| admin2.as_ref().and_then(|d| places.iter().find(|p| p.admin2.as_deref() == Some(d)).and_then(|p| p.admin1.clone())))
+        .or_else(|| {
+            admin2.as_ref().and_then(|d| {
+                places
+                    .iter()
+                    .find(|p| p.admin2.as_deref() == Some(d))
+                    .and_then(|p| p.admin1.clone())
+            })
+        })
         .or_else(|| top(&province_votes));
     let local = mentions.iter().find(|m| {
         let pl = &places[m.place];
-        pl.kind.is_local() && pl.admin2 == admin2 && admin2.as_deref() != Some(pl.name.as_str()) && !is_travel(doc, m.tok_start)
+        pl.kind.is_local()
+            && pl.admin2 == admin2
+            && admin2.as_deref() != Some(pl.name.as_str())
+            && !is_travel(doc, m.tok_start)
     });
     if let Some(m) = local.or_else(|| mentions.first()) {
-        evidence.push(span_evidence(doc, m.sentence, "admin2", admin2.clone(), None));
+        evidence.push(span_evidence(
+            doc,
+            m.sentence,
+            "admin2",
+            admin2.clone(),
+            None,
+        ));
     }
     let place = local.map(|m| places[m.place].name.clone());
     let coords = local
@@ -395,15 +530,29 @@ fn location(doc: &Document, lex: &Lexicon, seg: &Segment, evidence: &mut Vec<Evi
         .or(district_row)
         .or_else(|| admin1.as_deref().and_then(|p| lex.gazetteer.province(p)))
         .filter(|p| p.kind != PlaceKind::Country);
-    (admin1, admin2, place, coords.and_then(|p| p.lat), coords.and_then(|p| p.lon))
+    (
+        admin1,
+        admin2,
+        place,
+        coords.and_then(|p| p.lat),
+        coords.and_then(|p| p.lon),
+    )
 }
 
 /// Sentences that belong to no incident (summaries, context) whose group
 /// mentions may still name this incident's perpetrator: only for the
 /// article's first main incident, or any security operation.
-fn floating_sentences(roles: &[SentenceRole], k: usize, main_ids: &[usize], segs: &[Segment], doc: &Document, lex: &Lexicon) -> Vec<usize> {
+fn floating_sentences(
+    roles: &[SentenceRole],
+    k: usize,
+    main_ids: &[usize],
+    segs: &[Segment],
+    doc: &Document,
+    lex: &Lexicon,
+) -> Vec<usize> {
     let _ = (doc, lex);
-    let first_main = main_ids.first() == Some(&k) || segs.get(k).is_some_and(|s| s.role == Role::Main);
+    let first_main =
+        main_ids.first() == Some(&k) || segs.get(k).is_some_and(|s| s.role == Role::Main);
     if !first_main {
         return vec![];
     }
@@ -446,10 +595,17 @@ fn responsible_group(
             continue;
         }
         let toks = &doc.tokens;
-        let after = |k: usize| toks.get(g.tok_end + k).map(|t| t.lower.as_str()).unwrap_or("");
+        let after = |k: usize| {
+            toks.get(g.tok_end + k)
+                .map(|t| t.lower.as_str())
+                .unwrap_or("")
+        };
         let agent = (0..3).any(|k| AGENT_AFTER.contains(&after(k)));
         let by = (1..=4).any(|k| {
-            g.tok_start.checked_sub(k).and_then(|i| toks.get(i)).is_some_and(|t| matches!(t.lower.as_str(), "from" | "by"))
+            g.tok_start
+                .checked_sub(k)
+                .and_then(|i| toks.get(i))
+                .is_some_and(|t| matches!(t.lower.as_str(), "from" | "by"))
         });
         let kind = if c.claim && !c.claim_negated {
             Responsibility::Claimed
@@ -464,17 +620,36 @@ fn responsible_group(
             best = Some((kind, g.group, g.sentence));
         }
     }
-    let Some((kind, group, sentence)) = best else { return (None, false) };
+    let Some((kind, group, sentence)) = best else {
+        return (None, false);
+    };
     let name = lex.groups[group].name.clone();
-    evidence.push(span_evidence(doc, sentence, "group", Some(name.clone()), None));
+    evidence.push(span_evidence(
+        doc,
+        sentence,
+        "group",
+        Some(name.clone()),
+        None,
+    ));
     let claimed = kind == Responsibility::Claimed && !(negated && seg.role == Role::Mentioned);
     if claimed {
-        evidence.push(span_evidence(doc, sentence, "claimed", Some("true".into()), None));
+        evidence.push(span_evidence(
+            doc,
+            sentence,
+            "claimed",
+            Some("true".into()),
+            None,
+        ));
     }
     (Some(name), claimed)
 }
 
-fn targets(doc: &Document, seg: &Segment, stmts: &[&CasualtyStatement], event_type: EventType) -> Vec<Target> {
+fn targets(
+    doc: &Document,
+    seg: &Segment,
+    stmts: &[&CasualtyStatement],
+    event_type: EventType,
+) -> Vec<Target> {
     let mut out: Vec<Target> = Vec::new();
     if event_type == EventType::SecurityOperation {
         out.push(Target::Militants);
@@ -522,21 +697,52 @@ fn count_text(c: &Count) -> String {
 /// Who gave a figure, when the sentence says.
 fn source_of(doc: &Document, si: usize) -> Option<String> {
     const SOURCES: &[(&str, &str)] = &[
-        ("ispr", "ISPR"), ("inter-services", "ISPR"), ("military", "military"), ("army", "military"),
-        ("police", "police"), ("dpo", "police"), ("ssp", "police"), ("sho", "police"), ("ctd", "CTD"),
-        ("hospital", "hospital"), ("doctors", "hospital"), ("rescue", "rescue services"), ("edhi", "rescue services"),
-        ("minister", "government"), ("commissioner", "government"), ("officials", "officials"), ("official", "officials"),
-        ("spokesperson", "spokesperson"), ("spokesman", "spokesperson"), ("statement", "statement"),
+        ("ispr", "ISPR"),
+        ("inter-services", "ISPR"),
+        ("military", "military"),
+        ("army", "military"),
+        ("police", "police"),
+        ("dpo", "police"),
+        ("ssp", "police"),
+        ("sho", "police"),
+        ("ctd", "CTD"),
+        ("hospital", "hospital"),
+        ("doctors", "hospital"),
+        ("rescue", "rescue services"),
+        ("edhi", "rescue services"),
+        ("minister", "government"),
+        ("commissioner", "government"),
+        ("officials", "officials"),
+        ("official", "officials"),
+        ("spokesperson", "spokesperson"),
+        ("spokesman", "spokesperson"),
+        ("statement", "statement"),
     ];
     let toks = doc.sentence_tokens(si);
-    let said = toks.iter().any(|t| matches!(t.lower.as_str(), "said" | "told" | "confirmed" | "according" | "says" | "reported"));
+    let said = toks.iter().any(|t| {
+        matches!(
+            t.lower.as_str(),
+            "said" | "told" | "confirmed" | "according" | "says" | "reported"
+        )
+    });
     if !said {
         return None;
     }
-    toks.iter().find_map(|t| SOURCES.iter().find(|(k, _)| *k == t.lower).map(|(_, v)| v.to_string()))
+    toks.iter().find_map(|t| {
+        SOURCES
+            .iter()
+            .find(|(k, _)| *k == t.lower)
+            .map(|(_, v)| v.to_string())
+    })
 }
 
-fn span_evidence(doc: &Document, si: usize, field: &str, value: Option<String>, source: Option<String>) -> Evidence {
+fn span_evidence(
+    doc: &Document,
+    si: usize,
+    field: &str,
+    value: Option<String>,
+    source: Option<String>,
+) -> Evidence {
     let s = &doc.sentences[si];
     Evidence {
         article: doc.id.clone(),

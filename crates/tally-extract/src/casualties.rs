@@ -12,14 +12,74 @@ use tally_model::{Category, Count, Outcome, Target};
 
 /// Words that may stand between a figure and its verb.
 const SKIP_RIGHT: &[&str] = &[
-    "were", "was", "is", "are", "have", "has", "had", "been", "being", "be", "reportedly", "also", "all",
-    "later", "subsequently", "allegedly", "got", "both", "each", "initially", "critically", "seriously",
-    "badly", "fatally", "mortally", "severely", "instantly", "immediately", ",", "and", "so", "far",
-    "now", "confirmed", "officially", "were", "reported", "reportedly", "since", "then", "still", "who",
-    "while", "subsequently", "eventually", "have", "either", "or", "including", "among", "them", "whom",
-    "—", "-", "(", ")",
+    "were",
+    "was",
+    "is",
+    "are",
+    "have",
+    "has",
+    "had",
+    "been",
+    "being",
+    "be",
+    "reportedly",
+    "also",
+    "all",
+    "later",
+    "subsequently",
+    "allegedly",
+    "got",
+    "both",
+    "each",
+    "initially",
+    "critically",
+    "seriously",
+    "badly",
+    "fatally",
+    "mortally",
+    "severely",
+    "instantly",
+    "immediately",
+    ",",
+    "and",
+    "so",
+    "far",
+    "now",
+    "confirmed",
+    "officially",
+    "were",
+    "reported",
+    "reportedly",
+    "since",
+    "then",
+    "still",
+    "who",
+    "while",
+    "subsequently",
+    "eventually",
+    "have",
+    "either",
+    "or",
+    "including",
+    "among",
+    "them",
+    "whom",
+    "—",
+    "-",
+    "(",
+    ")",
 ];
-const SKIP_LEFT: &[&str] = &["the", "all", ",", "and", "as", "well", "also", "including", "some"];
+const SKIP_LEFT: &[&str] = &[
+    "the",
+    "all",
+    ",",
+    "and",
+    "as",
+    "well",
+    "also",
+    "including",
+    "some",
+];
 const SUBSET_BEFORE: &[&str] = &["including", "incl", "among"];
 
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +124,13 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             .collect();
         let verbs = find_verbs(toks, lex);
         let phrases = find_phrases(toks, &numbers, &verbs, lex);
-        let group_speaks = doc.groups.iter().any(|g| g.sentence == si) && toks.iter().any(|t| matches!(t.lower.as_str(), "said" | "says" | "statement" | "claimed" | "claiming"));
+        let group_speaks = doc.groups.iter().any(|g| g.sentence == si)
+            && toks.iter().any(|t| {
+                matches!(
+                    t.lower.as_str(),
+                    "said" | "says" | "statement" | "claimed" | "claiming"
+                )
+            });
         let mut prev_class: Option<VictimClass> = None;
         let mut classes_seen: Vec<VictimClass> = Vec::new();
         for (pi, p) in phrases.iter().enumerate() {
@@ -111,7 +177,11 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
 }
 
 fn concrete(c: VictimClass) -> Option<VictimClass> {
-    matches!(c, VictimClass::SecurityForces | VictimClass::Civilians | VictimClass::Militants).then_some(c)
+    matches!(
+        c,
+        VictimClass::SecurityForces | VictimClass::Civilians | VictimClass::Militants
+    )
+    .then_some(c)
 }
 
 /// "others" takes the category of the figure before it when the sentence so
@@ -146,7 +216,11 @@ fn find_verbs(toks: &[Token], lex: &Lexicon) -> Vec<Verb> {
 
 /// The victim noun at `k` (longest lexicon match), preferring the last noun
 /// of a run ("injured personnel" -> "personnel").
-fn noun_at(toks: &[Token], k: usize, lex: &Lexicon) -> Option<(usize, VictimClass, Option<Target>)> {
+fn noun_at(
+    toks: &[Token],
+    k: usize,
+    lex: &Lexicon,
+) -> Option<(usize, VictimClass, Option<Target>)> {
     let m = lex.victims.match_at(toks, k)?;
     let mut best = (m.end(), m.value.class, m.value.target);
     if let Some(next) = lex.victims.match_at(toks, m.end()) {
@@ -159,12 +233,18 @@ fn noun_at(toks: &[Token], k: usize, lex: &Lexicon) -> Option<(usize, VictimClas
 }
 
 const STOP: &[&str] = &[
-    "were", "was", "is", "are", "have", "has", "had", "in", "on", "at", "when", "who", "which", "that", "and",
-    "or", "from", "to", "for", "with", "by", "after", "before", "while", "as", "the", "a", "an", "of", "into",
+    "were", "was", "is", "are", "have", "has", "had", "in", "on", "at", "when", "who", "which",
+    "that", "and", "or", "from", "to", "for", "with", "by", "after", "before", "while", "as",
+    "the", "a", "an", "of", "into",
 ];
 
 /// Find a victim noun within a few modifier words after `from`.
-fn noun_after(toks: &[Token], from: usize, max_mods: usize, lex: &Lexicon) -> Option<(usize, VictimClass, Option<Target>)> {
+fn noun_after(
+    toks: &[Token],
+    from: usize,
+    max_mods: usize,
+    lex: &Lexicon,
+) -> Option<(usize, VictimClass, Option<Target>)> {
     for k in from..(from + max_mods + 1).min(toks.len()) {
         if let Some(n) = noun_at(toks, k, lex) {
             return Some(n);
@@ -185,7 +265,12 @@ fn intrinsic_outcome(toks: &[Token], noun_end: usize) -> Option<Outcome> {
     }
 }
 
-fn find_phrases(toks: &[Token], numbers: &[NumberSpan], verbs: &[Verb], lex: &Lexicon) -> Vec<Phrase> {
+fn find_phrases(
+    toks: &[Token],
+    numbers: &[NumberSpan],
+    verbs: &[Verb],
+    lex: &Lexicon,
+) -> Vec<Phrase> {
     let mut out = Vec::new();
     for n in numbers {
         out.push(phrase_from_number(toks, n, lex));
@@ -195,7 +280,12 @@ fn find_phrases(toks: &[Token], numbers: &[NumberSpan], verbs: &[Verb], lex: &Le
     out.sort_by_key(|p| p.start);
     for i in 0..out.len() {
         let p = out[i];
-        let before = |k: usize| p.start.checked_sub(k).and_then(|x| toks.get(x)).map(|t| t.lower.as_str());
+        let before = |k: usize| {
+            p.start
+                .checked_sub(k)
+                .and_then(|x| toks.get(x))
+                .map(|t| t.lower.as_str())
+        };
         let after = |k: usize| toks.get(p.end + k).map(|t| t.lower.as_str());
         let subset_marker = (1..=3).any(|k| before(k).is_some_and(|w| SUBSET_BEFORE.contains(&w)))
             || (after(0) == Some("among") && matches!(after(1), Some("them" | "whom" | "those")));
@@ -205,7 +295,10 @@ fn find_phrases(toks: &[Token], numbers: &[NumberSpan], verbs: &[Verb], lex: &Le
         // "five schoolchildren and a policeman among them": the whole list.
         if out[i].subset && i >= 1 {
             let prev_end = out[i - 1].end;
-            if out[i].start <= prev_end + 1 && toks.get(prev_end).is_some_and(|t| t.lower == "and") && i >= 2 {
+            if out[i].start <= prev_end + 1
+                && toks.get(prev_end).is_some_and(|t| t.lower == "and")
+                && i >= 2
+            {
                 out[i - 1].subset = true;
             }
         }
@@ -262,7 +355,10 @@ fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
 fn singular_phrases(toks: &[Token], numbers: &[NumberSpan], lex: &Lexicon) -> Vec<Phrase> {
     let mut out = Vec::new();
     for (i, t) in toks.iter().enumerate() {
-        if !matches!(t.lower.as_str(), "a" | "an" | "another" | "their" | "his" | "her") {
+        if !matches!(
+            t.lower.as_str(),
+            "a" | "an" | "another" | "their" | "his" | "her"
+        ) {
             continue;
         }
         if numbers.iter().any(|n| n.tok_start <= i && i < n.tok_end) {
@@ -276,7 +372,18 @@ fn singular_phrases(toks: &[Token], numbers: &[NumberSpan], lex: &Lexicon) -> Ve
             continue;
         };
         let head = &toks[end - 1].lower;
-        let plural = head.ends_with('s') || matches!(head.as_str(), "police" | "personnel" | "people" | "troops" | "levies" | "children" | "men" | "women");
+        let plural = head.ends_with('s')
+            || matches!(
+                head.as_str(),
+                "police"
+                    | "personnel"
+                    | "people"
+                    | "troops"
+                    | "levies"
+                    | "children"
+                    | "men"
+                    | "women"
+            );
         if plural || matches!(class, VictimClass::People | VictimClass::Others) {
             continue;
         }
@@ -299,13 +406,21 @@ fn singular_phrases(toks: &[Token], numbers: &[NumberSpan], lex: &Lexicon) -> Ve
 /// takes its victims after it, when no figure is given.
 fn named_victims(toks: &[Token], verbs: &[Verb], phrases: &[Phrase]) -> Vec<Phrase> {
     let mut out = Vec::new();
-    for v in verbs.iter().filter(|v| matches!(v.verb.position, VerbPosition::Pre)) {
-        if phrases.iter().any(|p| p.start >= v.end && p.start <= v.end + 2) {
+    for v in verbs
+        .iter()
+        .filter(|v| matches!(v.verb.position, VerbPosition::Pre))
+    {
+        if phrases
+            .iter()
+            .any(|p| p.start >= v.end && p.start <= v.end + 2)
+        {
             continue;
         }
         let mut k = v.end;
         // An optional lowercase role word: "driver", "constable".
-        if toks.get(k).is_some_and(|t| t.is_word() && !t.capitalized) && toks.get(k + 1).is_some_and(|t| t.capitalized) {
+        if toks.get(k).is_some_and(|t| t.is_word() && !t.capitalized)
+            && toks.get(k + 1).is_some_and(|t| t.capitalized)
+        {
             k += 1;
         }
         let mut names = 0;
@@ -315,7 +430,11 @@ fn named_victims(toks: &[Token], verbs: &[Verb], phrases: &[Phrase]) -> Vec<Phra
             while toks.get(k).is_some_and(|t| t.capitalized && t.is_word()) {
                 k += 1;
             }
-            if toks.get(k).is_some_and(|t| t.lower == "and" || t.lower == ",") && toks.get(k + 1).is_some_and(|t| t.capitalized) {
+            if toks
+                .get(k)
+                .is_some_and(|t| t.lower == "and" || t.lower == ",")
+                && toks.get(k + 1).is_some_and(|t| t.capitalized)
+            {
                 k += 1;
             } else {
                 break;
@@ -339,7 +458,12 @@ fn named_victims(toks: &[Token], verbs: &[Verb], phrases: &[Phrase]) -> Vec<Phra
 }
 
 /// The outcome a figure is bound to, and the verb that says so.
-fn bind(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<(Outcome, Option<Verb>)> {
+fn bind(
+    p: &Phrase,
+    all: &[Phrase],
+    verbs: &[Verb],
+    toks: &[Token],
+) -> Option<(Outcome, Option<Verb>)> {
     if let Some(o) = p.intrinsic {
         return Some((o, None));
     }
@@ -359,7 +483,11 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
     let mut clause_budget = 0;
     while k < toks.len() && steps < 20 {
         if let Some(v) = verbs.iter().find(|v| v.start == k) {
-            return matches!(v.verb.position, VerbPosition::Post | VerbPosition::Both | VerbPosition::Among).then_some(*v);
+            return matches!(
+                v.verb.position,
+                VerbPosition::Post | VerbPosition::Both | VerbPosition::Among
+            )
+            .then_some(*v);
         }
         if let Some(q) = all.iter().find(|q| q.start == k) {
             k = q.end;
@@ -395,7 +523,11 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
     let mut steps = 0;
     while k > 0 && steps < 10 {
         if let Some(v) = verbs.iter().find(|v| v.end == k) {
-            return matches!(v.verb.position, VerbPosition::Pre | VerbPosition::Both | VerbPosition::Among).then_some(*v);
+            return matches!(
+                v.verb.position,
+                VerbPosition::Pre | VerbPosition::Both | VerbPosition::Among
+            )
+            .then_some(*v);
         }
         if let Some(q) = all.iter().find(|q| q.end == k) {
             k = q.start;
@@ -416,7 +548,12 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
 /// killed": a group's own figure, which coders do not count.
 fn is_claimed_figure(toks: &[Token], via: Option<Verb>, group_speaks: bool) -> bool {
     let Some(v) = via else { return false };
-    let before = |k: usize| v.start.checked_sub(k).and_then(|x| toks.get(x)).map(|t| t.lower.as_str());
+    let before = |k: usize| {
+        v.start
+            .checked_sub(k)
+            .and_then(|x| toks.get(x))
+            .map(|t| t.lower.as_str())
+    };
     let to_have = before(1) == Some("have") && before(2) == Some("to");
     let had = matches!(before(1), Some("had" | "have"));
     to_have || (group_speaks && had && v.verb.position != VerbPosition::Post)
@@ -424,14 +561,26 @@ fn is_claimed_figure(toks: &[Token], via: Option<Verb>, group_speaks: bool) -> b
 
 /// "the death toll rose to 12", "toll climbs to 90", "lowered the death toll
 /// of the January 30 bombing to 84".
-fn tolls(toks: &[Token], numbers: &[NumberSpan], verbs: &[Verb], si: usize, base: usize) -> Vec<CasualtyStatement> {
+fn tolls(
+    toks: &[Token],
+    numbers: &[NumberSpan],
+    verbs: &[Verb],
+    si: usize,
+    base: usize,
+) -> Vec<CasualtyStatement> {
     let mut out = Vec::new();
-    for v in verbs.iter().filter(|v| v.verb.position == VerbPosition::Toll) {
+    for v in verbs
+        .iter()
+        .filter(|v| v.verb.position == VerbPosition::Toll)
+    {
         let window = v.end..(v.end + 14).min(toks.len());
         let hit = numbers.iter().find(|n| {
             window.contains(&n.tok_start)
                 && n.tok_start > 0
-                && matches!(toks[n.tok_start - 1].lower.as_str(), "to" | "at" | "reached" | "hit" | "of")
+                && matches!(
+                    toks[n.tok_start - 1].lower.as_str(),
+                    "to" | "at" | "reached" | "hit" | "of"
+                )
         });
         if let Some(n) = hit {
             out.push(CasualtyStatement {
@@ -478,13 +627,21 @@ mod tests {
     use crate::document::Document;
 
     fn statements(text: &str) -> Vec<(Outcome, Category, u32, bool)> {
-        let Ok(lex) = Lexicon::try_embedded() else { panic!("embedded data broken") };
-        let mut doc = Document { text, ..Default::default() };
+        let Ok(lex) = Lexicon::try_embedded() else {
+            panic!("embedded data broken")
+        };
+        let mut doc = Document {
+            text,
+            ..Default::default()
+        };
         crate::clean::run(&mut doc, lex);
         crate::numbers::run(&mut doc, lex);
         crate::cues::run(&mut doc, lex);
         run(&mut doc, lex);
-        doc.casualties.iter().map(|c| (c.outcome, c.category, c.count.best, c.subset)).collect()
+        doc.casualties
+            .iter()
+            .map(|c| (c.outcome, c.category, c.count.best, c.subset))
+            .collect()
     }
 
     use Category::*;
@@ -493,22 +650,46 @@ mod tests {
     #[test]
     fn passive_list_split_by_category() {
         let s = statements("Two policemen, one paramilitary soldier and a civilian were killed in the attack, while 14 others were injured.");
-        assert_eq!(s, vec![(Killed, SecurityForces, 2, false), (Killed, SecurityForces, 1, false), (Killed, Civilians, 1, false), (Injured, Total, 14, false)]);
+        assert_eq!(
+            s,
+            vec![
+                (Killed, SecurityForces, 2, false),
+                (Killed, SecurityForces, 1, false),
+                (Killed, Civilians, 1, false),
+                (Injured, Total, 14, false)
+            ]
+        );
     }
 
     #[test]
     fn active_voice_and_others() {
         let s = statements("The clash ended in the death of six militants and two army officers.");
-        assert_eq!(s, vec![(Killed, Militants, 6, false), (Killed, SecurityForces, 2, false)]);
+        assert_eq!(
+            s,
+            vec![
+                (Killed, Militants, 6, false),
+                (Killed, SecurityForces, 2, false)
+            ]
+        );
         let s = statements("At least two police officers were killed and six others injured.");
-        assert_eq!(s, vec![(Killed, SecurityForces, 2, false), (Injured, SecurityForces, 6, false)]);
+        assert_eq!(
+            s,
+            vec![
+                (Killed, SecurityForces, 2, false),
+                (Injured, SecurityForces, 6, false)
+            ]
+        );
     }
 
     #[test]
     fn subsets_and_named_victims() {
         let s = statements("At least four people, three of them Chinese nationals, were killed.");
-        assert_eq!(s, vec![(Killed, Total, 4, false), (Killed, Civilians, 3, true)]);
-        let s = statements("Gunmen opened fire, resulting in the deaths of driver Naqeeb and Adnan.");
+        assert_eq!(
+            s,
+            vec![(Killed, Total, 4, false), (Killed, Civilians, 3, true)]
+        );
+        let s =
+            statements("Gunmen opened fire, resulting in the deaths of driver Naqeeb and Adnan.");
         assert_eq!(s, vec![(Killed, Total, 2, false)]);
     }
 

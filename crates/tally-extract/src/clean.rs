@@ -91,7 +91,10 @@ fn dateline_len(tokens: &[Token]) -> usize {
     if tokens.first().is_some_and(|t| t.lower == "(") {
         if let Some(close) = tokens.iter().take(12).position(|t| t.lower == ")") {
             let mut n = close + 1;
-            if tokens.get(n).is_some_and(|t| is_dateline_dash(&t.lower) || t.lower == ":") {
+            if tokens
+                .get(n)
+                .is_some_and(|t| is_dateline_dash(&t.lower) || t.lower == ":")
+            {
                 n += 1;
             }
             return n + dateline_len(&tokens[n..]);
@@ -105,7 +108,10 @@ fn dateline_len(tokens: &[Token]) -> usize {
             ":" | "—" | "–" if i > 0 => return i + 1,
             "-" if i > 0 && depth == 0 && tokens.get(i + 1).is_some_and(|n| n.capitalized) => {
                 // "DI KHAN - The ISPR said": only after an all-caps word.
-                if tokens[..i].iter().all(|t| is_upper_word(t) || t.kind == TokenKind::Punct) {
+                if tokens[..i]
+                    .iter()
+                    .all(|t| is_upper_word(t) || t.kind == TokenKind::Punct)
+                {
                     return i + 1;
                 }
                 return 0;
@@ -131,7 +137,10 @@ fn is_dateline_dash(s: &str) -> bool {
 fn is_upper_word(t: &Token) -> bool {
     t.kind == TokenKind::Word && t.lower.chars().any(char::is_alphabetic) && t.capitalized && {
         // All letters uppercase.
-        t.lower.len() <= 2 || t.lower.chars().all(|c| !c.is_alphabetic() || c.is_lowercase())
+        t.lower.len() <= 2
+            || t.lower
+                .chars()
+                .all(|c| !c.is_alphabetic() || c.is_lowercase())
     }
 }
 
@@ -160,12 +169,16 @@ fn split_sentences(doc: &mut Document, tokens: Vec<Token>, paragraph: usize) {
             _ => false,
         };
         let next_starts = tokens.get(i + 1).map(|nx| {
-            nx.capitalized || nx.kind == TokenKind::Number || matches!(nx.lower.as_str(), "\"" | "'" | "(")
+            nx.capitalized
+                || nx.kind == TokenKind::Number
+                || matches!(nx.lower.as_str(), "\"" | "'" | "(")
         });
         if ends && next_starts != Some(false) {
             // Keep a closing quote with its sentence.
             let mut stop = i + 1;
-            if tokens.get(stop).is_some_and(|q| q.lower == "\"" && tokens.get(stop + 1).is_some_and(|x| x.capitalized)) {
+            if tokens.get(stop).is_some_and(|q| {
+                q.lower == "\"" && tokens.get(stop + 1).is_some_and(|x| x.capitalized)
+            }) {
                 stop += 1;
             }
             push_sentence(doc, &tokens, base, start, stop, paragraph);
@@ -178,7 +191,14 @@ fn split_sentences(doc: &mut Document, tokens: Vec<Token>, paragraph: usize) {
     doc.tokens.extend(tokens);
 }
 
-fn push_sentence(doc: &mut Document, tokens: &[Token], base: usize, s: usize, e: usize, paragraph: usize) {
+fn push_sentence(
+    doc: &mut Document,
+    tokens: &[Token],
+    base: usize,
+    s: usize,
+    e: usize,
+    paragraph: usize,
+) {
     if s >= e {
         return;
     }
@@ -225,10 +245,19 @@ mod tests {
 
     #[test]
     fn reads_date_line_and_splits_sentences() {
-        let d = doc_of(" date 2025-02-06 Two men died. Police said Dr. Khan was there.\nShare.\nNext one");
+        let d = doc_of(
+            " date 2025-02-06 Two men died. Police said Dr. Khan was there.\nShare.\nNext one",
+        );
         assert_eq!(d.published, IncidentDate::parse("2025-02-06"));
         let s: Vec<_> = (0..d.sentences.len()).map(|i| d.sentence_text(i)).collect();
-        assert_eq!(s, vec!["Two men died.", "Police said Dr. Khan was there.", "Next one"]);
+        assert_eq!(
+            s,
+            vec![
+                "Two men died.",
+                "Police said Dr. Khan was there.",
+                "Next one"
+            ]
+        );
         assert!(d.sentences[2].headline);
     }
 

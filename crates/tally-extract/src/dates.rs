@@ -10,14 +10,34 @@ use tally_lexicon::{tokenize, Lexicon, Token, TokenKind};
 use tally_model::IncidentDate;
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
-const WEEKDAYS: [&str; 7] = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const WEEKDAYS: [&str; 7] = [
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
 
 /// Month number of a month name or abbreviation ("Feb", "Sept").
 pub fn month_of(word: &str) -> Option<u32> {
-    const ABBR: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const ABBR: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     if word == "sept" {
         return Some(9);
     }
@@ -104,7 +124,14 @@ fn explicit_at(t: &[Token], i: usize) -> Option<(IncidentDate, usize)> {
         if word(i) == "may" || !t.get(i).is_some_and(|x| x.capitalized) {
             return None;
         }
-        return Some((IncidentDate { year: 0, month: Some(m), day: None }, 1));
+        return Some((
+            IncidentDate {
+                year: 0,
+                month: Some(m),
+                day: None,
+            },
+            1,
+        ));
     }
     // Day Month [Year]: "1 December", "17th February 2023", "06 Feb, 2022"
     if let Some(d) = num(i).filter(|d| (1..=31).contains(d)) {
@@ -136,19 +163,27 @@ fn explicit_at(t: &[Token], i: usize) -> Option<(IncidentDate, usize)> {
 
 fn valid(year: i32, m: u32, d: Option<u32>) -> Option<IncidentDate> {
     let check_year = if year == 0 { 2000 } else { year };
-    let dt = IncidentDate { year: check_year, month: Some(m), day: d };
+    let dt = IncidentDate {
+        year: check_year,
+        month: Some(m),
+        day: d,
+    };
     IncidentDate::parse(&dt.to_string())?;
     Some(IncidentDate { year, ..dt })
 }
 
 pub fn run(doc: &mut Document, lex: &Lexicon) {
-    let year_hint = doc.published.map(|p| p.year).or_else(|| latest_written_year(doc));
+    let year_hint = doc
+        .published
+        .map(|p| p.year)
+        .or_else(|| latest_written_year(doc));
     let mut out: Vec<DateMention> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let toks = &doc.tokens[s.tok_start..s.tok_end];
         let mut i = 0;
         while i < toks.len() {
-            let Some((date, kind, used)) = find_at(toks, i, doc.published, year_hint, out.last()) else {
+            let Some((date, kind, used)) = find_at(toks, i, doc.published, year_hint, out.last())
+            else {
                 i += 1;
                 continue;
             };
@@ -185,7 +220,11 @@ fn find_at(
 ) -> Option<(Option<IncidentDate>, DateKind, usize)> {
     let w = |k: usize| t.get(k).map(|x| x.lower.as_str()).unwrap_or("");
     if let Some((d, used)) = explicit_at(t, i) {
-        return Some((resolve_explicit(d, published, year_hint), DateKind::Explicit, used));
+        return Some((
+            resolve_explicit(d, published, year_hint),
+            DateKind::Explicit,
+            used,
+        ));
     }
     if let Some(wd) = weekday_of(w(i)) {
         if !t[i].capitalized {
@@ -202,11 +241,17 @@ fn find_at(
         ("yesterday", _, _) => Some((pub_rel(-1), DateKind::Relative, 1)),
         ("today", _, _) | ("tonight", _, _) => Some((pub_rel(0), DateKind::Relative, 1)),
         ("last", "night", _) | ("this", "morning", _) => Some((pub_rel(0), DateKind::Relative, 2)),
-        ("last", "year", _) => Some((published.map(|p| IncidentDate::year(p.year - 1)), DateKind::Vague, 2)),
+        ("last", "year", _) => Some((
+            published.map(|p| IncidentDate::year(p.year - 1)),
+            DateKind::Vague,
+            2,
+        )),
         ("last", "month", _) => Some((published.map(|p| month_shift(&p, -1)), DateKind::Vague, 2)),
-        ("this", "month", _) | ("earlier", "this", "month") => {
-            Some((published.map(|p| month_shift(&p, 0)), DateKind::Vague, if w(i) == "this" { 2 } else { 3 }))
-        }
+        ("this", "month", _) | ("earlier", "this", "month") => Some((
+            published.map(|p| month_shift(&p, 0)),
+            DateKind::Vague,
+            if w(i) == "this" { 2 } else { 3 },
+        )),
         ("days", "earlier", _) | ("days", "ago", _) | ("few", "days", _) => {
             Some((pub_rel(-3).map(|d| month_shift(&d, 0)), DateKind::Vague, 2))
         }
@@ -231,7 +276,10 @@ fn is_year_word(t: &[Token], i: usize) -> bool {
     let Some(tok) = t.get(i) else { return false };
     tok.kind == TokenKind::Number
         && tok.lower.len() == 4
-        && tok.lower.parse::<u32>().is_ok_and(|y| (1950..=2100).contains(&y))
+        && tok
+            .lower
+            .parse::<u32>()
+            .is_ok_and(|y| (1950..=2100).contains(&y))
         && i.checked_sub(1)
             .and_then(|p| t.get(p))
             .is_some_and(|p| matches!(p.lower.as_str(), "in" | "since" | "of" | "during"))
@@ -244,7 +292,11 @@ fn month_shift(d: &IncidentDate, months: i32) -> IncidentDate {
 
 /// Fill in a missing year: the publication year, or the year before when the
 /// date would otherwise be after publication.
-fn resolve_explicit(d: IncidentDate, published: Option<IncidentDate>, hint: Option<i32>) -> Option<IncidentDate> {
+fn resolve_explicit(
+    d: IncidentDate,
+    published: Option<IncidentDate>,
+    hint: Option<i32>,
+) -> Option<IncidentDate> {
     if d.year != 0 {
         return Some(d);
     }
@@ -294,28 +346,67 @@ mod tests {
     #[test]
     fn resolves_weekdays_against_publication() {
         // 2025-02-06 is a Thursday.
-        assert_eq!(first_date("In the early hours of Thursday, gunmen struck.", "2025-02-06").map(|d| d.to_string()), Some("2025-02-06".into()));
-        assert_eq!(first_date("Gunmen struck on Friday.", "2023-02-18").map(|d| d.to_string()), Some("2023-02-17".into()));
+        assert_eq!(
+            first_date(
+                "In the early hours of Thursday, gunmen struck.",
+                "2025-02-06"
+            )
+            .map(|d| d.to_string()),
+            Some("2025-02-06".into())
+        );
+        assert_eq!(
+            first_date("Gunmen struck on Friday.", "2023-02-18").map(|d| d.to_string()),
+            Some("2023-02-17".into())
+        );
     }
 
     #[test]
     fn resolves_explicit_and_month_dates() {
-        assert_eq!(first_date("On February 17, 2023, militants attacked.", "").map(|d| d.to_string()), Some("2023-02-17".into()));
-        assert_eq!(first_date("On February 3, a team was ambushed.", "2025-02-06").map(|d| d.to_string()), Some("2025-02-03".into()));
-        assert_eq!(first_date("the November bombing killed seven.", "2025-02-06").map(|d| d.to_string()), Some("2024-11".into()));
-        assert_eq!(first_date("On Dec 15 a blast hit.", "2024-01-10").map(|d| d.to_string()), Some("2023-12-15".into()));
-        assert_eq!(first_date("launched on 1 December after", "2025-12-02").map(|d| d.to_string()), Some("2025-12-01".into()));
-        assert_eq!(first_date("a bus blast last year", "2022-04-26").map(|d| d.to_string()), Some("2021".into()));
+        assert_eq!(
+            first_date("On February 17, 2023, militants attacked.", "").map(|d| d.to_string()),
+            Some("2023-02-17".into())
+        );
+        assert_eq!(
+            first_date("On February 3, a team was ambushed.", "2025-02-06").map(|d| d.to_string()),
+            Some("2025-02-03".into())
+        );
+        assert_eq!(
+            first_date("the November bombing killed seven.", "2025-02-06").map(|d| d.to_string()),
+            Some("2024-11".into())
+        );
+        assert_eq!(
+            first_date("On Dec 15 a blast hit.", "2024-01-10").map(|d| d.to_string()),
+            Some("2023-12-15".into())
+        );
+        assert_eq!(
+            first_date("launched on 1 December after", "2025-12-02").map(|d| d.to_string()),
+            Some("2025-12-01".into())
+        );
+        assert_eq!(
+            first_date("a bus blast last year", "2022-04-26").map(|d| d.to_string()),
+            Some("2021".into())
+        );
     }
 
     #[test]
     fn chains_the_day_before() {
-        let Ok(lex) = Lexicon::try_embedded() else { panic!() };
+        let Ok(lex) = Lexicon::try_embedded() else {
+            panic!()
+        };
         let text = "On January 22, a blast hit. The day before, gunmen struck.";
-        let mut doc = Document { text, published: IncidentDate::parse("2023-01-30"), ..Default::default() };
+        let mut doc = Document {
+            text,
+            published: IncidentDate::parse("2023-01-30"),
+            ..Default::default()
+        };
         crate::clean::run(&mut doc, lex);
         run(&mut doc, lex);
-        let ds: Vec<String> = doc.dates.iter().filter_map(|d| d.date).map(|d| d.to_string()).collect();
+        let ds: Vec<String> = doc
+            .dates
+            .iter()
+            .filter_map(|d| d.date)
+            .map(|d| d.to_string())
+            .collect();
         assert_eq!(ds, vec!["2023-01-22", "2023-01-21"]);
     }
 

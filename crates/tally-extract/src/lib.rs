@@ -97,31 +97,78 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
     annotate(&mut doc, lex);
     let (segments, roles) = segment::run(&doc, lex);
     let mut out = String::new();
-    let _ = writeln!(out, "== {} published {:?}", doc.id, doc.published.map(|d| d.to_string()));
+    let _ = writeln!(
+        out,
+        "== {} published {:?}",
+        doc.id,
+        doc.published.map(|d| d.to_string())
+    );
     for (si, s) in doc.sentences.iter().enumerate() {
         let role = match roles[si] {
             segment::SentenceRole::Summary => "SUM".to_string(),
-            segment::SentenceRole::Incident(k) => format!("{}{}", if segments[k].role == tally_model::Role::Main { "M" } else { "m" }, k),
+            segment::SentenceRole::Incident(k) => format!(
+                "{}{}",
+                if segments[k].role == tally_model::Role::Main {
+                    "M"
+                } else {
+                    "m"
+                },
+                k
+            ),
             segment::SentenceRole::Other => "-".to_string(),
         };
-        let _ = writeln!(out, "[{si:2} {role:>4}{}] {}", if s.headline { " H" } else { "" }, doc.sentence_text(si));
+        let _ = writeln!(
+            out,
+            "[{si:2} {role:>4}{}] {}",
+            if s.headline { " H" } else { "" },
+            doc.sentence_text(si)
+        );
         for c in doc.casualties.iter().filter(|c| c.sentence == si) {
-            let _ = writeln!(out, "        fig {:?} {:?} {:?}{}{}", c.outcome, c.category, (c.count.low, c.count.best, c.count.high),
-                if c.subset { " subset" } else { "" }, if c.update { " update" } else { "" });
+            let _ = writeln!(
+                out,
+                "        fig {:?} {:?} {:?}{}{}",
+                c.outcome,
+                c.category,
+                (c.count.low, c.count.best, c.count.high),
+                if c.subset { " subset" } else { "" },
+                if c.update { " update" } else { "" }
+            );
         }
         for p in doc.places.iter().filter(|p| p.sentence == si) {
             let pl = &lex.gazetteer.places[p.place];
-            let _ = writeln!(out, "        place {} ({:?}, {:?})", pl.name, pl.kind, pl.admin2);
+            let _ = writeln!(
+                out,
+                "        place {} ({:?}, {:?})",
+                pl.name, pl.kind, pl.admin2
+            );
         }
         for d in doc.dates.iter().filter(|d| d.sentence == si) {
-            let _ = writeln!(out, "        date {:?} {:?}{}", d.date.map(|x| x.to_string()), d.kind, if d.reporting { " reporting" } else { "" });
+            let _ = writeln!(
+                out,
+                "        date {:?} {:?}{}",
+                d.date.map(|x| x.to_string()),
+                d.kind,
+                if d.reporting { " reporting" } else { "" }
+            );
         }
         for g in doc.groups.iter().filter(|g| g.sentence == si) {
             let _ = writeln!(out, "        group {}", lex.groups[g.group].name);
         }
         let c = &doc.cues[si];
-        let _ = writeln!(out, "        cues {:?} new={} bg={} sum={} claim={} neg={} attr={} in={} out={} ev={}",
-            c.event_scores, c.new_incident, c.background, c.summary, c.claim, c.claim_negated, c.attribution, c.in_scope, c.out_of_scope, c.eventful);
+        let _ = writeln!(
+            out,
+            "        cues {:?} new={} bg={} sum={} claim={} neg={} attr={} in={} out={} ev={}",
+            c.event_scores,
+            c.new_incident,
+            c.background,
+            c.summary,
+            c.claim,
+            c.claim_negated,
+            c.attribution,
+            c.in_scope,
+            c.out_of_scope,
+            c.eventful
+        );
     }
     out
 }
@@ -178,9 +225,17 @@ mod tests {
 
     #[test]
     fn empty_and_odd_input_gives_an_empty_report() {
-        let Ok(lex) = Lexicon::try_embedded() else { panic!("embedded data broken") };
+        let Ok(lex) = Lexicon::try_embedded() else {
+            panic!("embedded data broken")
+        };
         for text in ["", "   \n\n", "\u{0}\u{1}binary", "Share.\nLeave a Reply"] {
-            let a = Article { meta: ArticleMeta { id: "x".into(), ..Default::default() }, text: text.into() };
+            let a = Article {
+                meta: ArticleMeta {
+                    id: "x".into(),
+                    ..Default::default()
+                },
+                text: text.into(),
+            };
             let r = extract(&a, lex);
             assert!(r.incidents.is_empty());
         }
@@ -188,9 +243,17 @@ mod tests {
 
     #[test]
     fn evidence_offsets_are_code_points() {
-        let Ok(lex) = Lexicon::try_embedded() else { panic!("embedded data broken") };
+        let Ok(lex) = Lexicon::try_embedded() else {
+            panic!("embedded data broken")
+        };
         let text = "Militants’ attack: “Two policemen were killed” when militants attacked a police post in Karak, police said.";
-        let a = Article { meta: ArticleMeta { id: "x".into(), ..Default::default() }, text: text.into() };
+        let a = Article {
+            meta: ArticleMeta {
+                id: "x".into(),
+                ..Default::default()
+            },
+            text: text.into(),
+        };
         let r = extract(&a, lex);
         let chars: Vec<char> = text.chars().collect();
         for inc in &r.incidents {

@@ -40,7 +40,11 @@ fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32, usize, bo
         let next = tokens.get(i + 1)?;
         if matches!(next.lower.as_str(), "dozen" | "couple" | "pair") {
             let (v, _) = lex.number_words.get(&next.lower)?;
-            let used = if tokens.get(i + 2).is_some_and(|o| o.lower == "of") { 3 } else { 2 };
+            let used = if tokens.get(i + 2).is_some_and(|o| o.lower == "of") {
+                3
+            } else {
+                2
+            };
             return Some((*v, used, false));
         }
         return None;
@@ -50,7 +54,11 @@ fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32, usize, bo
         return None; // only as "a couple" or with a noun, handled by the casualty stage
     }
     if kind == NumberWordKind::ApproxOpen {
-        let used = if tokens.get(i + 1).is_some_and(|o| o.lower == "of") { 2 } else { 1 };
+        let used = if tokens.get(i + 1).is_some_and(|o| o.lower == "of") {
+            2
+        } else {
+            1
+        };
         return Some((first, used, true));
     }
     if kind == NumberWordKind::Scale {
@@ -62,7 +70,10 @@ fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32, usize, bo
     let mut j = i + 1;
     loop {
         let mut k = j;
-        if tokens.get(k).is_some_and(|x| x.lower == "-" || x.lower == "and") {
+        if tokens
+            .get(k)
+            .is_some_and(|x| x.lower == "-" || x.lower == "and")
+        {
             k += 1;
         }
         let Some((v, kind)) = tokens.get(k).and_then(|x| lex.number_words.get(&x.lower)) else {
@@ -76,10 +87,14 @@ fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32, usize, bo
                     current = 0;
                 }
             }
-            NumberWordKind::Unit if *v < 10 && current % 10 == 0 && current >= 20 && current % 100 != 0 => {
+            NumberWordKind::Unit
+                if *v < 10 && current % 10 == 0 && current >= 20 && current % 100 != 0 =>
+            {
                 current += v
             }
-            NumberWordKind::Unit if current % 100 == 0 && current >= 100 && *v < 100 => current += v,
+            NumberWordKind::Unit if current % 100 == 0 && current >= 100 && *v < 100 => {
+                current += v
+            }
             _ => break,
         }
         j = k + 1;
@@ -114,7 +129,8 @@ pub fn parse_at(tokens: &[Token], i: usize, floor: usize, lex: &Lexicon) -> Opti
     if let Some(sep) = tokens.get(end) {
         if matches!(sep.lower.as_str(), "to" | "-" | "or" | "and") {
             if let Some((v2, used2, _)) = value_at(tokens, end + 1, lex) {
-                let range_ok = v2 > v && (sep.lower != "and" || tokens.get(i).is_some_and(|t| t.lower == "between"));
+                let range_ok = v2 > v
+                    && (sep.lower != "and" || tokens.get(i).is_some_and(|t| t.lower == "between"));
                 if range_ok && !is_year(tokens, end + 1, v2, floor) {
                     high = Some(v2);
                     end = end + 1 + used2;
@@ -122,12 +138,22 @@ pub fn parse_at(tokens: &[Token], i: usize, floor: usize, lex: &Lexicon) -> Opti
             }
         }
     }
-    let mut count = Count { low: v, best: v, high };
+    let mut count = Count {
+        low: v,
+        best: v,
+        high,
+    };
     if open {
         count.high = None;
     }
     match qualifier {
-        Some(Qualifier::MoreThan) => count = Count { low: v + 1, best: v + 1, high: None },
+        Some(Qualifier::MoreThan) => {
+            count = Count {
+                low: v + 1,
+                best: v + 1,
+                high: None,
+            }
+        }
         Some(Qualifier::UpTo) => count.low = count.low.min(v),
         _ => {}
     }
@@ -144,13 +170,19 @@ fn is_year(tokens: &[Token], i: usize, v: u32, floor: usize) -> bool {
     if !(1900..=2100).contains(&v) || tokens.get(i).is_some_and(|t| t.kind != TokenKind::Number) {
         return false;
     }
-    let prev = i.checked_sub(1).filter(|p| *p >= floor).and_then(|p| tokens.get(p));
+    let prev = i
+        .checked_sub(1)
+        .filter(|p| *p >= floor)
+        .and_then(|p| tokens.get(p));
     let next = tokens.get(i + 1);
     let prev_is_context = prev.is_none_or(|p| {
-        matches!(p.lower.as_str(), "in" | "since" | "of" | "," | "year" | "until" | "till" | "from" | "by")
-            || crate::dates::month_of(&p.lower).is_some()
+        matches!(
+            p.lower.as_str(),
+            "in" | "since" | "of" | "," | "year" | "until" | "till" | "from" | "by"
+        ) || crate::dates::month_of(&p.lower).is_some()
     });
-    prev_is_context || next.is_some_and(|n| matches!(n.lower.as_str(), "," | "." | ")"))
+    prev_is_context
+        || next.is_some_and(|n| matches!(n.lower.as_str(), "," | "." | ")"))
         || !next.is_some_and(|n| n.kind == TokenKind::Word)
 }
 
@@ -159,10 +191,35 @@ fn is_time_or_measure(tokens: &[Token], after: usize) -> bool {
     tokens.get(after).is_some_and(|t| {
         matches!(
             t.lower.as_str(),
-            ":" | "%" | "°" | "km" | "kilometres" | "kilometers" | "kg" | "kilograms" | "mw" | "am"
-                | "pm" | "gmt" | "million" | "billion" | "metres" | "meters" | "feet" | "years"
-                | "year" | "hours" | "hour" | "minutes" | "days" | "weeks" | "months" | "mm"
-                | "percent" | "per" | "lakh" | "crore"
+            ":" | "%"
+                | "°"
+                | "km"
+                | "kilometres"
+                | "kilometers"
+                | "kg"
+                | "kilograms"
+                | "mw"
+                | "am"
+                | "pm"
+                | "gmt"
+                | "million"
+                | "billion"
+                | "metres"
+                | "meters"
+                | "feet"
+                | "years"
+                | "year"
+                | "hours"
+                | "hour"
+                | "minutes"
+                | "days"
+                | "weeks"
+                | "months"
+                | "mm"
+                | "percent"
+                | "per"
+                | "lakh"
+                | "crore"
         )
     })
 }
@@ -188,12 +245,43 @@ mod tests {
         assert_eq!(parse("twenty three soldiers"), Some(Count::exact(23)));
         assert_eq!(parse("fourteen others"), Some(Count::exact(14)));
         assert_eq!(parse("a dozen soldiers"), Some(Count::exact(12)));
-        assert_eq!(parse("one hundred and five people"), Some(Count::exact(105)));
+        assert_eq!(
+            parse("one hundred and five people"),
+            Some(Count::exact(105))
+        );
         assert_eq!(parse("at least two policemen"), Some(Count::exact(2)));
-        assert_eq!(parse("more than 80 officers"), Some(Count { low: 81, best: 81, high: None }));
-        assert_eq!(parse("dozens of people"), Some(Count { low: 12, best: 12, high: None }));
-        assert_eq!(parse("four to five terrorists"), Some(Count { low: 4, best: 4, high: Some(5) }));
-        assert_eq!(parse("between 30 and 40 militants"), Some(Count { low: 30, best: 30, high: Some(40) }));
+        assert_eq!(
+            parse("more than 80 officers"),
+            Some(Count {
+                low: 81,
+                best: 81,
+                high: None
+            })
+        );
+        assert_eq!(
+            parse("dozens of people"),
+            Some(Count {
+                low: 12,
+                best: 12,
+                high: None
+            })
+        );
+        assert_eq!(
+            parse("four to five terrorists"),
+            Some(Count {
+                low: 4,
+                best: 4,
+                high: Some(5)
+            })
+        );
+        assert_eq!(
+            parse("between 30 and 40 militants"),
+            Some(Count {
+                low: 30,
+                best: 30,
+                high: Some(40)
+            })
+        );
     }
 
     #[test]

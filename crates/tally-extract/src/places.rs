@@ -7,10 +7,29 @@ use std::collections::HashMap;
 use tally_lexicon::{Lexicon, PlaceKind, Token};
 
 const PLACE_NOUNS: &[&str] = &[
-    "district", "districts", "tehsil", "city", "town", "village", "area", "police", "agency", "division",
-    "region", "valley", "province", "sub-division", "subdivision", "bazaar", "road", "highway", "cantonment",
+    "district",
+    "districts",
+    "tehsil",
+    "city",
+    "town",
+    "village",
+    "area",
+    "police",
+    "agency",
+    "division",
+    "region",
+    "valley",
+    "province",
+    "sub-division",
+    "subdivision",
+    "bazaar",
+    "road",
+    "highway",
+    "cantonment",
 ];
-const PREPOSITIONS: &[&str] = &["in", "of", "at", "near", "from", "to", "outside", "around", "across", "and", ","];
+const PREPOSITIONS: &[&str] = &[
+    "in", "of", "at", "near", "from", "to", "outside", "around", "across", "and", ",",
+];
 
 pub fn run(doc: &mut Document, lex: &Lexicon) {
     let mut found: Vec<(PlaceMention, Vec<usize>)> = Vec::new();
@@ -60,14 +79,22 @@ fn accept(toks: &[Token], i: usize, len: usize, candidates: &[usize], lex: &Lexi
     }
     let next = toks.get(i + len).map(|t| t.lower.as_str()).unwrap_or("");
     // Trains, hospitals and people named after places are not the place.
-    if matches!(next, "express" | "passenger" | "hospital" | "medical" | "university" | "press") {
+    if matches!(
+        next,
+        "express" | "passenger" | "hospital" | "medical" | "university" | "press"
+    ) {
         return false;
     }
-    let needs_context = candidates.iter().all(|&c| lex.gazetteer.places[c].needs_context);
+    let needs_context = candidates
+        .iter()
+        .all(|&c| lex.gazetteer.places[c].needs_context);
     if !needs_context {
         return true;
     }
-    let prev = i.checked_sub(1).map(|p| toks[p].lower.as_str()).unwrap_or("");
+    let prev = i
+        .checked_sub(1)
+        .map(|p| toks[p].lower.as_str())
+        .unwrap_or("");
     PLACE_NOUNS.contains(&next) || PREPOSITIONS.contains(&prev) && next != "of"
 }
 
@@ -84,11 +111,21 @@ fn district_votes(found: &[(PlaceMention, Vec<usize>)], lex: &Lexicon) -> HashMa
     votes
 }
 
-fn choose(cands: &[usize], district_word: bool, votes: &HashMap<String, usize>, lex: &Lexicon) -> usize {
+fn choose(
+    cands: &[usize],
+    district_word: bool,
+    votes: &HashMap<String, usize>,
+    lex: &Lexicon,
+) -> usize {
     let places = &lex.gazetteer.places;
     let score = |&c: &usize| {
         let p = &places[c];
-        let vote = p.admin2.as_ref().and_then(|d| votes.get(d)).copied().unwrap_or(0);
+        let vote = p
+            .admin2
+            .as_ref()
+            .and_then(|d| votes.get(d))
+            .copied()
+            .unwrap_or(0);
         let kind_pref = match (district_word, p.kind) {
             (true, PlaceKind::District) => 10,
             (_, PlaceKind::Province) => 6,

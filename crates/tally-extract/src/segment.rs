@@ -33,13 +33,38 @@ pub enum SentenceRole {
 }
 
 const PLURAL_EVENTS: &[&str] = &[
-    "attacks", "operations", "ibos", "clashes", "raids", "engagements", "incidents", "blasts", "shootouts",
-    "assaults", "bombings", "killings", "ambushes",
+    "attacks",
+    "operations",
+    "ibos",
+    "clashes",
+    "raids",
+    "engagements",
+    "incidents",
+    "blasts",
+    "shootouts",
+    "assaults",
+    "bombings",
+    "killings",
+    "ambushes",
 ];
-const MULTI: &[&str] = &["two", "three", "four", "both", "several", "series", "separate", "multiple", "twin"];
+const MULTI: &[&str] = &[
+    "two", "three", "four", "both", "several", "series", "separate", "multiple", "twin",
+];
 const OVER_TIME: &[&str] = &[
-    "since", "increased", "rise", "surge", "risen", "past", "recent", "decade", "years", "statistics",
-    "data", "report", "annual", "yearly",
+    "since",
+    "increased",
+    "rise",
+    "surge",
+    "risen",
+    "past",
+    "recent",
+    "decade",
+    "years",
+    "statistics",
+    "data",
+    "report",
+    "annual",
+    "yearly",
 ];
 
 pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
@@ -61,7 +86,10 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         let main_date = current_main.and_then(|m| segs[m].date);
         let reference = main_date.or(doc.published);
         let chained_to_background = last_background == Some(si.wrapping_sub(1))
-            && doc.dates.iter().any(|d| d.sentence == si && d.kind == crate::document::DateKind::Chained);
+            && doc
+                .dates
+                .iter()
+                .any(|d| d.sentence == si && d.kind == crate::document::DateKind::Chained);
         let background = eventful
             && (c.background
                 || chained_to_background
@@ -69,7 +97,13 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
                 || is_earlier_day(date, main_date)
                 || (reference.is_none() && date.is_some_and(|d| d.precision() != Precision::Day)));
         if background {
-            if !worth_a_mention(doc, si, district.is_some() || local.is_some(), date.is_some(), has_figures) {
+            if !worth_a_mention(
+                doc,
+                si,
+                district.is_some() || local.is_some(),
+                date.is_some(),
+                has_figures,
+            ) {
                 continue;
             }
             let continues = last_background == Some(si.wrapping_sub(1))
@@ -103,15 +137,22 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             None => true,
             Some(m) => {
                 let seg = &segs[m];
-                let other_district = district.is_some() && seg.district.is_some() && district != seg.district;
-                let other_local = local.is_some() && seg.local.is_some() && local != seg.local && has_figures;
+                let other_district =
+                    district.is_some() && seg.district.is_some() && district != seg.district;
+                let other_local =
+                    local.is_some() && seg.local.is_some() && local != seg.local && has_figures;
                 (c.new_incident && (district.is_some() || local.is_some() || has_figures))
                     || (other_district && !mentions_district(doc, si, seg.district.as_deref(), lex))
                     || other_local
             }
         };
         let typed = c.event_scores.iter().any(|(_, w)| *w >= 2);
-        if starts_new && (has_figures || district.is_some() || local.is_some() || (current_main.is_none() && typed)) {
+        if starts_new
+            && (has_figures
+                || district.is_some()
+                || local.is_some()
+                || (current_main.is_none() && typed))
+        {
             segs.push(Segment {
                 role: Role::Main,
                 sentences: vec![si],
@@ -163,7 +204,12 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
             .places
             .iter()
             .filter(|p| p.sentence == si)
-            .filter_map(|p| lex.gazetteer.places.get(p.place).and_then(|pl| pl.admin2.as_deref()))
+            .filter_map(|p| {
+                lex.gazetteer
+                    .places
+                    .get(p.place)
+                    .and_then(|pl| pl.admin2.as_deref())
+            })
             .collect();
         ds.sort_unstable();
         ds.dedup();
@@ -175,17 +221,32 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
 
 /// A mentioned incident needs a place or date, and a type or a figure; a
 /// place that is only a province and no date is too vague.
-fn worth_a_mention(doc: &Document, si: usize, has_place: bool, has_date: bool, has_figures: bool) -> bool {
+fn worth_a_mention(
+    doc: &Document,
+    si: usize,
+    has_place: bool,
+    has_date: bool,
+    has_figures: bool,
+) -> bool {
     let typed = doc.cues[si].event_scores.iter().any(|(_, w)| *w >= 2);
-    (has_place || has_date) && (has_figures || (typed && has_place && has_date) || (typed && has_figures))
+    (has_place || has_date)
+        && (has_figures || (typed && has_place && has_date) || (typed && has_figures))
 }
 
-fn last_segment_fits(segs: &[Segment], district: Option<&str>, date: Option<IncidentDate>, strict: bool) -> bool {
-    let Some(last) = segs.last() else { return false };
+fn last_segment_fits(
+    segs: &[Segment],
+    district: Option<&str>,
+    date: Option<IncidentDate>,
+    strict: bool,
+) -> bool {
+    let Some(last) = segs.last() else {
+        return false;
+    };
     if last.role != Role::Mentioned {
         return false;
     }
-    let district_ok = district.is_none() || last.district.is_none() || last.district.as_deref() == district;
+    let district_ok =
+        district.is_none() || last.district.is_none() || last.district.as_deref() == district;
     let date_ok = date.is_none() || last.date.is_none() || last.date == date;
     district_ok && (date_ok || !strict) && (district.is_none() || date.is_none() || date_ok)
 }
@@ -193,7 +254,9 @@ fn last_segment_fits(segs: &[Segment], district: Option<&str>, date: Option<Inci
 /// A day-precise date two or more days before the current story's day: another incident.
 fn is_earlier_day(date: Option<IncidentDate>, main: Option<IncidentDate>) -> bool {
     match (date, main) {
-        (Some(d), Some(m)) if d.precision() == Precision::Day && m.precision() == Precision::Day => {
+        (Some(d), Some(m))
+            if d.precision() == Precision::Day && m.precision() == Precision::Day =>
+        {
             d.ordinal() <= m.ordinal() - 2
         }
         _ => false,
@@ -202,7 +265,9 @@ fn is_earlier_day(date: Option<IncidentDate>, main: Option<IncidentDate>) -> boo
 
 /// Is `date` clearly before `reference` (not the same news)?
 fn is_older(date: Option<IncidentDate>, reference: Option<IncidentDate>) -> bool {
-    let (Some(d), Some(r)) = (date, reference) else { return false };
+    let (Some(d), Some(r)) = (date, reference) else {
+        return false;
+    };
     match d.precision() {
         Precision::Day => d.ordinal() < r.ordinal() - 10,
         Precision::Month => (d.year, d.month) < (r.year, r.month) && r.ordinal() - d.ordinal() > 40,
@@ -242,13 +307,22 @@ fn mentions_district(doc: &Document, si: usize, district: Option<&str>, lex: &Le
 
 /// "from Islamabad", "towards Kohistan", "bound for Rawalpindi".
 pub fn is_travel(doc: &Document, tok: usize) -> bool {
-    let prev = |k: usize| tok.checked_sub(k).and_then(|i| doc.tokens.get(i)).map(|t| t.lower.as_str());
-    matches!(prev(1), Some("from" | "towards" | "toward" | "for" | "to")) && !matches!(prev(2), Some("close" | "next"))
+    let prev = |k: usize| {
+        tok.checked_sub(k)
+            .and_then(|i| doc.tokens.get(i))
+            .map(|t| t.lower.as_str())
+    };
+    matches!(prev(1), Some("from" | "towards" | "toward" | "for" | "to"))
+        && !matches!(prev(2), Some("close" | "next"))
 }
 
 /// The date a sentence gives its event: a non-reporting date first.
 pub fn sentence_date(doc: &Document, si: usize) -> Option<IncidentDate> {
-    let in_sentence = || doc.dates.iter().filter(move |d| d.sentence == si && d.date.is_some());
+    let in_sentence = || {
+        doc.dates
+            .iter()
+            .filter(move |d| d.sentence == si && d.date.is_some())
+    };
     in_sentence()
         .find(|d| !d.reporting)
         .or_else(|| in_sentence().next())

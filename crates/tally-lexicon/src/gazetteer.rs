@@ -81,7 +81,8 @@ impl Gazetteer {
             if c.len() < 6 {
                 return Err(bad(i + 1, "expected at least 6 columns".into()));
             }
-            let kind = PlaceKind::parse(c[1]).ok_or_else(|| bad(i + 1, format!("kind {:?}", c[1])))?;
+            let kind =
+                PlaceKind::parse(c[1]).ok_or_else(|| bad(i + 1, format!("kind {:?}", c[1])))?;
             let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
             let place = Place {
                 name: c[0].to_string(),

@@ -197,7 +197,8 @@ impl Lexicon {
     /// by the caller through [`Lexicon::try_embedded`].
     pub fn try_embedded() -> Result<&'static Lexicon, &'static LexiconError> {
         static CELL: OnceLock<Result<Lexicon, LexiconError>> = OnceLock::new();
-        CELL.get_or_init(|| Lexicon::from_sources(&EMBEDDED)).as_ref()
+        CELL.get_or_init(|| Lexicon::from_sources(&EMBEDDED))
+            .as_ref()
     }
 
     /// Read every data file from a folder laid out like `data/`.
@@ -302,7 +303,13 @@ fn load_numbers(text: &str) -> Result<HashMap<String, (u32, NumberWordKind)>, Le
             "unit" => NumberWordKind::Unit,
             "scale" => NumberWordKind::Scale,
             "approx_open" => NumberWordKind::ApproxOpen,
-            _ => return Err(bad("numbers.tsv", n, "kind must be unit, scale or approx_open")),
+            _ => {
+                return Err(bad(
+                    "numbers.tsv",
+                    n,
+                    "kind must be unit, scale or approx_open",
+                ))
+            }
         };
         out.insert(w.to_lowercase(), (v, k));
     }
@@ -346,7 +353,13 @@ fn load_boilerplate(text: &str) -> Result<Boilerplate, LexiconError> {
             }
             "prefix" => b.prefixes.push(p),
             "contains" => b.contains.push(p),
-            _ => return Err(bad("boilerplate.tsv", n, "match must be line, prefix or contains")),
+            _ => {
+                return Err(bad(
+                    "boilerplate.tsv",
+                    n,
+                    "match must be line, prefix or contains",
+                ))
+            }
         }
     }
     Ok(b)
@@ -419,10 +432,15 @@ mod tests {
             Err(e) => panic!("embedded data is broken: {e}"),
         };
         assert!(lex.victims.len() > 100);
-        assert!(lex.groups.iter().any(|g| g.name == "Tehrik-i-Taliban Pakistan"));
+        assert!(lex
+            .groups
+            .iter()
+            .any(|g| g.name == "Tehrik-i-Taliban Pakistan"));
         assert!(lex.gazetteer.len() > 10);
         assert!(lex.boilerplate.is_boilerplate("  Share. "));
-        assert!(!lex.boilerplate.is_boilerplate("Four soldiers were martyred."));
+        assert!(!lex
+            .boilerplate
+            .is_boilerplate("Four soldiers were martyred."));
     }
 
     #[test]
@@ -433,7 +451,10 @@ mod tests {
         for alias in ["TTP", "Fitna al-Khawarij", "Pakistani Taliban"] {
             let toks = tokenize(alias);
             let m = lex.group_aliases.match_at(&toks, 0).map(|m| *m.value);
-            assert_eq!(m.map(|i| lex.groups[i].name.as_str()), Some("Tehrik-i-Taliban Pakistan"));
+            assert_eq!(
+                m.map(|i| lex.groups[i].name.as_str()),
+                Some("Tehrik-i-Taliban Pakistan")
+            );
         }
     }
 }

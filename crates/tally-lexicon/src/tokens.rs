@@ -55,7 +55,10 @@ pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
             while let Some(&(j, d)) = chars.peek() {
                 let continues = d.is_ascii_digit()
                     || ((d == ',' || d == '.')
-                        && text[j + 1..].chars().next().is_some_and(|n| n.is_ascii_digit()));
+                        && text[j + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| n.is_ascii_digit()));
                 if !continues {
                     break;
                 }
@@ -94,7 +97,14 @@ pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
                 capitalized: false,
             });
         } else {
-            push(&mut out, text, offset, i, i + c.len_utf8(), TokenKind::Punct);
+            push(
+                &mut out,
+                text,
+                offset,
+                i,
+                i + c.len_utf8(),
+                TokenKind::Punct,
+            );
         }
     }
     out

@@ -1,0 +1,178 @@
+//! Would a human coder call these the same incident? Hard vetoes (different
+//! districts, dates too far apart, an operation versus an attack, two named
+//! localities) and soft evidence (same day, locality, type, group, figures
+//! that fit) scored against a threshold.
+
+use crate::{Member, DATE_WINDOW_DAYS};
+use tally_model::{EventType, IncidentDate, Precision, Role};
+
+/// What a report, or an incident built so far, says that matters for matching.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub place: Option<String>,
+    pub dates: Vec<IncidentDate>,
+    pub types: Vec<EventType>,
+    pub groups: Vec<String>,
+    pub killed: Vec<u32>,
+    pub role: Role,
+}
+
+impl Profile {
+    pub fn of(m: &Member) -> Profile {
+        let i = m.incident;
+        Profile {
+            admin1: i.admin1.clone(),
+            admin2: i.admin2.clone(),
+            place: i.place.clone(),
+            dates: i.date.into_iter().collect(),
+            types: vec![i.event_type],
+            groups: i.group.iter().cloned().collect(),
+            killed: i.killed.total.map(|c| c.best).into_iter().collect(),
+            role: i.role,
+        }
+    }
+
+    /// The first day-precise date, as an ordinal.
+    pub fn day(&self) -> Option<i64> {
+        self.dates
+            .iter()
+            .find(|d| d.precision() == Precision::Day)
+            .map(|d| d.ordinal())
+    }
+
+    pub fn absorb(&mut self, o: &Profile) {
+        if self.admin2.is_none() {
+            self.admin2.clone_from(&o.admin2);
+        }
+        if self.admin1.is_none() {
+            self.admin1.clone_from(&o.admin1);
+        }
+        if self.place.is_none() {
+            self.place.clone_from(&o.place);
+        }
+        for d in &o.dates {
+            if !self.dates.contains(d) {
+                self.dates.push(*d);
+            }
+        }
+        for t in &o.types {
+            if !self.types.contains(t) {
+                self.types.push(*t);
+            }
+        }
+        for g in &o.groups {
+            if !self.groups.contains(g) {
+                self.groups.push(g.clone());
+            }
+        }
+        self.killed.extend(&o.killed);
+        if o.role == Role::Main {
+            self.role = Role::Main;
+        }
+    }
+}
+
+fn compatible_types(a: EventType, b: EventType) -> bool {
+    use EventType::*;
+    a == b
+        || matches!(
+            (a.min(b), a.max(b)),
+            (SuicideBombing, Bombing)
+                | (SuicideBombing, ArmedAssault)
+                | (ArmedAssault, TargetedKilling)
+                | (Bombing, ArmedAssault)
+        )
+        || a == Other
+        || b == Other
+}
+
+/// How well two dates agree: None = incompatible.
+fn date_score(a: &[IncidentDate], b: &[IncidentDate]) -> Option<i32> {
+    if a.is_empty() || b.is_empty() {
+        return Some(0);
+    }
+    let mut best = None;
+    for x in a {
+        for y in b {
+            let s = match (x.precision(), y.precision()) {
+                (Precision::Day, Precision::Day) => match (x.ordinal() - y.ordinal()).abs() {
+                    0 => Some(2),
+                    1 => Some(1),
+                    d if d <= DATE_WINDOW_DAYS => Some(0),
+                    _ => None,
+                },
+                (Precision::Year, _) | (_, Precision::Year) => (x.year == y.year).then_some(0),
+                _ => (x.year == y.year && x.month == y.month).then_some(0),
+            };
+            best = best.max(s);
+        }
+    }
+    best
+}
+
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Similarity of a report to an incident; None when they cannot be the same.
+pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
+    let mut s = 0;
+    match (&p.admin2, &c.admin2) {
+        (Some(a), Some(b)) if a != b => return None,
+        (Some(_), Some(_)) => s += 2,
+        _ => match (&p.admin1, &c.admin1) {
+            (Some(a), Some(b)) if a != b => return None,
+            (Some(_), Some(_)) => s += 0,
+            _ => s -= 1,
+        },
+    }
+    match (&p.place, &c.place) {
+        (Some(a), Some(b)) => {
+            let (a, b) = (squash(a), squash(b));
+            if a.contains(&b) || b.contains(&a) {
+                s += 2;
+            } else {
+                return None;
+            }
+        }
+        _ => {}
+    }
+    s += date_score(&p.dates, &c.dates)?;
+    let op = |t: &[EventType]| t.contains(&EventType::SecurityOperation);
+    if op(&p.types) != op(&c.types)
+        && !(p.types.contains(&EventType::Other) || c.types.contains(&EventType::Other))
+    {
+        return None;
+    }
+    if p.types.iter().any(|a| c.types.contains(a)) {
+        s += 1;
+    } else if p
+        .types
+        .iter()
+        .any(|a| c.types.iter().any(|b| compatible_types(*a, *b)))
+    {
+        s += 0;
+    } else {
+        s -= 2;
+    }
+    if !p.groups.is_empty() && p.groups.iter().any(|g| c.groups.contains(g)) {
+        s += 1;
+    }
+    if let (Some(&k), false) = (p.killed.first(), c.killed.is_empty()) {
+        let fits = c.killed.iter().any(|&x| {
+            let (lo, hi) = (k.min(x), k.max(x));
+            hi <= lo * 2 + 3
+        });
+        s += if fits { 1 } else { -2 };
+    }
+    if p.dates.is_empty() || c.dates.is_empty() {
+        // Without a date, a district alone is too weak: want type or figures too.
+        s -= 1;
+    }
+    Some(s)
+}

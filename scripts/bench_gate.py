@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Benchmark gate: run `tally extract` on the shared benchmark sets and fail
+when a score falls below its floor. Floors guard against regressions; the goal
+is fields >= 0.95 everywhere.
+
+usage: scripts/bench_gate.py [--bin target/release/tally] [--bench ../shared/bench]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+# (set, mode, metric path, floor)
+FLOORS = [
+    ("seeds", "per-article", ("incidents", "recall"), 1.0),
+    ("seeds", "per-article", ("incidents", "precision"), 0.9),
+    ("seeds", "per-article", ("fields", "accuracy"), 0.90),
+    ("dev", "per-article", ("incidents", "f1"), 0.80),
+    ("dev", "per-article", ("fields", "accuracy"), 0.70),
+]
+
+
+def score(bench, name, out, per_article):
+    cmd = [sys.executable, os.path.join(bench, "score.py"), os.path.join(bench, name, "gold.jsonl"), out, "--json"]
+    if per_article:
+        cmd.append("--per-article")
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bin", default=os.path.join(here, "..", "target", "release", "tally"))
+    ap.add_argument("--bench", default=os.path.join(here, "..", "..", "shared", "bench"))
+    a = ap.parse_args()
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for name in sorted({f[0] for f in FLOORS}):
+            for mode in sorted({f[1] for f in FLOORS if f[0] == name}):
+                out = os.path.join(tmp, f"{name}-{mode}.jsonl")
+                args = [a.bin, "extract", os.path.join(a.bench, name, "articles"), "-o", out, "-q"]
+                if mode == "per-article":
+                    args.append("--no-merge")
+                subprocess.run(args, check=True)
+                results[(name, mode)] = score(a.bench, name, out, mode == "per-article")
+                r = results[(name, mode)]
+                print(f"{name:6} {mode:12} incidents P {r['incidents']['precision']:.3f} R {r['incidents']['recall']:.3f} "
+                      f"F1 {r['incidents']['f1']:.3f}  dedup F1 {r['dedup']['f1']:.3f}  fields {r['fields']['accuracy']:.3f}")
+        for name, mode, path, floor in FLOORS:
+            value = results[(name, mode)][path[0]][path[1]]
+            ok = value + 1e-9 >= floor
+            failed |= not ok
+            print(f"{'ok  ' if ok else 'FAIL'} {name} {mode} {'.'.join(path)} = {value:.3f} (floor {floor})")
+    if failed:
+        sys.exit("benchmark gate failed")
+    print("benchmark gate passed")
+
+
+if __name__ == "__main__":
+    main()
