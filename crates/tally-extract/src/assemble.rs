@@ -299,7 +299,11 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
             best: p.best.saturating_sub(m.best),
             high: p.high,
         }),
-        (None, _) => add(r.sf, r.civ.unwrap_or(Count::exact(0))).or(r.civ),
+        (None, _) => match (r.sf, r.civ) {
+            (None, None) => None,
+            (Some(a), None) | (None, Some(a)) => Some(a),
+            (Some(a), Some(b)) => add(Some(a), b),
+        },
     }));
     let victims = match (victims, sf.is_some() || civ.is_some()) {
         (Some(mut v), true) => {

@@ -43,6 +43,11 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 continue;
             };
             let len = first.len;
+            // "Pakistan Taliban", "Baloch Liberation Army": a group's name, not a place.
+            if lex.group_aliases.match_at(toks, i).is_some_and(|g| g.len >= len) {
+                i += len;
+                continue;
+            }
             let candidates: Vec<usize> = ms.iter().map(|m| *m.value).collect();
             if accept(toks, i, len, &candidates, lex) {
                 let district_word = toks.get(i + len).is_some_and(|t| t.lower == "district")

@@ -151,7 +151,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             && (has_figures
                 || district.is_some()
                 || local.is_some()
-                || (current_main.is_none() && typed))
+                || (current_main.is_none() && (typed || c.in_scope)))
         {
             segs.push(Segment {
                 role: Role::Main,

@@ -1,0 +1,130 @@
+//! `tally explain ID PATH...`: code a corpus and show one incident with the
+//! sentences behind each of its fields, disagreements side by side.
+
+use crate::extract_cmd::{code_all, load_lexicon};
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tally_corpus::ReadOptions;
+use tally_model::{Count, Evidence, Incident};
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// Incident id (as in `tally extract` output) or a unique prefix of it.
+    #[arg(value_name = "INCIDENT_ID")]
+    pub id: String,
+    /// Article files or folders, as for `tally extract`.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Manifest (JSON Lines: article, published, outlet, url).
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+}
+
+pub fn run(args: ExplainArgs) -> Result<ExitCode> {
+    let lex = load_lexicon()?;
+    let plan = tally_corpus::plan(&args.paths, args.manifest.as_deref())
+        .with_context(|| format!("reading the corpus at {}", crate::show_paths(&args.paths)))?;
+    let reports = code_all(&plan, lex, false);
+    let incidents = tally_merge::merge(&reports);
+    let matches: Vec<&Incident> = incidents.iter().filter(|i| i.id.starts_with(&args.id)).collect();
+    let inc = match matches.as_slice() {
+        [one] => *one,
+        [] => bail!("no incident {} in this corpus ({} incidents; run `tally extract` to list their ids)", args.id, incidents.len()),
+        many => bail!("{} incidents start with {}: {}", many.len(), args.id, many.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")),
+    };
+    let opts = ReadOptions::default();
+    let mut texts: HashMap<String, String> = HashMap::new();
+    let mut outlets: HashMap<String, String> = HashMap::new();
+    for e in plan.entries.iter().filter(|e| inc.articles.contains(&e.meta.id)) {
+        if let Ok(l) = e.read(&opts) {
+            texts.insert(e.meta.id.clone(), l.article.text);
+        }
+        let mut label = e.meta.outlet.clone().unwrap_or_default();
+        if let Some(p) = e.meta.published {
+            label = format!("{label} {p}").trim().to_string();
+        }
+        outlets.insert(e.meta.id.clone(), label);
+    }
+    print!("{}", render(inc, &texts, &outlets));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The readable ledger of one incident.
+pub fn render(inc: &Incident, texts: &HashMap<String, String>, outlets: &HashMap<String, String>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "incident {}  ({:?}, {} article(s))", inc.id, inc.role, inc.articles.len());
+    for a in &inc.articles {
+        let _ = writeln!(out, "  article {a}  {}", outlets.get(a).map(String::as_str).unwrap_or(""));
+    }
+    let plain = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let rows: Vec<(&str, String)> = vec![
+        ("date", plain(inc.date.map(|d| d.to_string()))),
+        ("admin1", plain(inc.admin1.clone())),
+        ("admin2", plain(inc.admin2.clone())),
+        ("place", plain(inc.place.clone())),
+        ("event_type", inc.event_type.to_string()),
+        ("group", plain(inc.group.clone())),
+        ("claimed", inc.claimed.to_string()),
+        ("targets", inc.targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")),
+    ];
+    let by_field = ledger(&inc.evidence);
+    for (field, value) in rows {
+        let _ = writeln!(out, "\n{field:<26} {value}");
+        write_sources(&mut out, by_field.get(field), texts, outlets);
+    }
+    for (outcome, cas) in [("killed", &inc.killed), ("injured", &inc.injured)] {
+        for cat in tally_model::Category::ALL {
+            let Some(c) = cas.get(cat) else { continue };
+            let field = format!("{outcome}.{}", cat.as_str());
+            let _ = writeln!(out, "\n{field:<26} {}", count_line(&c));
+            write_sources(&mut out, by_field.get(field.as_str()), texts, outlets);
+        }
+    }
+    out
+}
+
+fn count_line(c: &Count) -> String {
+    let high = c.high.map(|h| h.to_string()).unwrap_or_else(|| "open".into());
+    format!("low {}  best {}  high {high}", c.low, c.best)
+}
+
+fn ledger(evidence: &[Evidence]) -> BTreeMap<&str, Vec<&Evidence>> {
+    let mut m: BTreeMap<&str, Vec<&Evidence>> = BTreeMap::new();
+    for e in evidence {
+        m.entry(e.field.as_str()).or_default().push(e);
+    }
+    m
+}
+
+/// One line per source sentence: article, stated value, who said it, the sentence.
+fn write_sources(out: &mut String, ev: Option<&Vec<&Evidence>>, texts: &HashMap<String, String>, outlets: &HashMap<String, String>) {
+    let Some(ev) = ev else {
+        let _ = writeln!(out, "    (no sentence states it)");
+        return;
+    };
+    let values: Vec<&str> = ev.iter().filter_map(|e| e.value.as_deref()).collect();
+    let disagree = values.windows(2).any(|w| w[0] != w[1]);
+    for e in ev {
+        let sentence = texts.get(&e.article).map(|t| snippet(t, e.start, e.end)).unwrap_or_default();
+        let value = e.value.as_deref().unwrap_or("");
+        let source = e.source.as_deref().map(|s| format!(" per {s}")).unwrap_or_default();
+        let mark = if disagree { "≠" } else { "=" };
+        let outlet = outlets.get(&e.article).map(|o| format!(" ({o})")).filter(|o| o != " ()").unwrap_or_default();
+        let _ = writeln!(out, "    {mark} {value:<8} {}{outlet}{source}: \"{sentence}\"", e.article);
+    }
+}
+
+/// The text between two code-point offsets, on one line, shortened.
+fn snippet(text: &str, start: usize, end: usize) -> String {
+    let s: String = text.chars().skip(start).take(end.saturating_sub(start)).collect();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 220 {
+        format!("{}…", s.chars().take(220).collect::<String>())
+    } else {
+        s
+    }
+}
