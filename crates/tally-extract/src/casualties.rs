@@ -225,7 +225,13 @@ fn noun_at(
     let mut best = (m.end(), m.value.class, m.value.target);
     if let Some(next) = lex.victims.match_at(toks, m.end()) {
         // "injured personnel", "people dead": the second word decides.
-        if m.value.class == VictimClass::People && next.value.class != VictimClass::Others {
+        let concrete_next = concrete(next.value.class).is_some();
+        let extend = match m.value.class {
+            VictimClass::People => next.value.class != VictimClass::Others,
+            VictimClass::Others => concrete_next,
+            _ => false,
+        };
+        if extend {
             best = (next.end(), next.value.class, next.value.target);
         }
     }
@@ -278,32 +284,33 @@ fn find_phrases(
     out.extend(singular_phrases(toks, numbers, lex));
     out.extend(named_victims(toks, verbs, &out));
     out.sort_by_key(|p| p.start);
-    for i in 0..out.len() {
+    mark_subsets(toks, &mut out);
+    out
+}
+
+/// "including five policemen and two civilians", "five schoolchildren and a
+/// policeman among them": parts of the figure before them. The mark spreads
+/// along a list joined by commas and "and".
+fn mark_subsets(toks: &[Token], out: &mut [Phrase]) {
+    let joined = |a: &Phrase, b: &Phrase| {
+        b.start >= a.end && toks[a.end..b.start].iter().all(|t| matches!(t.lower.as_str(), "," | "and"))
+    };
+    for i in 1..out.len() {
         let p = out[i];
-        let before = |k: usize| {
-            p.start
-                .checked_sub(k)
-                .and_then(|x| toks.get(x))
-                .map(|t| t.lower.as_str())
-        };
+        let before = |k: usize| p.start.checked_sub(k).and_then(|x| toks.get(x)).map(|t| t.lower.as_str());
         let after = |k: usize| toks.get(p.end + k).map(|t| t.lower.as_str());
-        let subset_marker = (1..=3).any(|k| before(k).is_some_and(|w| SUBSET_BEFORE.contains(&w)))
-            || (after(0) == Some("among") && matches!(after(1), Some("them" | "whom" | "those")));
-        if subset_marker && i > 0 {
+        if (1..=3).any(|k| before(k).is_some_and(|w| SUBSET_BEFORE.contains(&w))) || (joined(&out[i - 1], &p) && out[i - 1].subset) {
             out[i].subset = true;
         }
-        // "five schoolchildren and a policeman among them": the whole list.
-        if out[i].subset && i >= 1 {
-            let prev_end = out[i - 1].end;
-            if out[i].start <= prev_end + 1
-                && toks.get(prev_end).is_some_and(|t| t.lower == "and")
-                && i >= 2
-            {
-                out[i - 1].subset = true;
+        if after(0) == Some("among") && matches!(after(1), Some("them" | "whom" | "those")) {
+            out[i].subset = true;
+            let mut k = i;
+            while k > 1 && joined(&out[k - 1], &out[k]) {
+                out[k - 1].subset = true;
+                k -= 1;
             }
         }
     }
-    out
 }
 
 fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
