@@ -166,20 +166,13 @@ fn in_scope(doc: &Document, seg: &Segment, article_in_scope: bool) -> bool {
 
 /// A main incident needs a figure or a place; a mentioned one a figure, place or date.
 fn has_substance(doc: &Document, seg: &Segment) -> bool {
-    let figures = doc
-        .casualties
-        .iter()
-        .any(|c| seg.sentences.contains(&c.sentence));
+    let figures = seg.sentences.iter().any(|&si| !doc.casualties_in(si).is_empty());
     figures || seg.district.is_some() || seg.local.is_some()
 }
 
 /// Statements of the segment; a headline's figures count only when the body gives none.
 fn counted_statements<'d>(doc: &'d Document, sentences: &[usize]) -> Vec<&'d CasualtyStatement> {
-    let all: Vec<&CasualtyStatement> = doc
-        .casualties
-        .iter()
-        .filter(|c| sentences.contains(&c.sentence))
-        .collect();
+    let all: Vec<&CasualtyStatement> = sentences.iter().flat_map(|&si| doc.casualties_in(si)).collect();
     let body: Vec<&CasualtyStatement> = all
         .iter()
         .copied()
@@ -274,19 +267,7 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
         .iter()
         .filter(|s| s.outcome == outcome && !s.update)
         .collect();
-    let mut by_sentence: Vec<usize> = of.iter().map(|s| s.sentence).collect();
-    by_sentence.dedup();
-    let readings: Vec<Reading> = by_sentence
-        .iter()
-        .map(|&si| {
-            read_sentence(
-                &of.iter()
-                    .copied()
-                    .filter(|s| s.sentence == si)
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect();
+    let readings: Vec<Reading> = of.chunk_by(|a, b| a.sentence == b.sentence).map(read_sentence).collect();
     let sf = span(readings.iter().filter_map(|r| r.sf));
     let mut civ = span(readings.iter().filter_map(|r| r.civ));
     let mil = span(readings.iter().filter_map(|r| r.mil));
@@ -414,11 +395,10 @@ fn incident_date(
     evidence: &mut Vec<Evidence>,
 ) -> Option<IncidentDate> {
     let in_segment = |reporting: bool| {
-        doc.dates
+        seg.sentences
             .iter()
-            .filter(move |d| {
-                seg.sentences.contains(&d.sentence) && d.date.is_some() && d.reporting == reporting
-            })
+            .flat_map(|&si| doc.dates_in(si))
+            .filter(move |d| d.date.is_some() && d.reporting == reporting)
             .filter(|d| d.sentence == seg.anchor || doc.cues[d.sentence].eventful)
     };
     let anchor_first = |reporting: bool| {
@@ -460,13 +440,11 @@ fn location(
     let places = &lex.gazetteer.places;
     let mut district_votes: HashMap<&str, f64> = HashMap::new();
     let mut province_votes: HashMap<&str, f64> = HashMap::new();
-    let mentions: Vec<_> = doc
-        .places
+    let mentions: Vec<_> = seg
+        .sentences
         .iter()
-        .filter(|p| seg.sentences.contains(&p.sentence))
-        .filter(|p| {
-            doc.cues[p.sentence].eventful || doc.casualties.iter().any(|c| c.sentence == p.sentence)
-        })
+        .flat_map(|&si| doc.places_in(si))
+        .filter(|p| doc.cues[p.sentence].eventful || !doc.casualties_in(p.sentence).is_empty())
         .collect();
     for m in &mentions {
         let pl = &places[m.place];

@@ -112,10 +112,10 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let s = &doc.sentences[si];
         let base = s.tok_start;
         let toks = &doc.tokens[s.tok_start..s.tok_end];
-        let numbers: Vec<NumberSpan> = doc
-            .numbers
+        let first = doc.numbers.partition_point(|n| n.tok_start < s.tok_start);
+        let numbers: Vec<NumberSpan> = doc.numbers[first..]
             .iter()
-            .filter(|n| n.tok_start >= s.tok_start && n.tok_end <= s.tok_end)
+            .take_while(|n| n.tok_end <= s.tok_end)
             .map(|n| NumberSpan {
                 tok_start: n.tok_start - base,
                 tok_end: n.tok_end - base,
@@ -124,7 +124,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             .collect();
         let verbs = find_verbs(toks, lex);
         let phrases = find_phrases(toks, &numbers, &verbs, lex);
-        let group_speaks = doc.groups.iter().any(|g| g.sentence == si)
+        let group_speaks = !doc.groups_in(si).is_empty()
             && toks.iter().any(|t| {
                 matches!(
                     t.lower.as_str(),

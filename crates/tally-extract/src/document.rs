@@ -134,8 +134,32 @@ impl Document<'_> {
         &self.tokens[sent.tok_start..sent.tok_end]
     }
 
+    /// Statements of sentence `si` (layers are sorted by sentence).
+    pub fn casualties_in(&self, si: usize) -> &[CasualtyStatement] {
+        slice_by(&self.casualties, si, |c| c.sentence)
+    }
+
+    pub fn places_in(&self, si: usize) -> &[PlaceMention] {
+        slice_by(&self.places, si, |p| p.sentence)
+    }
+
+    pub fn dates_in(&self, si: usize) -> &[DateMention] {
+        slice_by(&self.dates, si, |d| d.sentence)
+    }
+
+    pub fn groups_in(&self, si: usize) -> &[GroupMention] {
+        slice_by(&self.groups, si, |g| g.sentence)
+    }
+
     pub fn sentence_text(&self, s: usize) -> &str {
         let sent = &self.sentences[s];
         self.text.get(sent.start..sent.end).unwrap_or("")
     }
+}
+
+/// The run of `items` (sorted by sentence) that belongs to sentence `si`.
+fn slice_by<T>(items: &[T], si: usize, key: impl Fn(&T) -> usize) -> &[T] {
+    let start = items.partition_point(|x| key(x) < si);
+    let end = items.partition_point(|x| key(x) <= si);
+    &items[start..end]
 }

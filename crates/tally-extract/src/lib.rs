@@ -123,7 +123,7 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
             if s.headline { " H" } else { "" },
             doc.sentence_text(si)
         );
-        for c in doc.casualties.iter().filter(|c| c.sentence == si) {
+        for c in doc.casualties_in(si) {
             let _ = writeln!(
                 out,
                 "        fig {:?} {:?} {:?}{}{}",
@@ -134,7 +134,7 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
                 if c.update { " update" } else { "" }
             );
         }
-        for p in doc.places.iter().filter(|p| p.sentence == si) {
+        for p in doc.places_in(si) {
             let pl = &lex.gazetteer.places[p.place];
             let _ = writeln!(
                 out,
@@ -142,7 +142,7 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
                 pl.name, pl.kind, pl.admin2
             );
         }
-        for d in doc.dates.iter().filter(|d| d.sentence == si) {
+        for d in doc.dates_in(si) {
             let _ = writeln!(
                 out,
                 "        date {:?} {:?}{}",
@@ -151,7 +151,7 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
                 if d.reporting { " reporting" } else { "" }
             );
         }
-        for g in doc.groups.iter().filter(|g| g.sentence == si) {
+        for g in doc.groups_in(si) {
             let _ = writeln!(out, "        group {}", lex.groups[g.group].name);
         }
         let c = &doc.cues[si];

@@ -77,7 +77,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             roles[si] = SentenceRole::Summary;
             continue;
         }
-        let has_figures = doc.casualties.iter().any(|c| c.sentence == si);
+        let has_figures = !doc.casualties_in(si).is_empty();
         let c = &doc.cues[si];
         let eventful = has_figures || (c.eventful && !c.event_scores.is_empty());
         let district = sentence_district(doc, si, lex);
@@ -196,14 +196,13 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
     let plural = (0..toks.len()).any(plural_at);
     let over_time = toks.iter().any(|t| OVER_TIME.contains(&t.lower.as_str()))
         || doc
-            .dates
+            .dates_in(si)
             .iter()
-            .any(|d| d.sentence == si && d.date.is_some_and(|x| x.precision() == Precision::Year));
+            .any(|d| d.date.is_some_and(|x| x.precision() == Precision::Year));
     let distinct_districts = {
         let mut ds: Vec<&str> = doc
-            .places
+            .places_in(si)
             .iter()
-            .filter(|p| p.sentence == si)
             .filter_map(|p| {
                 lex.gazetteer
                     .places
@@ -278,18 +277,18 @@ fn is_older(date: Option<IncidentDate>, reference: Option<IncidentDate>) -> bool
 /// The district a sentence locates its event in (first district-level or
 /// finer place), ignoring travel origins ("from Islamabad").
 pub fn sentence_district(doc: &Document, si: usize, lex: &Lexicon) -> Option<String> {
-    doc.places
+    doc.places_in(si)
         .iter()
-        .filter(|p| p.sentence == si && !is_travel(doc, p.tok_start))
+        .filter(|p| !is_travel(doc, p.tok_start))
         .filter_map(|p| lex.gazetteer.places.get(p.place))
         .find(|pl| pl.kind >= PlaceKind::District)
         .and_then(|pl| pl.admin2.clone())
 }
 
 fn sentence_local(doc: &Document, si: usize, lex: &Lexicon) -> Option<usize> {
-    doc.places
+    doc.places_in(si)
         .iter()
-        .filter(|p| p.sentence == si && !is_travel(doc, p.tok_start))
+        .filter(|p| !is_travel(doc, p.tok_start))
         .map(|p| p.place)
         .find(|&i| {
             let pl = &lex.gazetteer.places[i];
@@ -299,9 +298,8 @@ fn sentence_local(doc: &Document, si: usize, lex: &Lexicon) -> Option<usize> {
 
 fn mentions_district(doc: &Document, si: usize, district: Option<&str>, lex: &Lexicon) -> bool {
     let Some(d) = district else { return false };
-    doc.places
+    doc.places_in(si)
         .iter()
-        .filter(|p| p.sentence == si)
         .any(|p| lex.gazetteer.places[p.place].admin2.as_deref() == Some(d))
 }
 

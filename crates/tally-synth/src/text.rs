@@ -165,25 +165,18 @@ pub fn capitalize(s: &str) -> String {
     }
 }
 
-pub fn lower_first(s: &str) -> String {
+/// Lower-cases the first letter of a sentence so it can follow "In a separate
+/// incident, ", unless the first word is an acronym, a name or a title.
+pub fn lower_first(s: &str, proper: &[&str]) -> String {
+    let word: String = s.chars().take_while(|c| c.is_alphanumeric() || *c == '-').collect();
+    let acronym = word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if acronym || proper.iter().any(|p| p.split(' ').next() == Some(word.as_str())) {
+        return s.to_string();
+    }
     let mut chars = s.chars();
     match chars.next() {
-        // Keep acronyms and proper nouns: only lower a capital followed by a lowercase letter
-        // that starts a common word.
-        Some(c) if c.is_uppercase() => {
-            let rest: String = chars.collect();
-            let word: String = std::iter::once(c).chain(rest.chars()).take_while(|c| c.is_alphabetic()).collect();
-            const COMMON: [&str; 16] = [
-                "At", "More", "A", "An", "One", "Two", "Three", "Four", "Five", "Security", "Militants",
-                "Unidentified", "Armed", "Heavily", "Gunmen", "Police",
-            ];
-            if COMMON.contains(&word.as_str()) || UNITS.iter().chain(TENS.iter()).any(|u| capitalize(u) == word) {
-                c.to_lowercase().chain(rest.chars()).collect()
-            } else {
-                std::iter::once(c).chain(rest.chars()).collect()
-            }
-        }
-        _ => s.to_string(),
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
