@@ -193,23 +193,56 @@ pub const FILLER_ATTACK: [&str; 22] = [
     "Police said the attackers had been hiding in a nearby orchard before the assault.",
 ];
 
-/// Context lines; some name a group only as background, which does not
-/// attribute the incident. `{P}` province.
-pub const FILLER_CONTEXT: [&str; 14] = [
-    "{P} has witnessed a surge in militant violence over the past two years.",
-    "Militant attacks have increased in the province since the collapse of a ceasefire between the government and the TTP in November 2022.",
-    "According to a report by an Islamabad-based think tank, more than 1,500 people were killed in militant violence across the country last year.",
-    "Security analysts say militants have regrouped in the former tribal districts bordering Afghanistan.",
-    "Islamabad has repeatedly accused Kabul of allowing militants to use Afghan soil for attacks, a charge the Taliban government denies.",
-    "Police in the province have long complained of a shortage of equipment and armoured vehicles.",
-    "The government has announced several operations against militants in recent months.",
-    "Separatist groups in Balochistan have for decades waged an insurgency, demanding a greater share of the province's resources.",
-    "The region has been the scene of frequent attacks on security forces.",
-    "Officials say the number of attacks on police stations has risen sharply this year.",
-    "The Pakistani Taliban are a separate group from, but closely allied with, the Afghan Taliban.",
-    "Rights groups have called on the authorities to protect civilians caught up in the violence.",
-    "Chinese nationals working on projects in the country have been targeted in the past.",
-    "Recent months have seen a spike in attacks in the southern districts of {P}.",
+/// Context lines and the provinces (K, B, S, P, I; empty for any) where they
+/// fit. Some name a group only as background, which does not attribute the
+/// incident. `{P}` province.
+pub const FILLER_CONTEXT: [(&str, &str); 14] = [
+    ("{P} has witnessed a surge in militant violence over the past two years.", "KB"),
+    ("Militant attacks have increased in the province since the collapse of a ceasefire between the government and the TTP in November 2022.", "K"),
+    ("According to a report by an Islamabad-based think tank, more than 1,500 people were killed in militant violence across the country last year.", ""),
+    ("Security analysts say militants have regrouped in the former tribal districts bordering Afghanistan.", "K"),
+    ("Islamabad has repeatedly accused Kabul of allowing militants to use Afghan soil for attacks, a charge the Taliban government denies.", "KBPI"),
+    ("Police in the province have long complained of a shortage of equipment and armoured vehicles.", "KB"),
+    ("The government has announced several operations against militants in recent months.", ""),
+    ("Separatist groups in Balochistan have for decades waged an insurgency, demanding a greater share of the province's resources.", "B"),
+    ("The region has been the scene of frequent attacks on security forces.", "KB"),
+    ("Officials say the number of attacks on police stations has risen sharply this year.", "K"),
+    ("The Pakistani Taliban are a separate group from, but closely allied with, the Afghan Taliban.", "K"),
+    ("Rights groups have called on the authorities to protect civilians caught up in the violence.", ""),
+    ("Chinese nationals working on projects in the country have been targeted in the past.", "SB"),
+    ("Law enforcement agencies in {P} have been on high alert following threats of attacks.", "SPI"),
+];
+
+/// Detail lines by kind of attack: armed assault, bombing, suicide bombing.
+pub const FILLER_ARMED: [&str; 5] = [
+    "The attackers used heavy weapons, including rocket-propelled grenades.",
+    "The exchange of fire continued for nearly an hour, officials said.",
+    "Police said the attackers came from the nearby mountains and fled after the assault.",
+    "Reinforcements reached the post after the attackers had escaped.",
+    "The attack took place shortly after midnight, officials said.",
+];
+pub const FILLER_BOMB: [&str; 4] = [
+    "The device had been planted on the roadside and was detonated by remote control, bomb disposal officials said.",
+    "The blast damaged the vehicle and nearby shops.",
+    "The bomb disposal squad said several kilograms of explosives had been used.",
+    "The explosion was heard several kilometres away.",
+];
+pub const FILLER_SUICIDE: [&str; 4] = [
+    "Police said the bomber was on foot and approached the target before blowing himself up.",
+    "Body parts believed to be of the bomber were collected from the site.",
+    "The force of the blast shattered windows of nearby buildings.",
+    "Officials said the bomber appeared to be in his early twenties.",
+];
+/// Lines for articles about accidents, weather, crime and policy.
+pub const FILLER_GENERAL: [&str; 8] = [
+    "The district administration said it was monitoring the situation.",
+    "Officials said a detailed report would be submitted to the provincial government.",
+    "Residents complained that the authorities had ignored their demands for years.",
+    "The chief minister took notice of the incident and directed officials to submit a report.",
+    "Local traders said business in the area had been badly affected.",
+    "Officials said the matter would be taken up at the next cabinet meeting.",
+    "Rescue 1122 said its teams were on alert across the province.",
+    "The opposition demanded an inquiry into the matter.",
 ];
 
 pub const FILLER_OPERATION: [&str; 8] = [

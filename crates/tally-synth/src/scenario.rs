@@ -255,7 +255,7 @@ fn name(rng: &mut Rng) -> String {
 }
 
 /// Groups plausible in a province, with weights.
-fn group_for(place: &Place, rng: &mut Rng) -> usize {
+pub fn group_for(place: &Place, rng: &mut Rng) -> usize {
     match place.province.as_str() {
         "Balochistan" => {
             let w = if place.district == "Zhob" || place.district == "Quetta" {
@@ -278,7 +278,7 @@ fn group_for(place: &Place, rng: &mut Rng) -> usize {
 const _: () = assert!(TTP == 0 && HGB == 1 && ISKP == 2 && BLA == 3 && BLF == 4);
 
 /// A random count skewed towards small numbers, at most `max`.
-fn small(rng: &mut Rng, max: u32) -> u32 {
+pub fn small(rng: &mut Rng, max: u32) -> u32 {
     let w: Vec<f64> = (1..=max).map(|i| 1.0 / (i as f64).powf(1.3)).collect();
     rng.weighted(&w) as u32 + 1
 }
@@ -341,7 +341,7 @@ pub fn draw(rng: &mut Rng, places: &[Place], day: Day, exclude_district: Option<
             };
             let k = &TARGET_KINDS[tk];
             t.target_kind = tk;
-            t.facility = rng.pick(k.phrases);
+            t.facility = *rng.pick(k.phrases);
             t.force = k.force.unwrap_or(Force::Police);
             t.sf_noun = *rng.pick(t.force.nouns());
             t.civ_noun = *rng.pick(k.civ);
