@@ -3,7 +3,7 @@
 //! responsible group, targets, and the evidence spans behind each field.
 
 use crate::document::{CasualtyStatement, Document};
-use crate::segment::{is_travel, Segment, SentenceRole};
+use crate::segment::{Segment, SentenceRole};
 use std::collections::HashMap;
 use tally_lexicon::{Lexicon, PlaceKind};
 use tally_model::{
@@ -452,7 +452,7 @@ fn location(
         if m.district_word {
             w += 2.0;
         }
-        if is_travel(doc, m.tok_start) {
+        if m.weak {
             w *= 0.1;
         }
         if let Some(d) = pl.admin2.as_deref() {
@@ -495,7 +495,7 @@ fn location(
         pl.kind.is_local()
             && pl.admin2 == admin2
             && admin2.as_deref() != Some(pl.name.as_str())
-            && !is_travel(doc, m.tok_start)
+            && !m.weak
     });
     if let Some(m) = local.or_else(|| mentions.first()) {
         evidence.push(span_evidence(

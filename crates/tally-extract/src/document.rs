@@ -60,6 +60,9 @@ pub struct PlaceMention {
     pub place: usize,
     /// Followed by "district" / "tehsil" / preceded by "district of".
     pub district_word: bool,
+    /// Not where the event happened: a journey's end ("bound for Rawalpindi"),
+    /// an official's title ("DIG Malakand"), an arrest or a biography.
+    pub weak: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

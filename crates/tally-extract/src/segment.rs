@@ -279,7 +279,7 @@ fn is_older(date: Option<IncidentDate>, reference: Option<IncidentDate>) -> bool
 pub fn sentence_district(doc: &Document, si: usize, lex: &Lexicon) -> Option<String> {
     doc.places_in(si)
         .iter()
-        .filter(|p| !is_travel(doc, p.tok_start))
+        .filter(|p| !p.weak)
         .filter_map(|p| lex.gazetteer.places.get(p.place))
         .find(|pl| pl.kind >= PlaceKind::District)
         .and_then(|pl| pl.admin2.clone())
@@ -288,7 +288,7 @@ pub fn sentence_district(doc: &Document, si: usize, lex: &Lexicon) -> Option<Str
 fn sentence_local(doc: &Document, si: usize, lex: &Lexicon) -> Option<usize> {
     doc.places_in(si)
         .iter()
-        .filter(|p| !is_travel(doc, p.tok_start))
+        .filter(|p| !p.weak)
         .map(|p| p.place)
         .find(|&i| {
             let pl = &lex.gazetteer.places[i];
@@ -301,17 +301,6 @@ fn mentions_district(doc: &Document, si: usize, district: Option<&str>, lex: &Le
     doc.places_in(si)
         .iter()
         .any(|p| lex.gazetteer.places[p.place].admin2.as_deref() == Some(d))
-}
-
-/// "from Islamabad", "towards Kohistan", "bound for Rawalpindi".
-pub fn is_travel(doc: &Document, tok: usize) -> bool {
-    let prev = |k: usize| {
-        tok.checked_sub(k)
-            .and_then(|i| doc.tokens.get(i))
-            .map(|t| t.lower.as_str())
-    };
-    matches!(prev(1), Some("from" | "towards" | "toward" | "for" | "to"))
-        && !matches!(prev(2), Some("close" | "next"))
 }
 
 /// The date a sentence gives its event: a non-reporting date first.

@@ -22,12 +22,27 @@ fn main() -> ExitCode {
             })
         };
         let parsed = match a.as_str() {
-            "--incidents" => value("--incidents").parse().map(|v| cfg.incidents = v).is_ok(),
+            "--incidents" => value("--incidents")
+                .parse()
+                .map(|v| cfg.incidents = v)
+                .is_ok(),
             "--seed" => value("--seed").parse().map(|v| cfg.seed = v).is_ok(),
-            "--max-reports" => value("--max-reports").parse().map(|v| cfg.max_reports = v).is_ok(),
-            "--background-rate" => value("--background-rate").parse().map(|v| cfg.background_rate = v).is_ok(),
-            "--noise-rate" => value("--noise-rate").parse().map(|v| cfg.noise_rate = v).is_ok(),
-            "--two-incident-rate" => value("--two-incident-rate").parse().map(|v| cfg.two_incident_rate = v).is_ok(),
+            "--max-reports" => value("--max-reports")
+                .parse()
+                .map(|v| cfg.max_reports = v)
+                .is_ok(),
+            "--background-rate" => value("--background-rate")
+                .parse()
+                .map(|v| cfg.background_rate = v)
+                .is_ok(),
+            "--noise-rate" => value("--noise-rate")
+                .parse()
+                .map(|v| cfg.noise_rate = v)
+                .is_ok(),
+            "--two-incident-rate" => value("--two-incident-rate")
+                .parse()
+                .map(|v| cfg.two_incident_rate = v)
+                .is_ok(),
             "--start" => {
                 cfg.start_date = value("--start");
                 true

@@ -109,7 +109,10 @@ mod tests {
         let d = Day::parse("2025-02-06").unwrap();
         assert_eq!(d.to_string(), "2025-02-06");
         assert_eq!(d.weekday_name(), "Thursday");
-        assert_eq!(Day::parse("2024-02-29").unwrap().plus(1).to_string(), "2024-03-01");
+        assert_eq!(
+            Day::parse("2024-02-29").unwrap().plus(1).to_string(),
+            "2024-03-01"
+        );
         assert_eq!(Day::parse("2023-02-29"), None);
         for n in -1000..1000 {
             let (y, m, dd) = Day(n * 37).ymd();

@@ -176,7 +176,12 @@ pub struct GoldCounts {
 
 impl GoldCounts {
     pub fn all(&self) -> [Option<Range>; 4] {
-        [self.total, self.security_forces, self.civilians, self.militants]
+        [
+            self.total,
+            self.security_forces,
+            self.civilians,
+            self.militants,
+        ]
     }
 }
 

@@ -151,6 +151,7 @@ impl SynthArticle {
 /// What the generator yields: articles, and gold incidents once no later
 /// article can refer to them.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
 pub enum SynthRecord {
     Article(SynthArticle),
     Gold(GoldIncident),
@@ -228,7 +229,7 @@ impl Generator {
             span: end.0 - start.0 + 1,
             next_incident: 0,
             article_seq: 0,
-            id_salt: mix(cfg.seed ^ 0x1d5a_17),
+            id_salt: mix(cfg.seed ^ 0x001d_5a17),
             ring_base: 0,
             ring: VecDeque::new(),
             queue: VecDeque::new(),
@@ -271,6 +272,7 @@ impl Generator {
         Background::Fresh(Box::new(fresh_mention(rng, &self.places, before)))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn background_sentence(
         &mut self,
         bg: &mut Background,
@@ -364,8 +366,14 @@ impl Generator {
                     Some(b) => b,
                     None => self.choose_background(&mut rng, day),
                 };
-                let act = if truth.kind == Kind::Operation { "operation" } else { "attack" };
-                mention = Some(self.background_sentence(&mut bg, &mut rng, outlet, published, style, act, &id));
+                let act = if truth.kind == Kind::Operation {
+                    "operation"
+                } else {
+                    "attack"
+                };
+                mention = Some(
+                    self.background_sentence(&mut bg, &mut rng, outlet, published, style, act, &id),
+                );
                 background = Some(bg);
                 self.summary.background_articles += 1;
             }
@@ -395,7 +403,9 @@ impl Generator {
             "synthetic incident {i}; {reports} report(s); ranges span every figure the texts state"
         ));
         if truth.kind == Kind::Suicide {
-            acc.note("suicide bomber not counted in militants; total high allows the bomber".into());
+            acc.note(
+                "suicide bomber not counted in militants; total high allows the bomber".into(),
+            );
         }
         let mention = mention_of(&truth, &acc, &mut rng);
         if let Some(Background::Fresh(b)) = background {
@@ -436,11 +446,20 @@ impl Generator {
             noise::body(&mut c, &pl, day)
         };
         let mut mention = None;
+        let mut fresh = None;
         if rng.chance(self.cfg.background_rate) {
             let mut bg = self.choose_background(rng, day);
-            mention = Some(self.background_sentence(&mut bg, rng, outlet, published, style, "statement", &id));
+            mention = Some(self.background_sentence(
+                &mut bg,
+                rng,
+                outlet,
+                published,
+                style,
+                "statement",
+                &id,
+            ));
             if let Background::Fresh(b) = bg {
-                self.emit_gold(&b.0);
+                fresh = Some(b.0);
             }
             self.summary.background_articles += 1;
         }
@@ -466,6 +485,9 @@ impl Generator {
         );
         self.summary.noise_articles += 1;
         self.push_article(article);
+        if let Some(acc) = fresh {
+            self.emit_gold(&acc);
+        }
     }
 
     fn push_article(&mut self, a: SynthArticle) {
@@ -484,7 +506,11 @@ impl Generator {
             + p.paras.iter().map(|s| word_count(s)).sum::<usize>()
             + p.separate.as_deref().map_or(0, word_count)
             + p.mention.as_deref().map_or(0, word_count);
-        let target = if p.kind.is_some() { rng.range(125, 330) } else { rng.range(120, 220) } as usize;
+        let target = if p.kind.is_some() {
+            rng.range(125, 330)
+        } else {
+            rng.range(120, 220)
+        } as usize;
         let mut fill = {
             let mut c = Ctx {
                 rng: &mut *rng,
@@ -493,7 +519,15 @@ impl Generator {
                 published: p.published,
                 style: p.style,
             };
-            report::filler(&mut c, p.kind, p.harmless, &p.place.province, &p.place.district, words, target)
+            report::filler(
+                &mut c,
+                p.kind,
+                p.harmless,
+                &p.place.province,
+                &p.place.district,
+                words,
+                target,
+            )
         };
         if let Some(m) = p.mention {
             let at = rng.below(fill.len() + 1);
@@ -518,7 +552,11 @@ impl Generator {
             text.push_str(&p.published.to_string());
             text.push_str(if rng.chance(0.3) { " " } else { "\n" });
         }
-        let sep = if p.outlet.style == Style::Aggregator { "\n" } else { "\n\n" };
+        let sep = if p.outlet.style == Style::Aggregator {
+            "\n"
+        } else {
+            "\n\n"
+        };
         if rng.chance(0.6) {
             text.push_str(&p.body.headline);
             text.push_str(sep);
@@ -527,7 +565,9 @@ impl Generator {
         let (_, pm, pd) = p.published.ymd();
         match (p.outlet.style, p.outlet.tag) {
             (Style::Aggregator, _) if p.outlet.slug == "menafn" => text.push_str("(MENAFN) "),
-            (Style::Aggregator, _) => text.push_str(&format!("{city} (UrduPoint / Pakistan Point News) - ")),
+            (Style::Aggregator, _) => {
+                text.push_str(&format!("{city} (UrduPoint / Pakistan Point News) - "))
+            }
             (Style::Wire, "Xinhua") => text.push_str(&format!(
                 "{city}, {} {pd} (Xinhua) -- ",
                 date::MONTHS[pm as usize - 1]
@@ -634,7 +674,10 @@ fn mention_of(t: &Truth, acc: &GoldAcc, rng: &mut Rng) -> Mention {
             }
         }
         Kind::Targeted => {
-            let v = t.victim.as_ref().map_or("a local man", |v| v.short.as_str());
+            let v = t
+                .victim
+                .as_ref()
+                .map_or("a local man", |v| v.short.as_str());
             (format!("the killing of {v}"), String::new(), String::new())
         }
         Kind::Kidnap => {
@@ -644,18 +687,29 @@ fn mention_of(t: &Truth, acc: &GoldAcc, rng: &mut Rng) -> Mention {
             } else {
                 format!("{} {}", num(a.count, NumStyle::Press, rng), a.phrase_plural)
             };
-            (format!("the abduction of {who}"), String::new(), String::new())
+            (
+                format!("the abduction of {who}"),
+                String::new(),
+                String::new(),
+            )
         }
         Kind::Operation => match acc.killed[MIL].range() {
             Some((lo, _)) => {
                 let m = counted(lo, "militant", "militants", NumStyle::Press, rng);
                 (
                     "a security operation".to_string(),
-                    format!(" in which {m} {} killed", if lo == 1 { "was" } else { "were" }),
+                    format!(
+                        " in which {m} {} killed",
+                        if lo == 1 { "was" } else { "were" }
+                    ),
                     format!("left {m} dead"),
                 )
             }
-            None => ("a security operation".to_string(), String::new(), String::new()),
+            None => (
+                "a security operation".to_string(),
+                String::new(),
+                String::new(),
+            ),
         },
     };
     Mention {
@@ -672,7 +726,13 @@ fn mention_of(t: &Truth, acc: &GoldAcc, rng: &mut Rng) -> Mention {
 /// An older incident invented for a background sentence, gold role `mentioned`.
 fn fresh_mention(rng: &mut Rng, places: &[data::Place], before: Day) -> (GoldAcc, Mention) {
     let day = before.plus(-(rng.range(5, 500) as i64));
-    let kind = *rng.pick(&[Kind::Armed, Kind::Bombing, Kind::Suicide, Kind::Operation, Kind::Armed]);
+    let kind = rng.one(&[
+        Kind::Armed,
+        Kind::Bombing,
+        Kind::Suicide,
+        Kind::Operation,
+        Kind::Armed,
+    ]);
     let place = rng.below(places.len());
     let pl = &places[place];
     let mut acc = GoldAcc::new(false, kind.event_type(), pl);
@@ -691,7 +751,11 @@ fn fresh_mention(rng: &mut Rng, places: &[data::Place], before: Day) -> (GoldAcc
     let mut claimant = None;
     let (np, rel, pred) = if kind == Kind::Operation {
         acc.target("militants");
-        let np = if rng.chance(0.5) { "a security operation" } else { "an intelligence-based operation" };
+        let np = if rng.chance(0.5) {
+            "a security operation"
+        } else {
+            "an intelligence-based operation"
+        };
         if rng.chance(0.85) {
             let n = scenario::small(rng, 25);
             acc.killed[MIL].exact(n);
@@ -699,7 +763,10 @@ fn fresh_mention(rng: &mut Rng, places: &[data::Place], before: Day) -> (GoldAcc
             let m = counted(n, "militant", "militants", NumStyle::Press, rng);
             (
                 np.to_string(),
-                format!(" in which {m} {} killed", if n == 1 { "was" } else { "were" }),
+                format!(
+                    " in which {m} {} killed",
+                    if n == 1 { "was" } else { "were" }
+                ),
                 format!("left {m} dead"),
             )
         } else {
@@ -709,7 +776,10 @@ fn fresh_mention(rng: &mut Rng, places: &[data::Place], before: Day) -> (GoldAcc
         let tk = loop {
             let i = rng.below(TARGET_KINDS.len());
             let k = &TARGET_KINDS[i];
-            if k.kinds.contains(&kind) && !k.harmless && k.only_province.is_none_or(|p| p == pl.province) {
+            if k.kinds.contains(&kind)
+                && !k.harmless
+                && k.only_province.is_none_or(|p| p == pl.province)
+            {
                 break k;
             }
         };
@@ -727,7 +797,7 @@ fn fresh_mention(rng: &mut Rng, places: &[data::Place], before: Day) -> (GoldAcc
             let g = scenario::group_for(pl, rng);
             acc.group = Some(GROUPS[g].canonical);
             acc.claimed = true;
-            claimant = Some(*rng.pick(GROUPS[g].aliases));
+            claimant = Some(rng.one(GROUPS[g].aliases));
         }
         if rng.chance(0.85) {
             let n = scenario::small(rng, 30);
@@ -770,7 +840,8 @@ pub fn generate(config: &SynthConfig, out_dir: &Path) -> Result<SynthSummary, Sy
     fs::create_dir_all(&articles).map_err(io(&articles))?;
     let manifest_path = articles.join("manifest.jsonl");
     let gold_path = out_dir.join("gold.jsonl");
-    let mut manifest = BufWriter::new(fs::File::create(&manifest_path).map_err(io(&manifest_path))?);
+    let mut manifest =
+        BufWriter::new(fs::File::create(&manifest_path).map_err(io(&manifest_path))?);
     let mut gold = BufWriter::new(fs::File::create(&gold_path).map_err(io(&gold_path))?);
     let mut path = articles.clone();
     for record in generator.by_ref() {

@@ -13,7 +13,12 @@ pub fn body(c: &mut Ctx, place: &Place, day: Day) -> (String, String, Vec<String
     let m = c.rng.range(2, 20);
     let ns = num(n, c.style, c.rng);
     let ms = num(m, c.style, c.rng);
-    let vars = [("WHERE", wh.as_str()), ("WHEN", wn.as_str()), ("N", ns.as_str()), ("M", ms.as_str())];
+    let vars = [
+        ("WHERE", wh.as_str()),
+        ("WHEN", wn.as_str()),
+        ("N", ns.as_str()),
+        ("M", ms.as_str()),
+    ];
     let scenario = c.rng.below(6);
     let (headline, leads, follow): (String, &[&str], &[&str]) = match scenario {
         0 => (
@@ -97,7 +102,7 @@ pub fn body(c: &mut Ctx, place: &Place, day: Day) -> (String, String, Vec<String
             ],
         ),
     };
-    let lead = fill(*c.rng.pick(leads), &vars);
+    let lead = fill(c.rng.one(leads), &vars);
     let mut rest: Vec<String> = follow.iter().map(|s| s.to_string()).collect();
     // Keep a random subset, in order.
     rest.retain(|_| c.rng.chance(0.75));

@@ -3,8 +3,8 @@
 
 use crate::data::{
     Outlet, Place, Style, ATTACKERS, BOILERPLATE, FILLER_ARMED, FILLER_ATTACK, FILLER_BOMB,
-    FILLER_CONTEXT, FILLER_GENERAL, FILLER_OPERATION, FILLER_SUICIDE,
-    FIRST_NAMES, GROUPS, HOSPITALS, LAST_NAMES,
+    FILLER_CONTEXT, FILLER_GENERAL, FILLER_OPERATION, FILLER_SUICIDE, FIRST_NAMES, GROUPS,
+    HOSPITALS, LAST_NAMES,
 };
 use crate::date::Day;
 use crate::gold::{GoldAcc, CIV, MIL, SF, TOTAL};
@@ -30,8 +30,21 @@ pub struct Body {
 
 /// Words that start a lead and must keep their capital.
 pub const PROPER: &[&str] = &[
-    "Assistant", "Sub-Inspector", "Maulana", "Dr", "Sepoy", "Fitna", "Daesh", "Frontier", "FC",
-    "Levies", "TTP", "BLA", "BLF", "ISKP", "ISPR",
+    "Assistant",
+    "Sub-Inspector",
+    "Maulana",
+    "Dr",
+    "Sepoy",
+    "Fitna",
+    "Daesh",
+    "Frontier",
+    "FC",
+    "Levies",
+    "TTP",
+    "BLA",
+    "BLF",
+    "ISKP",
+    "ISPR",
 ];
 
 fn proper_words() -> Vec<&'static str> {
@@ -85,7 +98,11 @@ pub fn when_phrase(day: Day, published: Day, rng: &mut Rng) -> String {
     let wd = day.weekday_name();
     let (y, _, d) = day.ymd();
     let month = day.month_name();
-    let year = if published.ymd().0 != y { format!(", {y}") } else { String::new() };
+    let year = if published.ymd().0 != y {
+        format!(", {y}")
+    } else {
+        String::new()
+    };
     let explicit = if rng.chance(0.5) {
         format!("on {month} {d}{year}")
     } else {
@@ -123,7 +140,10 @@ pub fn dateline_city(pl: &Place) -> String {
     }
     match pl.province.as_str() {
         "Khyber Pakhtunkhwa" => {
-            if pl.district == "Peshawar" || pl.district.contains("Waziristan") || pl.district == "Khyber" {
+            if pl.district == "Peshawar"
+                || pl.district.contains("Waziristan")
+                || pl.district == "Khyber"
+            {
                 "PESHAWAR".into()
             } else {
                 pl.district.to_uppercase()
@@ -153,7 +173,7 @@ fn src_attack(rng: &mut Rng) -> String {
 }
 
 fn src_operation(rng: &mut Rng) -> &'static str {
-    *rng.pick(&[
+    rng.one(&[
         "the ISPR",
         "the military's media wing",
         "the Inter-Services Public Relations (ISPR)",
@@ -217,7 +237,7 @@ const OPERATION_LEADS: [&str; 9] = [
 ];
 
 fn clause_np(kind: Kind, facility: &str, rng: &mut Rng) -> (String, String) {
-    let atk = *rng.pick(&ATTACKERS);
+    let atk = rng.one(&ATTACKERS);
     let clause = match kind {
         Kind::Armed => match rng.below(4) {
             0 => format!("{atk} attacked {facility}"),
@@ -280,14 +300,16 @@ fn group_sentence(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, what: &str) -> Opti
             .chance(0.35)
             .then(|| format!("No group immediately claimed responsibility for the {what}."));
     };
-    let alias = *rng.pick(GROUPS[g].aliases);
+    let alias = rng.one(GROUPS[g].aliases);
     let r = rng.unit();
     if t.claimed && r < 0.55 {
         acc.group = Some(GROUPS[g].canonical);
         acc.claimed = true;
         let s = match rng.below(4) {
             0 => format!("{alias} claimed responsibility for the {what}."),
-            1 => format!("{alias} said it carried out the {what}, in a statement sent to journalists."),
+            1 => format!(
+                "{alias} said it carried out the {what}, in a statement sent to journalists."
+            ),
             2 => format!("In a statement, a spokesman for {alias} claimed responsibility."),
             _ => format!("Responsibility for the {what} was claimed by {alias}."),
         };
@@ -298,7 +320,9 @@ fn group_sentence(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, what: &str) -> Opti
             0 => format!("Officials blamed {alias} for the {what}."),
             1 => format!("Police suspected {alias} of being behind the {what}."),
             2 => format!("Security officials attributed the {what} to {alias}."),
-            _ => format!("A senior police officer said militants of {alias} were involved in the {what}."),
+            _ => format!(
+                "A senior police officer said militants of {alias} were involved in the {what}."
+            ),
         };
         Some(s)
     } else {
@@ -315,7 +339,13 @@ struct Injured {
     sentence: Option<String>,
 }
 
-fn injured_part(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, early: bool, civ_stated: &mut bool) -> Injured {
+fn injured_part(
+    c: &mut Ctx,
+    t: &Truth,
+    acc: &mut GoldAcc,
+    early: bool,
+    civ_stated: &mut bool,
+) -> Injured {
     let mut out = Injured {
         inline_while: String::new(),
         inline_ing: String::new(),
@@ -337,7 +367,11 @@ fn injured_part(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, early: bool, civ_stat
     let n = inj.total();
     let style = c.style;
     let rng = &mut *c.rng;
-    let form = if inj.sf > 0 && inj.civ > 0 { rng.below(3) } else { rng.below(2) * 2 };
+    let form = if inj.sf > 0 && inj.civ > 0 {
+        rng.below(3)
+    } else {
+        rng.below(2) * 2
+    };
     match form {
         // A total.
         0 => {
@@ -350,8 +384,16 @@ fn injured_part(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, early: bool, civ_stat
                 (format!("{q}{}", num(n, style, rng)), n, Some(n))
             };
             acc.injured[TOTAL].add(lo, hi);
-            let others = if n == 1 && !open { "another person" } else { "others" };
-            let phr = if others == "others" { format!("{phrase} others") } else { others.to_string() };
+            let others = if n == 1 && !open {
+                "another person"
+            } else {
+                "others"
+            };
+            let phr = if others == "others" {
+                format!("{phrase} others")
+            } else {
+                others.to_string()
+            };
             let were = if n == 1 && !open { "was" } else { "were" };
             if rng.chance(0.6) {
                 out.inline_while = if rng.chance(0.5) {
@@ -364,11 +406,18 @@ fn injured_part(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, early: bool, civ_stat
                 out.inline_and2 = format!(" and injured {phr}");
             } else {
                 let h = rng.pick(&HOSPITALS);
-                let ppl = if n == 1 && !open { "one person".to_string() } else { format!("{phrase} people") };
+                let ppl = if n == 1 && !open {
+                    "one person".to_string()
+                } else {
+                    format!("{phrase} people")
+                };
                 out.sentence = Some(capitalize(&match rng.below(3) {
                     0 => format!("{ppl} {were} injured in the attack."),
                     1 => format!("{ppl} sustained injuries and {were} shifted to {h}."),
-                    _ => format!("Another {phrase} {} {were} wounded, officials said.", if n == 1 && !open { "person" } else { "people" }),
+                    _ => format!(
+                        "Another {phrase} {} {were} wounded, officials said.",
+                        if n == 1 && !open { "person" } else { "people" }
+                    ),
                 }));
             }
         }
@@ -404,7 +453,10 @@ fn injured_part(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, early: bool, civ_stat
             }
             acc.injured[TOTAL].exact(n);
             let were = if n == 1 { "was" } else { "were" };
-            out.sentence = Some(capitalize(&format!("{} {were} also injured.", join_and(&parts))));
+            out.sentence = Some(capitalize(&format!(
+                "{} {were} also injured.",
+                join_and(&parts)
+            )));
         }
     }
     out
@@ -424,10 +476,16 @@ fn attack(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
         let (clause, np) = harmless_clause_np(t.facility, c.rng);
         acc.killed[TOTAL].exact(0);
         acc.injured[TOTAL].exact(0);
-        let tpl = *c.rng.pick(&HARMLESS_LEADS);
+        let tpl = c.rng.one(&HARMLESS_LEADS);
         let lead = fill(
             tpl,
-            &[("CLAUSE", &clause), ("NP", &np), ("WHERE", &wh), ("WHEN", &wn), ("SRC", &src)],
+            &[
+                ("CLAUSE", &clause),
+                ("NP", &np),
+                ("WHERE", &wh),
+                ("WHEN", &wn),
+                ("SRC", &src),
+            ],
         );
         let mut rest = Vec::new();
         if !brief {
@@ -435,8 +493,18 @@ fn attack(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
                 rest.push(s);
             }
         }
-        let headline = format!("Blast damages {} in {}", t.facility.trim_start_matches("a ").trim_start_matches("an "), pl.name);
-        return Body { headline, lead, rest };
+        let headline = format!(
+            "Blast damages {} in {}",
+            t.facility
+                .trim_start_matches("a ")
+                .trim_start_matches("an "),
+            pl.name
+        );
+        return Body {
+            headline,
+            lead,
+            rest,
+        };
     }
     let style = c.style;
     let early = c.published == t.day;
@@ -460,7 +528,11 @@ fn attack(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
     } else {
         rng.weighted(&[0.5, 0.5])
     };
-    let qual = if n >= 2 && rng.chance(0.3) { "at least " } else { "" };
+    let qual = if n >= 2 && rng.chance(0.3) {
+        "at least "
+    } else {
+        ""
+    };
     let mut open = false;
     let (phrase, v_lo, v_hi) = match form {
         0 => {
@@ -500,30 +572,43 @@ fn attack(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
                 civ_stated = true;
             }
             let part = counted(m, noun.0, noun.1, style, rng);
-            (format!("{qual}{} people, including {part},", num(n, style, rng)), n, Some(n))
+            (
+                format!("{qual}{} people, including {part},", num(n, style, rng)),
+                n,
+                Some(n),
+            )
         }
     };
     let singular = n == 1 && !open;
-    let militants = if t.militants > 0 && rng.chance(0.6) { t.militants } else { 0 };
+    let militants = if t.militants > 0 && rng.chance(0.6) {
+        t.militants
+    } else {
+        0
+    };
     let bomber = u32::from(t.kind == Kind::Suicide);
     acc.killed[TOTAL].add(v_lo, v_hi.map(|h| h + militants + bomber));
     if militants > 0 {
         acc.killed[MIL].exact(militants);
     }
-    let killed_word = if toll.civ == 0 && form != 0 && c.outlet.style == Style::Local && rng.chance(0.6) {
-        "martyred"
-    } else {
-        "killed"
-    };
+    let killed_word =
+        if toll.civ == 0 && form != 0 && c.outlet.style == Style::Local && rng.chance(0.6) {
+            "martyred"
+        } else {
+            "killed"
+        };
     let inj = injured_part(c, t, acc, early, &mut civ_stated);
     let rng = &mut *c.rng;
     let (clause, np) = clause_np(t.kind, t.facility, rng);
-    let mut tpl = *rng.pick(&ATTACK_LEADS);
+    let mut tpl = rng.one(&ATTACK_LEADS);
     if form == 2 && (tpl.contains("{K} {LOST}") || tpl.contains("left {K} dead")) {
         tpl = ATTACK_LEADS[0];
     }
     let were = if singular { "was" } else { "were" };
-    let lost = if singular { "lost his life" } else { "lost their lives" };
+    let lost = if singular {
+        "lost his life"
+    } else {
+        "lost their lives"
+    };
     let lead = fill(
         tpl,
         &[
@@ -561,14 +646,27 @@ fn attack(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
     }
     if form != 0 && toll.sf > 0 && toll.sf <= 4 && !brief && rng.chance(0.35) {
         let rank: &[&str] = match t.force {
-            crate::scenario::Force::Police => &["Constable", "Head Constable", "Assistant Sub-Inspector"],
+            crate::scenario::Force::Police => {
+                &["Constable", "Head Constable", "Assistant Sub-Inspector"]
+            }
             crate::scenario::Force::Soldiers => &["Sepoy", "Naik", "Lance Naik"],
             _ => &["Sepoy", "Naik", "Havaldar"],
         };
         let names: Vec<String> = (0..toll.sf)
-            .map(|_| format!("{} {} {}", rng.pick(rank), rng.pick(&FIRST_NAMES), rng.pick(&LAST_NAMES)))
+            .map(|_| {
+                format!(
+                    "{} {} {}",
+                    rng.pick(rank),
+                    rng.pick(&FIRST_NAMES),
+                    rng.pick(&LAST_NAMES)
+                )
+            })
             .collect();
-        let who = if toll.sf == 1 { "The slain official was identified as" } else { "The slain personnel were identified as" };
+        let who = if toll.sf == 1 {
+            "The slain official was identified as"
+        } else {
+            "The slain personnel were identified as"
+        };
         rest.push(format!("{who} {}.", join_and(&names)));
     }
     if let Some(s) = inj.sentence {
@@ -578,8 +676,19 @@ fn attack(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
         let m = counted(militants, "attacker", "attackers", style, rng);
         let mt = counted(militants, "terrorist", "terrorists", style, rng);
         let s = match rng.below(3) {
-            0 => format!("{} also killed in retaliatory fire.", if militants == 1 { format!("{m} was") } else { format!("{m} were") }),
-            1 => format!("Police said {} of the assailants {} killed when personnel returned fire.", num(militants, style, rng), if militants == 1 { "was" } else { "were" }),
+            0 => format!(
+                "{} also killed in retaliatory fire.",
+                if militants == 1 {
+                    format!("{m} was")
+                } else {
+                    format!("{m} were")
+                }
+            ),
+            1 => format!(
+                "Police said {} of the assailants {} killed when personnel returned fire.",
+                num(militants, style, rng),
+                if militants == 1 { "was" } else { "were" }
+            ),
             _ => format!("Security personnel responded swiftly, killing {mt}, officials said."),
         };
         rest.push(capitalize(&s));
@@ -588,9 +697,18 @@ fn attack(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
         let f = t.killed.total();
         acc.killed[TOTAL].add(f, Some(f + militants + bomber));
         let s = match rng.below(3) {
-            0 => format!("The death toll later rose to {}, a hospital official said.", num(f, style, rng)),
-            1 => format!("Officials later said the death toll had risen to {}.", num(f, style, rng)),
-            _ => format!("The toll climbed to {} as more bodies were recovered from the debris.", num(f, style, rng)),
+            0 => format!(
+                "The death toll later rose to {}, a hospital official said.",
+                num(f, style, rng)
+            ),
+            1 => format!(
+                "Officials later said the death toll had risen to {}.",
+                num(f, style, rng)
+            ),
+            _ => format!(
+                "The toll climbed to {} as more bodies were recovered from the debris.",
+                num(f, style, rng)
+            ),
         };
         rest.push(s);
     }
@@ -606,17 +724,47 @@ fn attack(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
     let headline = if open || form == 2 || rng.chance(0.3) {
         match t.kind {
             Kind::Suicide => format!("Suicide attack rocks {}", pl.name),
-            Kind::Bombing => format!("Blast targets {} in {}", t.facility.trim_start_matches("a ").trim_start_matches("an "), pl.name),
-            _ => format!("Militants attack {} in {}", t.facility.trim_start_matches("a ").trim_start_matches("an "), pl.name),
+            Kind::Bombing => format!(
+                "Blast targets {} in {}",
+                t.facility
+                    .trim_start_matches("a ")
+                    .trim_start_matches("an "),
+                pl.name
+            ),
+            _ => format!(
+                "Militants attack {} in {}",
+                t.facility
+                    .trim_start_matches("a ")
+                    .trim_start_matches("an "),
+                pl.name
+            ),
         }
     } else if form == 1 && (toll.sf == 0 || toll.civ == 0) {
         let (s, p) = if toll.sf > 0 { t.sf_noun } else { t.civ_noun };
-        let k = if toll.sf > 0 && killed_word == "martyred" { "martyred" } else { "killed" };
-        capitalize(&format!("{} {k} in {} attack", counted(n, s, p, NumStyle::Words, rng).trim_start_matches("a ").trim_start_matches("an "), pl.name))
+        let k = if toll.sf > 0 && killed_word == "martyred" {
+            "martyred"
+        } else {
+            "killed"
+        };
+        capitalize(&format!(
+            "{} {k} in {} attack",
+            counted(n, s, p, NumStyle::Words, rng)
+                .trim_start_matches("a ")
+                .trim_start_matches("an "),
+            pl.name
+        ))
     } else {
-        capitalize(&format!("{} killed in {} attack", num(n, NumStyle::Words, rng), pl.name))
+        capitalize(&format!(
+            "{} killed in {} attack",
+            num(n, NumStyle::Words, rng),
+            pl.name
+        ))
     };
-    Body { headline, lead, rest }
+    Body {
+        headline,
+        lead,
+        rest,
+    }
 }
 
 fn targeted(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
@@ -625,8 +773,11 @@ fn targeted(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
     let wh = where_phrase(pl, c.rng);
     let wn = when_phrase(t.day, c.published, c.rng);
     let src = src_attack(c.rng);
-    let tpl = *c.rng.pick(&TARGETED_LEADS);
-    let lead = fill(tpl, &[("V", &v.full), ("WHERE", &wh), ("WHEN", &wn), ("SRC", &src)]);
+    let tpl = c.rng.one(&TARGETED_LEADS);
+    let lead = fill(
+        tpl,
+        &[("V", &v.full), ("WHERE", &wh), ("WHEN", &wn), ("SRC", &src)],
+    );
     acc.killed[TOTAL].exact(1);
     acc.killed[if v.security { SF } else { CIV }].exact(1);
     acc.target(v.target);
@@ -654,8 +805,16 @@ fn targeted(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
             rest.push(s);
         }
     }
-    let headline = capitalize(&format!("{} shot dead in {}", v.short.trim_start_matches("a ").trim_start_matches("an "), pl.name));
-    Body { headline, lead, rest }
+    let headline = capitalize(&format!(
+        "{} shot dead in {}",
+        v.short.trim_start_matches("a ").trim_start_matches("an "),
+        pl.name
+    ));
+    Body {
+        headline,
+        lead,
+        rest,
+    }
 }
 
 fn kidnap(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
@@ -669,8 +828,8 @@ fn kidnap(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
     } else {
         format!("{} {}", num(a.count, c.style, c.rng), a.phrase_plural)
     };
-    let atk = capitalize(*c.rng.pick(&ATTACKERS));
-    let tpl = *c.rng.pick(&KIDNAP_LEADS);
+    let atk = capitalize(c.rng.one(&ATTACKERS));
+    let tpl = c.rng.one(&KIDNAP_LEADS);
     let lead = fill(
         tpl,
         &[
@@ -699,8 +858,16 @@ fn kidnap(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
             rest.push(s);
         }
     }
-    let headline = capitalize(&format!("{} abducted in {}", kv.trim_start_matches("a ").trim_start_matches("an "), pl.name));
-    Body { headline, lead, rest }
+    let headline = capitalize(&format!(
+        "{} abducted in {}",
+        kv.trim_start_matches("a ").trim_start_matches("an "),
+        pl.name
+    ));
+    Body {
+        headline,
+        lead,
+        rest,
+    }
 }
 
 fn operation(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, _brief: bool) -> Body {
@@ -723,15 +890,15 @@ fn operation(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, _brief: bool) -> Body {
     let noun = match named {
         Some(g) => {
             acc.group = Some(GROUPS[g].canonical);
-            *rng.pick(GROUPS[g].fighters)
+            rng.one(GROUPS[g].fighters)
         }
-        None => *rng.pick(generic),
+        None => rng.one(generic),
     };
     let q = if rng.chance(0.2) { "at least " } else { "" };
     let mk = format!("{q}{}", counted(m, noun.0, noun.1, style, rng));
     acc.killed[MIL].exact(m);
     acc.target("militants");
-    let tpl = *rng.pick(&OPERATION_LEADS);
+    let tpl = rng.one(&OPERATION_LEADS);
     let lead = fill(
         tpl,
         &[
@@ -761,7 +928,9 @@ fn operation(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, _brief: bool) -> Body {
                     "{soldiers} {} martyred in the operation, the statement added.",
                     if s_stated == 1 { "was" } else { "were" }
                 )),
-                _ => capitalize(&format!("{soldiers} also lost their lives in the fighting.")),
+                _ => capitalize(&format!(
+                    "{soldiers} also lost their lives in the fighting."
+                )),
             }
         };
         rest.push(s);
@@ -784,7 +953,11 @@ fn operation(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, _brief: bool) -> Body {
         who.trim_start_matches("a ").trim_start_matches("an "),
         pl.name
     ));
-    Body { headline, lead, rest }
+    Body {
+        headline,
+        lead,
+        rest,
+    }
 }
 
 /// One report's account of `t`; records what it states in `acc`. A `brief`
@@ -884,8 +1057,12 @@ pub fn mention_sentence(m: &Mention, act: &str, c: &mut Ctx, with_claim: bool) -
         60..=700 => "months",
         _ => "years",
     };
-    let pred = if m.fig_pred.is_empty() { "drew widespread condemnation" } else { &m.fig_pred };
-    let tpl = *c.rng.pick(&[
+    let pred = if m.fig_pred.is_empty() {
+        "drew widespread condemnation"
+    } else {
+        &m.fig_pred
+    };
+    let tpl = c.rng.one(&[
         "The {ACT} came {AGO} after {NP} {WHERE} {WHEN}{REL}.",
         "It followed {NP} {WHERE} {WHEN}{REL}.",
         "Officials recalled {NP} {WHERE} {WHEN}{REL}.",
@@ -907,7 +1084,9 @@ pub fn mention_sentence(m: &Mention, act: &str, c: &mut Ctx, with_claim: bool) -
     if with_claim {
         if let Some(a) = m.claimant {
             s.push(' ');
-            s.push_str(&capitalize(&format!("{a} had claimed responsibility for that attack.")));
+            s.push_str(&capitalize(&format!(
+                "{a} had claimed responsibility for that attack."
+            )));
         }
     }
     s
@@ -925,15 +1104,20 @@ pub fn filler(
     target: usize,
 ) -> Vec<String> {
     let mut pool: Vec<&str> = Vec::new();
-    let hurtful = ["bodies", "injured", "victims", "Funeral", "loss of lives", "departed"];
+    let hurtful = [
+        "bodies",
+        "injured",
+        "victims",
+        "Funeral",
+        "loss of lives",
+        "departed",
+    ];
     match kind {
         Some(Kind::Operation) => pool.extend(FILLER_OPERATION.iter()),
         Some(k) => {
-            pool.extend(
-                FILLER_ATTACK
-                    .iter()
-                    .filter(|s| !(harmless || k == Kind::Kidnap) || !hurtful.iter().any(|w| s.contains(w))),
-            );
+            pool.extend(FILLER_ATTACK.iter().filter(|s| {
+                !(harmless || k == Kind::Kidnap) || !hurtful.iter().any(|w| s.contains(w))
+            }));
             match k {
                 Kind::Armed => pool.extend(FILLER_ARMED.iter()),
                 Kind::Bombing if !harmless => pool.extend(FILLER_BOMB.iter()),
@@ -961,7 +1145,8 @@ pub fn filler(
     let mut n = words;
     let mut ctx_pool = context;
     while n < target && (!pool.is_empty() || (context_left > 0 && !ctx_pool.is_empty())) {
-        let use_ctx = context_left > 0 && !ctx_pool.is_empty() && (pool.is_empty() || c.rng.chance(0.3));
+        let use_ctx =
+            context_left > 0 && !ctx_pool.is_empty() && (pool.is_empty() || c.rng.chance(0.3));
         let s = if use_ctx {
             context_left -= 1;
             let i = c.rng.below(ctx_pool.len());
@@ -982,5 +1167,5 @@ pub fn filler(
 }
 
 pub fn boilerplate(rng: &mut Rng) -> &'static str {
-    *rng.pick(&BOILERPLATE)
+    rng.one(&BOILERPLATE)
 }

@@ -55,7 +55,10 @@ impl Force {
                 ("FC soldier", "FC soldiers"),
                 ("Frontier Corps soldier", "Frontier Corps soldiers"),
             ],
-            Force::Levies => &[("Levies official", "Levies officials"), ("Levies soldier", "Levies soldiers")],
+            Force::Levies => &[
+                ("Levies official", "Levies officials"),
+                ("Levies soldier", "Levies soldiers"),
+            ],
         }
     }
 }
@@ -98,7 +101,11 @@ pub const TARGET_KINDS: [TargetKind; 11] = [
         only_province: None,
     },
     TargetKind {
-        phrases: &["a police van", "a police mobile", "a vehicle carrying police personnel"],
+        phrases: &[
+            "a police van",
+            "a police mobile",
+            "a vehicle carrying police personnel",
+        ],
         targets: &["police"],
         force: Some(Force::Police),
         civ: CIVILIANS,
@@ -108,7 +115,10 @@ pub const TARGET_KINDS: [TargetKind; 11] = [
         only_province: None,
     },
     TargetKind {
-        phrases: &["a police team escorting polio vaccinators", "a polio vaccination team and its police escort"],
+        phrases: &[
+            "a police team escorting polio vaccinators",
+            "a polio vaccination team and its police escort",
+        ],
         targets: &["police", "health_workers"],
         force: Some(Force::Police),
         civ: &[("polio worker", "polio workers")],
@@ -118,7 +128,11 @@ pub const TARGET_KINDS: [TargetKind; 11] = [
         only_province: Some("Khyber Pakhtunkhwa"),
     },
     TargetKind {
-        phrases: &["a security forces convoy", "a military convoy", "an army vehicle"],
+        phrases: &[
+            "a security forces convoy",
+            "a military convoy",
+            "an army vehicle",
+        ],
         targets: &["military"],
         force: Some(Force::Soldiers),
         civ: CIVILIANS,
@@ -128,7 +142,11 @@ pub const TARGET_KINDS: [TargetKind; 11] = [
         only_province: None,
     },
     TargetKind {
-        phrases: &["a Frontier Corps (FC) checkpost", "an FC camp", "a paramilitary checkpoint"],
+        phrases: &[
+            "a Frontier Corps (FC) checkpost",
+            "an FC camp",
+            "a paramilitary checkpoint",
+        ],
         targets: &["paramilitary"],
         force: Some(Force::Fc),
         civ: CIVILIANS,
@@ -178,7 +196,12 @@ pub const TARGET_KINDS: [TargetKind; 11] = [
         only_province: None,
     },
     TargetKind {
-        phrases: &["a gas pipeline", "a railway track", "an electricity pylon", "a mobile phone tower"],
+        phrases: &[
+            "a gas pipeline",
+            "a railway track",
+            "an electricity pylon",
+            "a mobile phone tower",
+        ],
         targets: &["infrastructure"],
         force: None,
         civ: CIVILIANS,
@@ -267,9 +290,18 @@ pub fn group_for(place: &Place, rng: &mut Rng) -> usize {
         }
         "Sindh" => rng.weighted(&[0.4, 0.0, 0.1, 0.5, 0.0]),
         "Khyber Pakhtunkhwa" => {
-            let hgb = matches!(place.district.as_str(), "North Waziristan" | "Bannu" | "Lakki Marwat");
+            let hgb = matches!(
+                place.district.as_str(),
+                "North Waziristan" | "Bannu" | "Lakki Marwat"
+            );
             let iskp = matches!(place.district.as_str(), "Bajaur" | "Peshawar" | "Khyber");
-            rng.weighted(&[0.75, if hgb { 0.25 } else { 0.0 }, if iskp { 0.2 } else { 0.02 }, 0.0, 0.0])
+            rng.weighted(&[
+                0.75,
+                if hgb { 0.25 } else { 0.0 },
+                if iskp { 0.2 } else { 0.02 },
+                0.0,
+                0.0,
+            ])
         }
         _ => TTP,
     }
@@ -341,10 +373,10 @@ pub fn draw(rng: &mut Rng, places: &[Place], day: Day, exclude_district: Option<
             };
             let k = &TARGET_KINDS[tk];
             t.target_kind = tk;
-            t.facility = *rng.pick(k.phrases);
+            t.facility = rng.one(k.phrases);
             t.force = k.force.unwrap_or(Force::Police);
-            t.sf_noun = *rng.pick(t.force.nouns());
-            t.civ_noun = *rng.pick(k.civ);
+            t.sf_noun = rng.one(t.force.nouns());
+            t.civ_noun = rng.one(k.civ);
             if !k.harmless {
                 let max = match kind {
                     Kind::Suicide => 40,
@@ -379,7 +411,10 @@ pub fn draw(rng: &mut Rng, places: &[Place], day: Day, exclude_district: Option<
                     } else {
                         (0..m).filter(|_| rng.chance(k.sf_share)).count() as u32
                     };
-                    t.injured = Toll { sf: isf, civ: m - isf };
+                    t.injured = Toll {
+                        sf: isf,
+                        civ: m - isf,
+                    };
                 }
                 if kind == Kind::Armed && rng.chance(0.4) {
                     t.militants = small(rng, 8);
@@ -389,27 +424,86 @@ pub fn draw(rng: &mut Rng, places: &[Place], day: Day, exclude_district: Option<
         Kind::Targeted => {
             let n = name(rng);
             let (full, short, security, target) = match rng.below(7) {
-                0 => (format!("Assistant Sub-Inspector {n}"), "a police officer", true, "police"),
-                1 => (format!("Sub-Inspector {n}, a station house officer"), "a police officer", true, "police"),
-                2 => (format!("Maulana {n}, a prayer leader at a local mosque"), "a prayer leader", false, "religious"),
-                3 => (format!("{n}, an official of the district administration"), "a government official", false, "government"),
-                4 => (format!("Dr {n}, who headed a local health facility"), "a doctor", false, "health_workers"),
-                5 => (format!("{n}, a schoolteacher"), "a schoolteacher", false, "education"),
-                _ => (format!("tribal elder {n}"), "a tribal elder", false, "civilians"),
+                0 => (
+                    format!("Assistant Sub-Inspector {n}"),
+                    "a police officer",
+                    true,
+                    "police",
+                ),
+                1 => (
+                    format!("Sub-Inspector {n}, a station house officer"),
+                    "a police officer",
+                    true,
+                    "police",
+                ),
+                2 => (
+                    format!("Maulana {n}, a prayer leader at a local mosque"),
+                    "a prayer leader",
+                    false,
+                    "religious",
+                ),
+                3 => (
+                    format!("{n}, an official of the district administration"),
+                    "a government official",
+                    false,
+                    "government",
+                ),
+                4 => (
+                    format!("Dr {n}, who headed a local health facility"),
+                    "a doctor",
+                    false,
+                    "health_workers",
+                ),
+                5 => (
+                    format!("{n}, a schoolteacher"),
+                    "a schoolteacher",
+                    false,
+                    "education",
+                ),
+                _ => (
+                    format!("tribal elder {n}"),
+                    "a tribal elder",
+                    false,
+                    "civilians",
+                ),
             };
-            t.killed = if security { Toll { sf: 1, civ: 0 } } else { Toll { sf: 0, civ: 1 } };
+            t.killed = if security {
+                Toll { sf: 1, civ: 0 }
+            } else {
+                Toll { sf: 0, civ: 1 }
+            };
             t.initial = t.killed;
             t.bystander_hurt = rng.chance(0.3);
-            t.victim = Some(Victim { full, short: short.to_string(), security, target });
+            t.victim = Some(Victim {
+                full,
+                short: short.to_string(),
+                security,
+                target,
+            });
         }
         Kind::Kidnap => {
-            let (s, p, target, max) = *rng.pick(&[
-                ("a government official", "government officials", "government", 3),
-                ("a labourer working on a road project", "labourers working on a road project", "civilians", 12),
+            let (s, p, target, max) = rng.one(&[
+                (
+                    "a government official",
+                    "government officials",
+                    "government",
+                    3,
+                ),
+                (
+                    "a labourer working on a road project",
+                    "labourers working on a road project",
+                    "civilians",
+                    12,
+                ),
                 ("a polio worker", "polio workers", "health_workers", 4),
                 ("a civil judge", "civil judges", "government", 1),
                 ("a passenger", "passengers", "civilians", 15),
-                ("an employee of a telecom company", "employees of a telecom company", "civilians", 6),
+                (
+                    "an employee of a telecom company",
+                    "employees of a telecom company",
+                    "civilians",
+                    6,
+                ),
                 ("a policeman", "policemen", "police", 4),
             ]);
             t.abductees = Some(Abductees {
@@ -433,7 +527,11 @@ pub fn draw(rng: &mut Rng, places: &[Place], day: Day, exclude_district: Option<
         // Groups an operation is said to target.
         if let Some(g) = t.group {
             if g == ISKP || g == BLF {
-                t.group = Some(if pl.province == "Balochistan" { BLA } else { TTP });
+                t.group = Some(if pl.province == "Balochistan" {
+                    BLA
+                } else {
+                    TTP
+                });
             }
         }
     }

@@ -3,8 +3,26 @@
 use crate::rng::Rng;
 
 const UNITS: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 ];
 const TENS: [&str; 10] = [
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
@@ -60,13 +78,7 @@ pub fn num(n: u32, style: NumStyle, rng: &mut Rng) -> String {
 }
 
 /// "a policeman" / "one policeman" / "three policemen".
-pub fn counted(
-    n: u32,
-    sing: &str,
-    plural: &str,
-    style: NumStyle,
-    rng: &mut Rng,
-) -> String {
+pub fn counted(n: u32, sing: &str, plural: &str, style: NumStyle, rng: &mut Rng) -> String {
     if n == 1 {
         if rng.chance(0.75) {
             format!("{} {sing}", indefinite(sing))
@@ -168,9 +180,19 @@ pub fn capitalize(s: &str) -> String {
 /// Lower-cases the first letter of a sentence so it can follow "In a separate
 /// incident, ", unless the first word is an acronym, a name or a title.
 pub fn lower_first(s: &str, proper: &[&str]) -> String {
-    let word: String = s.chars().take_while(|c| c.is_alphanumeric() || *c == '-').collect();
-    let acronym = word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    if acronym || proper.iter().any(|p| p.split(' ').next() == Some(word.as_str())) {
+    let word: String = s
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    let acronym = word.len() >= 2
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if acronym
+        || proper
+            .iter()
+            .any(|p| p.split(' ').next() == Some(word.as_str()))
+    {
         return s.to_string();
     }
     let mut chars = s.chars();
@@ -198,11 +220,17 @@ mod tests {
 
     #[test]
     fn fill_and_tidy() {
-        let s = fill("{A} were killed{B}, police said .", &[("A", "two men"), ("B", "")]);
+        let s = fill(
+            "{A} were killed{B}, police said .",
+            &[("A", "two men"), ("B", "")],
+        );
         assert_eq!(s, "Two men were killed, police said.");
         assert_eq!(indefinite("FC soldier"), "an");
         assert_eq!(indefinite("policeman"), "a");
         assert_eq!(indefinite("Levies official"), "a");
-        assert_eq!(join_and(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+        assert_eq!(
+            join_and(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
     }
 }
