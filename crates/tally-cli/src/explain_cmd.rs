@@ -30,16 +30,35 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
         .with_context(|| format!("reading the corpus at {}", crate::show_paths(&args.paths)))?;
     let reports = code_all(&plan, lex, false);
     let incidents = tally_merge::merge(&reports);
-    let matches: Vec<&Incident> = incidents.iter().filter(|i| i.id.starts_with(&args.id)).collect();
+    let matches: Vec<&Incident> = incidents
+        .iter()
+        .filter(|i| i.id.starts_with(&args.id))
+        .collect();
     let inc = match matches.as_slice() {
         [one] => *one,
-        [] => bail!("no incident {} in this corpus ({} incidents; run `tally extract` to list their ids)", args.id, incidents.len()),
-        many => bail!("{} incidents start with {}: {}", many.len(), args.id, many.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")),
+        [] => bail!(
+            "no incident {} in this corpus ({} incidents; run `tally extract` to list their ids)",
+            args.id,
+            incidents.len()
+        ),
+        many => bail!(
+            "{} incidents start with {}: {}",
+            many.len(),
+            args.id,
+            many.iter()
+                .map(|i| i.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     let opts = ReadOptions::default();
     let mut texts: HashMap<String, String> = HashMap::new();
     let mut outlets: HashMap<String, String> = HashMap::new();
-    for e in plan.entries.iter().filter(|e| inc.articles.contains(&e.meta.id)) {
+    for e in plan
+        .entries
+        .iter()
+        .filter(|e| inc.articles.contains(&e.meta.id))
+    {
         if let Ok(l) = e.read(&opts) {
             texts.insert(e.meta.id.clone(), l.article.text);
         }
@@ -54,11 +73,25 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
 }
 
 /// The readable ledger of one incident.
-pub fn render(inc: &Incident, texts: &HashMap<String, String>, outlets: &HashMap<String, String>) -> String {
+pub fn render(
+    inc: &Incident,
+    texts: &HashMap<String, String>,
+    outlets: &HashMap<String, String>,
+) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "incident {}  ({:?}, {} article(s))", inc.id, inc.role, inc.articles.len());
+    let _ = writeln!(
+        out,
+        "incident {}  ({:?}, {} article(s))",
+        inc.id,
+        inc.role,
+        inc.articles.len()
+    );
     for a in &inc.articles {
-        let _ = writeln!(out, "  article {a}  {}", outlets.get(a).map(String::as_str).unwrap_or(""));
+        let _ = writeln!(
+            out,
+            "  article {a}  {}",
+            outlets.get(a).map(String::as_str).unwrap_or("")
+        );
     }
     let plain = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let rows: Vec<(&str, String)> = vec![
@@ -69,7 +102,14 @@ pub fn render(inc: &Incident, texts: &HashMap<String, String>, outlets: &HashMap
         ("event_type", inc.event_type.to_string()),
         ("group", plain(inc.group.clone())),
         ("claimed", inc.claimed.to_string()),
-        ("targets", inc.targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")),
+        (
+            "targets",
+            inc.targets
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
     ];
     let by_field = ledger(&inc.evidence);
     for (field, value) in rows {
@@ -88,7 +128,10 @@ pub fn render(inc: &Incident, texts: &HashMap<String, String>, outlets: &HashMap
 }
 
 fn count_line(c: &Count) -> String {
-    let high = c.high.map(|h| h.to_string()).unwrap_or_else(|| "open".into());
+    let high = c
+        .high
+        .map(|h| h.to_string())
+        .unwrap_or_else(|| "open".into());
     format!("low {}  best {}  high {high}", c.low, c.best)
 }
 
@@ -101,7 +144,12 @@ fn ledger(evidence: &[Evidence]) -> BTreeMap<&str, Vec<&Evidence>> {
 }
 
 /// One line per source sentence: article, stated value, who said it, the sentence.
-fn write_sources(out: &mut String, ev: Option<&Vec<&Evidence>>, texts: &HashMap<String, String>, outlets: &HashMap<String, String>) {
+fn write_sources(
+    out: &mut String,
+    ev: Option<&Vec<&Evidence>>,
+    texts: &HashMap<String, String>,
+    outlets: &HashMap<String, String>,
+) {
     let Some(ev) = ev else {
         let _ = writeln!(out, "    (no sentence states it)");
         return;
@@ -109,18 +157,37 @@ fn write_sources(out: &mut String, ev: Option<&Vec<&Evidence>>, texts: &HashMap<
     let values: Vec<&str> = ev.iter().filter_map(|e| e.value.as_deref()).collect();
     let disagree = values.windows(2).any(|w| w[0] != w[1]);
     for e in ev {
-        let sentence = texts.get(&e.article).map(|t| snippet(t, e.start, e.end)).unwrap_or_default();
+        let sentence = texts
+            .get(&e.article)
+            .map(|t| snippet(t, e.start, e.end))
+            .unwrap_or_default();
         let value = e.value.as_deref().unwrap_or("");
-        let source = e.source.as_deref().map(|s| format!(" per {s}")).unwrap_or_default();
+        let source = e
+            .source
+            .as_deref()
+            .map(|s| format!(" per {s}"))
+            .unwrap_or_default();
         let mark = if disagree { "≠" } else { "=" };
-        let outlet = outlets.get(&e.article).map(|o| format!(" ({o})")).filter(|o| o != " ()").unwrap_or_default();
-        let _ = writeln!(out, "    {mark} {value:<8} {}{outlet}{source}: \"{sentence}\"", e.article);
+        let outlet = outlets
+            .get(&e.article)
+            .map(|o| format!(" ({o})"))
+            .filter(|o| o != " ()")
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    {mark} {value:<8} {}{outlet}{source}: \"{sentence}\"",
+            e.article
+        );
     }
 }
 
 /// The text between two code-point offsets, on one line, shortened.
 fn snippet(text: &str, start: usize, end: usize) -> String {
-    let s: String = text.chars().skip(start).take(end.saturating_sub(start)).collect();
+    let s: String = text
+        .chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect();
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() > 220 {
         format!("{}…", s.chars().take(220).collect::<String>())

@@ -25,19 +25,40 @@ fn lines(out: &Output) -> Vec<serde_json::Value> {
 #[test]
 fn codes_the_examples_into_schema_incidents() {
     let out = tally(&["extract", examples().to_str().unwrap(), "-q"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let incidents = lines(&out);
     assert!(incidents.len() >= 10, "only {} incidents", incidents.len());
     for inc in &incidents {
         for key in [
-            "id", "articles", "role", "date", "country", "admin1", "admin2", "place", "lat", "lon", "event_type",
-            "group", "claimed", "targets", "killed", "injured", "evidence",
+            "id",
+            "articles",
+            "role",
+            "date",
+            "country",
+            "admin1",
+            "admin2",
+            "place",
+            "lat",
+            "lon",
+            "event_type",
+            "group",
+            "claimed",
+            "targets",
+            "killed",
+            "injured",
+            "evidence",
         ] {
             assert!(inc.get(key).is_some(), "missing {key} in {inc}");
         }
     }
     // Several outlets reporting one attack become one incident.
-    assert!(incidents.iter().any(|i| i["articles"].as_array().is_some_and(|a| a.len() >= 2)));
+    assert!(incidents
+        .iter()
+        .any(|i| i["articles"].as_array().is_some_and(|a| a.len() >= 2)));
 }
 
 #[test]
@@ -74,7 +95,11 @@ fn no_merge_keeps_one_article_per_incident() {
 fn bad_input_is_reported_not_fatal() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("empty.txt"), "").unwrap();
-    std::fs::write(dir.path().join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
+    std::fs::write(
+        dir.path().join("binary.txt"),
+        [0u8, 159, 146, 150, 0, 1, 2, 3],
+    )
+    .unwrap();
     let mut latin1 = b"PESHAWAR: Militants attacked a police post in Bannu, killing two policemen. Caf\xe9 owners fled.".to_vec();
     latin1.push(b'\n');
     std::fs::write(dir.path().join("latin1.txt"), latin1).unwrap();
@@ -100,11 +125,16 @@ fn nothing_readable_is_an_error() {
 #[test]
 fn a_huge_file_does_not_break_anything() {
     let dir = tempfile::tempdir().unwrap();
-    let para = "Militants attacked a police checkpost in Lakki Marwat on Monday, killing two policemen. ";
+    let para =
+        "Militants attacked a police checkpost in Lakki Marwat on Monday, killing two policemen. ";
     let text = para.repeat(50_000_000 / para.len());
     std::fs::write(dir.path().join("huge.txt"), text).unwrap();
     let out = tally(&["extract", dir.path().to_str().unwrap(), "-q"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("only the first"));
 }
 

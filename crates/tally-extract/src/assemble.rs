@@ -166,13 +166,19 @@ fn in_scope(doc: &Document, seg: &Segment, article_in_scope: bool) -> bool {
 
 /// A main incident needs a figure or a place; a mentioned one a figure, place or date.
 fn has_substance(doc: &Document, seg: &Segment) -> bool {
-    let figures = seg.sentences.iter().any(|&si| !doc.casualties_in(si).is_empty());
+    let figures = seg
+        .sentences
+        .iter()
+        .any(|&si| !doc.casualties_in(si).is_empty());
     figures || seg.district.is_some() || seg.local.is_some()
 }
 
 /// Statements of the segment; a headline's figures count only when the body gives none.
 fn counted_statements<'d>(doc: &'d Document, sentences: &[usize]) -> Vec<&'d CasualtyStatement> {
-    let all: Vec<&CasualtyStatement> = sentences.iter().flat_map(|&si| doc.casualties_in(si)).collect();
+    let all: Vec<&CasualtyStatement> = sentences
+        .iter()
+        .flat_map(|&si| doc.casualties_in(si))
+        .collect();
     let body: Vec<&CasualtyStatement> = all
         .iter()
         .copied()
@@ -267,7 +273,10 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
         .iter()
         .filter(|s| s.outcome == outcome && !s.update)
         .collect();
-    let readings: Vec<Reading> = of.chunk_by(|a, b| a.sentence == b.sentence).map(read_sentence).collect();
+    let readings: Vec<Reading> = of
+        .chunk_by(|a, b| a.sentence == b.sentence)
+        .map(read_sentence)
+        .collect();
     let sf = span(readings.iter().filter_map(|r| r.sf));
     let mut civ = span(readings.iter().filter_map(|r| r.civ));
     let mil = span(readings.iter().filter_map(|r| r.mil));
@@ -444,11 +453,15 @@ fn location(
         .sentences
         .iter()
         .flat_map(|&si| doc.places_in(si))
-        .filter(|p| doc.cues[p.sentence].eventful || !doc.casualties_in(p.sentence).is_empty())
         .collect();
     for m in &mentions {
         let pl = &places[m.place];
-        let mut w = if m.sentence == seg.anchor { 3.0 } else { 1.0 };
+        let eventful = doc.cues[m.sentence].eventful || !doc.casualties_in(m.sentence).is_empty();
+        let mut w = match (m.sentence == seg.anchor, eventful) {
+            (true, _) => 3.0,
+            (false, true) => 1.0,
+            (false, false) => 0.4,
+        };
         if m.district_word {
             w += 2.0;
         }
@@ -546,6 +559,17 @@ fn floating_sentences(
         .collect()
 }
 
+/// "said it was behind the attacks": a claim for every incident of the article.
+fn claims_several(doc: &Document, si: usize) -> bool {
+    let c = &doc.cues[si];
+    c.claim
+        && !c.claim_negated
+        && doc
+            .sentence_tokens(si)
+            .iter()
+            .any(|t| matches!(t.lower.as_str(), "attacks" | "both" | "twin" | "bombings" | "assaults"))
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Responsibility {
     Presence,
@@ -565,7 +589,9 @@ fn responsible_group(
     let mut negated = false;
     for g in &doc.groups {
         let own = seg.sentences.contains(&g.sentence);
-        if !own && !(seg.role == Role::Main && floating.contains(&g.sentence)) {
+        let shared = seg.role == Role::Main
+            && (floating.contains(&g.sentence) || claims_several(doc, g.sentence));
+        if !own && !shared {
             continue;
         }
         let c = &doc.cues[g.sentence];

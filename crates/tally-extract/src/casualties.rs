@@ -293,13 +293,23 @@ fn find_phrases(
 /// along a list joined by commas and "and".
 fn mark_subsets(toks: &[Token], out: &mut [Phrase]) {
     let joined = |a: &Phrase, b: &Phrase| {
-        b.start >= a.end && toks[a.end..b.start].iter().all(|t| matches!(t.lower.as_str(), "," | "and"))
+        b.start >= a.end
+            && toks[a.end..b.start]
+                .iter()
+                .all(|t| matches!(t.lower.as_str(), "," | "and"))
     };
     for i in 1..out.len() {
         let p = out[i];
-        let before = |k: usize| p.start.checked_sub(k).and_then(|x| toks.get(x)).map(|t| t.lower.as_str());
+        let before = |k: usize| {
+            p.start
+                .checked_sub(k)
+                .and_then(|x| toks.get(x))
+                .map(|t| t.lower.as_str())
+        };
         let after = |k: usize| toks.get(p.end + k).map(|t| t.lower.as_str());
-        if (1..=3).any(|k| before(k).is_some_and(|w| SUBSET_BEFORE.contains(&w))) || (joined(&out[i - 1], &p) && out[i - 1].subset) {
+        if (1..=3).any(|k| before(k).is_some_and(|w| SUBSET_BEFORE.contains(&w)))
+            || (joined(&out[i - 1], &p) && out[i - 1].subset)
+        {
             out[i].subset = true;
         }
         if after(0) == Some("among") && matches!(after(1), Some("them" | "whom" | "those")) {
@@ -464,7 +474,10 @@ fn named_victims(toks: &[Token], verbs: &[Verb], phrases: &[Phrase]) -> Vec<Phra
     out
 }
 
-/// The outcome a figure is bound to, and the verb that says so.
+/// The outcome a figure is bound to, and the verb that says so: the nearer
+/// of the verb after it ("four people were killed") and the verb before it
+/// ("killing four people"); "killed two people and wounded eight" binds the
+/// two to "killed".
 fn bind(
     p: &Phrase,
     all: &[Phrase],
@@ -474,27 +487,41 @@ fn bind(
     if let Some(o) = p.intrinsic {
         return Some((o, None));
     }
-    if let Some(v) = scan_right(p, all, verbs, toks) {
-        return Some((v.verb.outcome, Some(v)));
-    }
-    let v = scan_left(p, all, verbs, toks)?;
+    let right = scan_right(p, all, verbs, toks);
+    let left = scan_left(p, all, verbs, toks);
+    let v = match (right, left) {
+        (Some((r, rg)), Some((l, lg))) => {
+            if lg < rg {
+                l
+            } else {
+                r
+            }
+        }
+        (Some((r, _)), None) => r,
+        (None, Some((l, _))) => l,
+        (None, None) => return None,
+    };
     Some((v.verb.outcome, Some(v)))
 }
 
-fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<Verb> {
+/// Tokens skipped between a figure and its verb, not counting other figures.
+type Gap = usize;
+
+fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<(Verb, Gap)> {
     let mut k = p.end;
     let mut steps = 0;
+    let mut gap = 0;
     // After "including"/"among them" names may follow; after "who"/"which"
     // a short relative clause may stand before the verb.
     let mut names_ok = false;
     let mut clause_budget = 0;
     while k < toks.len() && steps < 20 {
         if let Some(v) = verbs.iter().find(|v| v.start == k) {
-            return matches!(
+            let fits = matches!(
                 v.verb.position,
                 VerbPosition::Post | VerbPosition::Both | VerbPosition::Among
-            )
-            .then_some(*v);
+            );
+            return fits.then_some((*v, gap));
         }
         if let Some(q) = all.iter().find(|q| q.start == k) {
             k = q.end;
@@ -521,20 +548,22 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
         }
         k += 1;
         steps += 1;
+        gap += 1;
     }
     None
 }
 
-fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<Verb> {
+fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<(Verb, Gap)> {
     let mut k = p.start;
     let mut steps = 0;
+    let mut gap = 0;
     while k > 0 && steps < 10 {
         if let Some(v) = verbs.iter().find(|v| v.end == k) {
-            return matches!(
+            let fits = matches!(
                 v.verb.position,
                 VerbPosition::Pre | VerbPosition::Both | VerbPosition::Among
-            )
-            .then_some(*v);
+            );
+            return fits.then_some((*v, gap));
         }
         if let Some(q) = all.iter().find(|q| q.end == k) {
             k = q.start;
@@ -547,6 +576,7 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
         }
         k -= 1;
         steps += 1;
+        gap += 1;
     }
     None
 }

@@ -44,7 +44,11 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             };
             let len = first.len;
             // "Pakistan Taliban", "Baloch Liberation Army": a group's name, not a place.
-            if lex.group_aliases.match_at(toks, i).is_some_and(|g| g.len >= len) {
+            if lex
+                .group_aliases
+                .match_at(toks, i)
+                .is_some_and(|g| g.len >= len)
+            {
                 i += len;
                 continue;
             }
@@ -78,25 +82,82 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
 }
 
 const TRAVEL_BEFORE: &[&str] = &[
-    "bound", "heading", "headed", "travelling", "traveling", "route", "way", "towards", "toward", "back",
+    "bound",
+    "heading",
+    "headed",
+    "travelling",
+    "traveling",
+    "route",
+    "way",
+    "towards",
+    "toward",
+    "back",
 ];
 const OFFICIAL_BEFORE: &[&str] = &[
-    "dig", "dpo", "ssp", "sp", "ig", "igp", "cpo", "ccpo", "dc", "ac", "sho", "commissioner", "deputy",
+    "dig",
+    "dpo",
+    "ssp",
+    "sp",
+    "ig",
+    "igp",
+    "cpo",
+    "ccpo",
+    "dc",
+    "ac",
+    "sho",
+    "commissioner",
+    "deputy",
 ];
-const OFFICIAL_AFTER: &[&str] = &["division", "commissioner", "dpo", "police", "sp", "ssp", "dig", "ig"];
+const OFFICIAL_AFTER: &[&str] = &[
+    "division",
+    "commissioner",
+    "dpo",
+    "police",
+    "sp",
+    "ssp",
+    "dig",
+    "ig",
+];
 const ASIDE_BEFORE: &[&str] = &[
-    "arrested", "detained", "apprehended", "nabbed", "held", "arrest", "trained", "resident", "native",
-    "born", "belonged", "hailed", "hails", "belonging", "shifted", "moved", "transported", "airlifted",
-    "referred", "flown",
+    "arrested",
+    "detained",
+    "apprehended",
+    "nabbed",
+    "held",
+    "arrest",
+    "trained",
+    "resident",
+    "native",
+    "born",
+    "belonged",
+    "hailed",
+    "hails",
+    "belonging",
+    "shifted",
+    "moved",
+    "transported",
+    "airlifted",
+    "referred",
+    "flown",
 ];
 
 /// A place that is not where the event happened: a journey's other end, an
 /// official's title, where a suspect was arrested or a victim came from.
 fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
-    let before = |k: usize| i.checked_sub(k).map(|x| toks[x].lower.as_str()).unwrap_or("");
-    let after = |k: usize| toks.get(i + len + k).map(|t| t.lower.as_str()).unwrap_or("");
+    let before = |k: usize| {
+        i.checked_sub(k)
+            .map(|x| toks[x].lower.as_str())
+            .unwrap_or("")
+    };
+    let after = |k: usize| {
+        toks.get(i + len + k)
+            .map(|t| t.lower.as_str())
+            .unwrap_or("")
+    };
     let travel = matches!(before(1), "from" | "to" | "towards" | "toward")
-        || (before(1) == "of" && matches!(before(2), "city" | "town") && (3..=6).any(|k| TRAVEL_BEFORE.contains(&before(k))))
+        || (before(1) == "of"
+            && matches!(before(2), "city" | "town")
+            && (3..=6).any(|k| TRAVEL_BEFORE.contains(&before(k))))
         || (1..=4).any(|k| TRAVEL_BEFORE.contains(&before(k)))
         || (after(0) == "-" && after(1) == "bound");
     let official = OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0));

@@ -4,7 +4,7 @@
 //! bombing ... killed more than 80 officers"). Sentences that add up several
 //! incidents or give statistics belong to none.
 
-use crate::document::Document;
+use crate::document::{DateKind, Document};
 use tally_lexicon::{Lexicon, PlaceKind};
 use tally_model::{IncidentDate, Precision, Role};
 
@@ -19,6 +19,8 @@ pub struct Segment {
     /// Most specific place below district level seen so far.
     pub local: Option<usize>,
     pub date: Option<IncidentDate>,
+    /// The date is when something was said ("the ISPR said on Tuesday"), a fallback.
+    pub date_reported: bool,
 }
 
 /// What the segmenter decided about one sentence.
@@ -68,117 +70,231 @@ const OVER_TIME: &[&str] = &[
 ];
 
 pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
-    let mut segs: Vec<Segment> = Vec::new();
-    let mut roles = vec![SentenceRole::Other; doc.sentences.len()];
-    let mut current_main: Option<usize> = None;
-    let mut last_background: Option<usize> = None;
+    let mut st = State {
+        segs: Vec::new(),
+        roles: vec![SentenceRole::Other; doc.sentences.len()],
+        current_main: None,
+        last_background: None,
+        pending_scene: None,
+    };
     for si in 0..doc.sentences.len() {
         if is_summary(doc, si, lex) {
-            roles[si] = SentenceRole::Summary;
+            st.roles[si] = SentenceRole::Summary;
             continue;
         }
-        let has_figures = !doc.casualties_in(si).is_empty();
-        let c = &doc.cues[si];
-        let eventful = has_figures || (c.eventful && !c.event_scores.is_empty());
-        let district = sentence_district(doc, si, lex);
-        let local = sentence_local(doc, si, lex);
-        let date = sentence_date(doc, si);
-        let main_date = current_main.and_then(|m| segs[m].date);
+        let f = Facts::of(doc, si, lex);
+        let main = st.current_main.map(|m| &st.segs[m]);
+        let main_date = main.and_then(|m| m.date);
+        let main_date_reported = main.is_some_and(|m| m.date_reported);
         let reference = main_date.or(doc.published);
-        let chained_to_background = last_background == Some(si.wrapping_sub(1))
-            && doc
-                .dates
-                .iter()
-                .any(|d| d.sentence == si && d.kind == crate::document::DateKind::Chained);
-        let background = eventful
-            && (c.background
-                || chained_to_background
-                || is_older(date, reference)
-                || is_earlier_day(date, main_date)
-                || (reference.is_none() && date.is_some_and(|d| d.precision() != Precision::Day)));
-        if background {
-            if !worth_a_mention(
-                doc,
-                si,
-                district.is_some() || local.is_some(),
-                date.is_some(),
-                has_figures,
-            ) {
-                continue;
-            }
-            let continues = last_background == Some(si.wrapping_sub(1))
-                && last_segment_fits(&segs, district.as_deref(), date, !chained_to_background);
-            let idx = if continues {
-                segs.len() - 1
-            } else {
-                segs.push(Segment {
-                    role: Role::Mentioned,
-                    sentences: vec![],
-                    anchor: si,
-                    district: district.clone(),
-                    local,
-                    date,
-                });
-                segs.len() - 1
-            };
-            segs[idx].sentences.push(si);
-            roles[si] = SentenceRole::Incident(idx);
-            last_background = Some(si);
+        let chained = st.last_background == Some(si.wrapping_sub(1))
+            && doc.dates_in(si).iter().any(|d| d.kind == DateKind::Chained);
+        let older = is_older(f.date, reference)
+            || is_earlier_day(f.date, main_date)
+            || (reference.is_none() && f.date.is_some_and(|d| d.precision() != Precision::Day));
+        // A follow-up story: "the attack in Bisham on March 26" names the
+        // date of the story the article is about, not another incident.
+        let dates_the_main = older
+            && !doc.cues[si].background
+            && !chained
+            && !f.has_figures
+            && st.current_main.is_some()
+            && (main_date.is_none() || main_date_reported);
+        if f.eventful && !dates_the_main && (doc.cues[si].background || chained || older) {
+            st.add_background(doc, si, &f, chained);
             continue;
         }
-        if !eventful {
-            if let Some(m) = current_main {
-                segs[m].sentences.push(si);
-                roles[si] = SentenceRole::Incident(m);
-            }
+        if dates_the_main {
+            st.attach(si, &f, true);
             continue;
         }
-        let starts_new = match current_main {
-            None => true,
-            Some(m) => {
-                let seg = &segs[m];
-                let other_district =
-                    district.is_some() && seg.district.is_some() && district != seg.district;
-                let other_local =
-                    local.is_some() && seg.local.is_some() && local != seg.local && has_figures;
-                (c.new_incident && (district.is_some() || local.is_some() || has_figures))
-                    || (other_district && !mentions_district(doc, si, seg.district.as_deref(), lex))
-                    || other_local
-            }
-        };
-        let typed = c.event_scores.iter().any(|(_, w)| *w >= 2);
-        if starts_new
-            && (has_figures
-                || district.is_some()
-                || local.is_some()
-                || (current_main.is_none() && (typed || c.in_scope)))
-        {
-            segs.push(Segment {
-                role: Role::Main,
-                sentences: vec![si],
-                anchor: si,
-                district,
-                local,
-                date,
-            });
-            current_main = Some(segs.len() - 1);
-            roles[si] = SentenceRole::Incident(segs.len() - 1);
-        } else if let Some(m) = current_main {
-            let seg = &mut segs[m];
-            seg.sentences.push(si);
-            if seg.district.is_none() {
-                seg.district = district;
-            }
-            if seg.local.is_none() {
-                seg.local = local;
-            }
-            if seg.date.is_none() {
-                seg.date = date;
-            }
-            roles[si] = SentenceRole::Incident(m);
+        if !f.eventful {
+            st.attach_quietly(si, &f);
+            continue;
+        }
+        if st.starts_new(doc, si, &f, lex) {
+            st.open_main(si, f);
+        } else {
+            st.attach(si, &f, false);
         }
     }
-    (segs, roles)
+    (st.segs, st.roles)
+}
+
+/// What the segmenter reads off one sentence.
+#[derive(Clone)]
+struct Facts {
+    has_figures: bool,
+    eventful: bool,
+    district: Option<String>,
+    local: Option<usize>,
+    date: Option<IncidentDate>,
+    date_reported: bool,
+    /// Opens with "In Panjgur," / "At Mir Ali,": the scene of what follows.
+    topic: bool,
+}
+
+impl Facts {
+    fn of(doc: &Document, si: usize, lex: &Lexicon) -> Facts {
+        let c = &doc.cues[si];
+        let has_figures = !doc.casualties_in(si).is_empty();
+        let (date, date_reported) = sentence_date(doc, si);
+        Facts {
+            has_figures,
+            eventful: has_figures || (c.eventful && !c.event_scores.is_empty()),
+            district: sentence_district(doc, si, lex),
+            local: sentence_local(doc, si, lex),
+            date,
+            date_reported,
+            topic: opens_with_place(doc, si),
+        }
+    }
+}
+
+struct State {
+    segs: Vec<Segment>,
+    roles: Vec<SentenceRole>,
+    current_main: Option<usize>,
+    last_background: Option<usize>,
+    /// A scene set ("In Panjgur, the terrorists attempted ...") before the
+    /// sentence that reports the event opens an incident.
+    pending_scene: Option<(usize, Option<String>, Option<usize>)>,
+}
+
+impl State {
+    fn add_background(&mut self, doc: &Document, si: usize, f: &Facts, chained: bool) {
+        let has_place = f.district.is_some() || f.local.is_some();
+        if !worth_a_mention(doc, si, has_place, f.date.is_some(), f.has_figures) {
+            return;
+        }
+        let continues = self.last_background == Some(si.wrapping_sub(1))
+            && last_segment_fits(&self.segs, f.district.as_deref(), f.date, !chained);
+        if !continues {
+            self.segs.push(Segment {
+                role: Role::Mentioned,
+                sentences: vec![],
+                anchor: si,
+                district: f.district.clone(),
+                local: f.local,
+                date: f.date,
+                date_reported: f.date_reported,
+            });
+        }
+        let idx = self.segs.len() - 1;
+        self.segs[idx].sentences.push(si);
+        self.roles[si] = SentenceRole::Incident(idx);
+        self.last_background = Some(si);
+    }
+
+    /// A sentence about the current story that does not report the event
+    /// itself; "In Naushki, terrorists tried to force their way in" still
+    /// moves the scene.
+    fn attach_quietly(&mut self, si: usize, f: &Facts) {
+        if f.topic {
+            self.pending_scene = Some((si, f.district.clone(), f.local));
+        }
+        let Some(m) = self.current_main else { return };
+        let seg = &self.segs[m];
+        let has_story = seg.sentences.len() > 1 || seg.district.is_some();
+        if f.topic
+            && f.district.is_some()
+            && seg.district.is_some()
+            && f.district != seg.district
+            && has_story
+        {
+            let (date, date_reported) = (seg.date, seg.date_reported);
+            self.open_main(
+                si,
+                Facts {
+                    district: f.district.clone(),
+                    date,
+                    date_reported,
+                    ..*f
+                },
+            );
+            return;
+        }
+        self.attach(si, f, false);
+    }
+
+    fn attach(&mut self, si: usize, f: &Facts, take_date: bool) {
+        let Some(m) = self.current_main else { return };
+        let seg = &mut self.segs[m];
+        seg.sentences.push(si);
+        if seg.district.is_none() {
+            seg.district.clone_from(&f.district);
+        }
+        if seg.local.is_none() {
+            seg.local = f.local;
+        }
+        if f.date.is_some()
+            && (seg.date.is_none()
+                || (take_date && seg.date_reported)
+                || (seg.date_reported && !f.date_reported))
+        {
+            seg.date = f.date;
+            seg.date_reported = f.date_reported;
+        }
+        self.roles[si] = SentenceRole::Incident(m);
+    }
+
+    fn starts_new(&self, doc: &Document, si: usize, f: &Facts, lex: &Lexicon) -> bool {
+        let c = &doc.cues[si];
+        let Some(m) = self.current_main else {
+            let typed = c.event_scores.iter().any(|(_, w)| *w >= 2);
+            return f.has_figures
+                || f.district.is_some()
+                || f.local.is_some()
+                || typed
+                || c.in_scope;
+        };
+        let seg = &self.segs[m];
+        let placed = f.district.is_some() || f.local.is_some();
+        let other_district =
+            f.district.is_some() && seg.district.is_some() && f.district != seg.district;
+        let other_local = f.local.is_some() && seg.local.is_some() && f.local != seg.local;
+        (c.new_incident && (placed || f.has_figures))
+            || (other_district
+                && (f.has_figures || f.topic)
+                && !mentions_district(doc, si, seg.district.as_deref(), lex))
+            || (other_local && f.has_figures)
+    }
+
+    fn open_main(&mut self, si: usize, mut f: Facts) {
+        let mut sentences = vec![si];
+        if let Some((scene, district, local)) = self.pending_scene.take() {
+            if f.district.is_none() && f.local.is_none() && scene + 3 >= si && self.roles[scene] == SentenceRole::Other {
+                f.district = district;
+                f.local = local;
+                sentences.insert(0, scene);
+                self.roles[scene] = SentenceRole::Incident(self.segs.len());
+            }
+        }
+        self.segs.push(Segment {
+            role: Role::Main,
+            sentences,
+            anchor: si,
+            district: f.district,
+            local: f.local,
+            date: f.date,
+            date_reported: f.date_reported,
+        });
+        self.current_main = Some(self.segs.len() - 1);
+        self.roles[si] = SentenceRole::Incident(self.segs.len() - 1);
+    }
+}
+
+/// "In Panjgur, ...", "At Mir Ali, ...", "Near Besham, ...".
+fn opens_with_place(doc: &Document, si: usize) -> bool {
+    let s = &doc.sentences[si];
+    let toks = doc.sentence_tokens(si);
+    let lead = toks
+        .first()
+        .is_some_and(|t| matches!(t.lower.as_str(), "in" | "at" | "near" | "meanwhile"));
+    lead && doc
+        .places_in(si)
+        .first()
+        .is_some_and(|p| p.tok_start <= s.tok_start + 3 && !p.weak)
 }
 
 /// "A total of seven soldiers and 23 militants", "two separate attacks",
@@ -303,15 +419,12 @@ fn mentions_district(doc: &Document, si: usize, district: Option<&str>, lex: &Le
         .any(|p| lex.gazetteer.places[p.place].admin2.as_deref() == Some(d))
 }
 
-/// The date a sentence gives its event: a non-reporting date first.
-pub fn sentence_date(doc: &Document, si: usize) -> Option<IncidentDate> {
-    let in_sentence = || {
-        doc.dates
-            .iter()
-            .filter(move |d| d.sentence == si && d.date.is_some())
-    };
-    in_sentence()
-        .find(|d| !d.reporting)
-        .or_else(|| in_sentence().next())
-        .and_then(|d| d.date)
+/// The date a sentence gives its event: a non-reporting date first; the
+/// flag says the date is only when something was said.
+pub fn sentence_date(doc: &Document, si: usize) -> (Option<IncidentDate>, bool) {
+    let dated = || doc.dates_in(si).iter().filter(|d| d.date.is_some());
+    match dated().find(|d| !d.reporting) {
+        Some(d) => (d.date, false),
+        None => (dated().next().and_then(|d| d.date), true),
+    }
 }

@@ -843,26 +843,57 @@ pub fn generate(config: &SynthConfig, out_dir: &Path) -> Result<SynthSummary, Sy
     let mut manifest =
         BufWriter::new(fs::File::create(&manifest_path).map_err(io(&manifest_path))?);
     let mut gold = BufWriter::new(fs::File::create(&gold_path).map_err(io(&gold_path))?);
-    let mut path = articles.clone();
-    for record in generator.by_ref() {
-        match record {
-            SynthRecord::Article(a) => {
-                path.push(format!("{}.txt", a.id));
-                fs::write(&path, a.text.as_bytes()).map_err(io(&path))?;
-                path.pop();
-                manifest
-                    .write_all(a.manifest_line().as_bytes())
-                    .and_then(|_| manifest.write_all(b"\n"))
-                    .map_err(io(&manifest_path))?;
-            }
-            SynthRecord::Gold(g) => {
-                serde_json::to_writer(&mut gold, &g)
-                    .map_err(std::io::Error::from)
-                    .and_then(|_| gold.write_all(b"\n"))
-                    .map_err(io(&gold_path))?;
+    // Creating many small files is what costs most; writer threads overlap it
+    // with generation. File contents do not depend on the order of writes.
+    let writers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    std::thread::scope(|scope| -> Result<(), SynthError> {
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        for _ in 0..writers {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(PathBuf, String)>(256);
+            senders.push(tx);
+            handles.push(scope.spawn(move || -> Result<(), SynthError> {
+                for (path, text) in rx {
+                    fs::write(&path, text.as_bytes())
+                        .map_err(|source| SynthError::Io { path, source })?;
+                }
+                Ok(())
+            }));
+        }
+        let mut result = Ok(());
+        for (n, record) in generator.by_ref().enumerate() {
+            match record {
+                SynthRecord::Article(a) => {
+                    if let Err(e) = manifest
+                        .write_all(a.manifest_line().as_bytes())
+                        .and_then(|_| manifest.write_all(b"\n"))
+                    {
+                        result = Err(io(&manifest_path)(e));
+                        break;
+                    }
+                    let path = articles.join(format!("{}.txt", a.id));
+                    if senders[n % writers].send((path, a.text)).is_err() {
+                        // The writer stopped on an error, reported below.
+                        break;
+                    }
+                }
+                SynthRecord::Gold(g) => {
+                    if let Err(e) = serde_json::to_writer(&mut gold, &g)
+                        .map_err(std::io::Error::from)
+                        .and_then(|_| gold.write_all(b"\n"))
+                    {
+                        result = Err(io(&gold_path)(e));
+                        break;
+                    }
+                }
             }
         }
-    }
+        drop(senders);
+        for h in handles {
+            h.join().expect("writer thread panicked")?;
+        }
+        result
+    })?;
     manifest.flush().map_err(io(&manifest_path))?;
     gold.flush().map_err(io(&gold_path))?;
     Ok(generator.summary().clone())

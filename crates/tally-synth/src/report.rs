@@ -894,7 +894,11 @@ fn operation(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, _brief: bool) -> Body {
         }
         None => rng.one(generic),
     };
-    let q = if rng.chance(0.2) { "at least " } else { "" };
+    let q = if m >= 2 && rng.chance(0.2) {
+        "at least "
+    } else {
+        ""
+    };
     let mk = format!("{q}{}", counted(m, noun.0, noun.1, style, rng));
     acc.killed[MIL].exact(m);
     acc.target("militants");

@@ -311,8 +311,19 @@ const _: () = assert!(TTP == 0 && HGB == 1 && ISKP == 2 && BLA == 3 && BLF == 4)
 
 /// A random count skewed towards small numbers, at most `max`.
 pub fn small(rng: &mut Rng, max: u32) -> u32 {
-    let w: Vec<f64> = (1..=max).map(|i| 1.0 / (i as f64).powf(1.3)).collect();
-    rng.weighted(&w) as u32 + 1
+    static CUMULATIVE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let cum = CUMULATIVE.get_or_init(|| {
+        let mut acc = 0.0;
+        (1..=200)
+            .map(|i| {
+                acc += 1.0 / (i as f64).powf(1.3);
+                acc
+            })
+            .collect()
+    });
+    let max = max.clamp(1, cum.len() as u32) as usize;
+    let x = rng.unit() * cum[max - 1];
+    cum[..max].partition_point(|c| *c <= x) as u32 + 1
 }
 
 /// Draws a new incident at `place` on `day`; `exclude_district` keeps it

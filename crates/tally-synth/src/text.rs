@@ -169,7 +169,16 @@ pub fn tidy(s: &str) -> String {
     capitalize(&out)
 }
 
+/// Capitalises the first letter; a sentence never starts with digits below 100.
 pub fn capitalize(s: &str) -> String {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && s[digits..].starts_with(' ') {
+        if let Ok(n) = s[..digits].parse::<u32>() {
+            if n < 100 {
+                return capitalize(&format!("{}{}", words(n), &s[digits..]));
+            }
+        }
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if c.is_lowercase() => c.to_uppercase().chain(chars).collect(),
@@ -202,8 +211,18 @@ pub fn lower_first(s: &str, proper: &[&str]) -> String {
     }
 }
 
+/// Whitespace-separated words (ASCII whitespace; the texts are ASCII but for dashes).
 pub fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in s.as_bytes() {
+        let space = b == b' ' || b == b'\n' || b == b'\t' || b == b'\r';
+        if !space && !in_word {
+            n += 1;
+        }
+        in_word = !space;
+    }
+    n
 }
 
 #[cfg(test)]
@@ -225,6 +244,11 @@ mod tests {
             &[("A", "two men"), ("B", "")],
         );
         assert_eq!(s, "Two men were killed, police said.");
+        assert_eq!(
+            capitalize("9 soldiers were hurt."),
+            "Nine soldiers were hurt."
+        );
+        assert_eq!(capitalize("1,500 people"), "1,500 people");
         assert_eq!(indefinite("FC soldier"), "an");
         assert_eq!(indefinite("policeman"), "a");
         assert_eq!(indefinite("Levies official"), "a");
