@@ -64,6 +64,10 @@ pub fn build_all(
         if admin1.is_none() && doc.cues.get(seg.anchor).is_some_and(|c| c.foreign) {
             continue;
         }
+        // Raids that kill or wound nobody are arrests, not violent events.
+        if event_type == EventType::SecurityOperation && killed.is_empty() && injured.is_empty() {
+            continue;
+        }
         let floating = floating_sentences(roles, k, &main_ids, &segs, doc, lex);
         let (group, claimed) =
             responsible_group(doc, lex, seg, event_type, &floating, &mut evidence);
@@ -118,34 +122,50 @@ fn fold_repeats(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
                 m.role == Role::Main
                     && m.district.is_some()
                     && m.district == out[i].district
-                    && compatible_dates(m.date, out[i].date)
+                    && same_time(m.date, out[i].date)
             });
             if let Some(t) = target {
                 let moved = out.remove(i);
                 let t = if t > i { t - 1 } else { t };
+                // A follow-up recalls the attack with its written date; that
+                // beats a weekday resolved against the follow-up's own date.
+                let main_explicit = out[t]
+                    .date
+                    .is_some_and(|d| is_explicit(doc, &out[t].sentences, d));
+                let moved_explicit = moved.date.is_some_and(|d| {
+                    d.precision() == Precision::Day && is_explicit(doc, &moved.sentences, d)
+                });
+                if out[t].date.is_none() || (moved_explicit && !main_explicit) {
+                    out[t].date = moved.date;
+                    out[t].date_reported = moved.date_reported;
+                }
                 out[t].sentences.extend(moved.sentences);
                 out[t].sentences.sort_unstable();
-                if out[t].date.is_none() {
-                    out[t].date = moved.date;
-                }
                 continue;
             }
         }
         i += 1;
     }
-    let _ = doc;
     out
 }
 
-fn compatible_dates(a: Option<IncidentDate>, b: Option<IncidentDate>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => {
-            let (x, y) = (a.ordinal(), b.ordinal());
-            (x - y).abs() <= 31 && a.year == b.year
-                || a.precision() != Precision::Day
-                || b.precision() != Precision::Day
-        }
-        _ => true,
+fn is_explicit(doc: &Document, sentences: &[usize], date: IncidentDate) -> bool {
+    sentences
+        .iter()
+        .flat_map(|&si| doc.dates_in(si))
+        .any(|d| d.date == Some(date) && d.kind == crate::document::DateKind::Explicit)
+}
+
+/// Could a main story dated `main` and a recalled incident dated `mention` be one event?
+fn same_time(main: Option<IncidentDate>, mention: Option<IncidentDate>) -> bool {
+    match (main, mention) {
+        (None, None) | (Some(_), None) => true,
+        (None, Some(_)) => false,
+        (Some(a), Some(b)) => match (a.precision(), b.precision()) {
+            (Precision::Day, Precision::Day) => (a.ordinal() - b.ordinal()).abs() <= 14,
+            (Precision::Year, _) | (_, Precision::Year) => a.year == b.year,
+            _ => a.year == b.year && a.month == b.month,
+        },
     }
 }
 
@@ -403,30 +423,19 @@ fn incident_date(
     seg: &Segment,
     evidence: &mut Vec<Evidence>,
 ) -> Option<IncidentDate> {
-    let in_segment = |reporting: bool| {
-        seg.sentences
+    if let Some(date) = seg.date {
+        let source = seg
+            .sentences
             .iter()
-            .flat_map(|&si| doc.dates_in(si))
-            .filter(move |d| d.date.is_some() && d.reporting == reporting)
-            .filter(|d| d.sentence == seg.anchor || doc.cues[d.sentence].eventful)
-    };
-    let anchor_first = |reporting: bool| {
-        in_segment(reporting)
-            .find(|d| d.sentence == seg.anchor)
-            .or_else(|| in_segment(reporting).next())
-    };
-    let found = anchor_first(false).or_else(|| anchor_first(true));
-    if let Some(d) = found {
-        evidence.push(span_evidence(
-            doc,
-            d.sentence,
-            "date",
-            d.date.map(|x| x.to_string()),
-            None,
-        ));
-        return d.date;
+            .find(|&&si| doc.dates_in(si).iter().any(|d| d.date == Some(date)));
+        if let Some(&si) = source {
+            evidence.push(span_evidence(doc, si, "date", Some(date.to_string()), None));
+        }
+        return Some(date);
     }
-    if seg.role == Role::Main && !doc.dates.iter().any(|d| d.sentence == seg.anchor) {
+    // News reports what happened on or just before its publication day.
+    let dated = seg.sentences.iter().any(|&si| !doc.dates_in(si).is_empty());
+    if seg.role == Role::Main && !dated {
         return doc.published;
     }
     None
@@ -564,10 +573,12 @@ fn claims_several(doc: &Document, si: usize) -> bool {
     let c = &doc.cues[si];
     c.claim
         && !c.claim_negated
-        && doc
-            .sentence_tokens(si)
-            .iter()
-            .any(|t| matches!(t.lower.as_str(), "attacks" | "both" | "twin" | "bombings" | "assaults"))
+        && doc.sentence_tokens(si).iter().any(|t| {
+            matches!(
+                t.lower.as_str(),
+                "attacks" | "both" | "twin" | "bombings" | "assaults"
+            )
+        })
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -154,7 +154,7 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
             .map(|t| t.lower.as_str())
             .unwrap_or("")
     };
-    let travel = matches!(before(1), "from" | "to" | "towards" | "toward")
+    let travel = matches!(before(1), "from" | "to" | "towards" | "toward" | "for")
         || (before(1) == "of"
             && matches!(before(2), "city" | "town")
             && (3..=6).any(|k| TRAVEL_BEFORE.contains(&before(k))))

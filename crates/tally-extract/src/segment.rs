@@ -263,7 +263,11 @@ impl State {
     fn open_main(&mut self, si: usize, mut f: Facts) {
         let mut sentences = vec![si];
         if let Some((scene, district, local)) = self.pending_scene.take() {
-            if f.district.is_none() && f.local.is_none() && scene + 3 >= si && self.roles[scene] == SentenceRole::Other {
+            if f.district.is_none()
+                && f.local.is_none()
+                && scene + 3 >= si
+                && self.roles[scene] == SentenceRole::Other
+            {
                 f.district = district;
                 f.local = local;
                 sentences.insert(0, scene);

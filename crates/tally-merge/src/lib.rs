@@ -141,7 +141,7 @@ fn candidate_clusters(
         for &c in list.iter().rev() {
             match (profiles[c].day(), p.day()) {
                 (Some(cd), Some(pd)) => {
-                    if pd - cd > 31 + DATE_WINDOW_DAYS {
+                    if pd - cd > 31 + 7 {
                         break;
                     }
                     out.push(c);

@@ -17,6 +17,8 @@ pub struct Profile {
     pub groups: Vec<String>,
     pub killed: Vec<u32>,
     pub role: Role,
+    /// The date is the publication day, not a date the text gives.
+    pub date_assumed: bool,
 }
 
 impl Profile {
@@ -31,6 +33,7 @@ impl Profile {
             groups: i.group.iter().cloned().collect(),
             killed: i.killed.total.map(|c| c.best).into_iter().collect(),
             role: i.role,
+            date_assumed: i.date.is_some() && !i.evidence.iter().any(|e| e.field == "date"),
         }
     }
 
@@ -71,6 +74,7 @@ impl Profile {
         if o.role == Role::Main {
             self.role = Role::Main;
         }
+        self.date_assumed &= o.date_assumed;
     }
 }
 
@@ -112,6 +116,14 @@ fn date_score(a: &[IncidentDate], b: &[IncidentDate]) -> Option<i32> {
     best
 }
 
+fn assumed_date_score(p: &Profile, c: &Profile) -> Option<i32> {
+    let (Some(a), Some(b)) = (p.day(), c.day()) else {
+        return Some(0);
+    };
+    let (assumed, stated) = if p.date_assumed { (a, b) } else { (b, a) };
+    (0..=7).contains(&(assumed - stated)).then_some(0)
+}
+
 fn squash(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_alphanumeric())
@@ -137,12 +149,19 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
             if a.contains(&b) || b.contains(&a) {
                 s += 2;
             } else {
-                return None;
+                // Two named localities: usually two incidents ("Mir Ali" and
+                // "Spinwam"), but outlets also name a place differently.
+                s -= 3;
             }
         }
         _ => {}
     }
-    s += date_score(&p.dates, &c.dates)?;
+    s += if p.date_assumed || c.date_assumed {
+        // A publication day: the event was that day or up to a week before.
+        assumed_date_score(p, c)?
+    } else {
+        date_score(&p.dates, &c.dates)?
+    };
     let op = |t: &[EventType]| t.contains(&EventType::SecurityOperation);
     if op(&p.types) != op(&c.types)
         && !(p.types.contains(&EventType::Other) || c.types.contains(&EventType::Other))

@@ -400,7 +400,7 @@ impl Generator {
             }
         }
         acc.note(format!(
-            "synthetic incident {i}; {reports} report(s); ranges span every figure the texts state"
+            "synthetic incident {i}; {reports} news report(s), other articles may recall it; ranges span every figure the texts state"
         ));
         if truth.kind == Kind::Suicide {
             acc.note(

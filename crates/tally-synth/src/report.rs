@@ -204,13 +204,13 @@ const HARMLESS_LEADS: [&str; 4] = [
 
 const TARGETED_LEADS: [&str; 8] = [
     "Unidentified gunmen shot dead {V} {WHERE} {WHEN}, {SRC} said.",
-    "{V} was shot dead by unknown assailants {WHERE} {WHEN}.",
-    "{V} was killed {WHEN} when motorcycle-riding gunmen opened fire on him {WHERE}.",
+    "{VS} was shot dead by unknown assailants {WHERE} {WHEN}.",
+    "{VS} was killed {WHEN} when motorcycle-riding gunmen opened fire on him {WHERE}.",
     "Gunmen on a motorcycle killed {V} near his home {WHERE} {WHEN}, {SRC} said.",
-    "{V} was gunned down {WHERE} {WHEN} in what police described as a targeted attack.",
-    "{SRC} said {V} was shot dead {WHEN} {WHERE} while he was on his way home.",
+    "{VS} was gunned down {WHERE} {WHEN} in what police described as a targeted attack.",
+    "{SRC} said {VS} was shot dead {WHEN} {WHERE} while he was on his way home.",
     "{WHEN}, assailants opened fire on {V} {WHERE}, killing him on the spot.",
-    "In a targeted attack {WHERE} {WHEN}, {V} was killed by unidentified gunmen.",
+    "In a targeted attack {WHERE} {WHEN}, {VS} was killed by unidentified gunmen.",
 ];
 
 const KIDNAP_LEADS: [&str; 8] = [
@@ -774,9 +774,21 @@ fn targeted(c: &mut Ctx, t: &Truth, acc: &mut GoldAcc, brief: bool) -> Body {
     let wn = when_phrase(t.day, c.published, c.rng);
     let src = src_attack(c.rng);
     let tpl = c.rng.one(&TARGETED_LEADS);
+    // An appositive ("X, a schoolteacher") closes with a comma before the next phrase.
+    let subject = if v.full.contains(", ") {
+        format!("{},", v.full)
+    } else {
+        v.full.clone()
+    };
     let lead = fill(
         tpl,
-        &[("V", &v.full), ("WHERE", &wh), ("WHEN", &wn), ("SRC", &src)],
+        &[
+            ("V", &subject),
+            ("VS", &subject),
+            ("WHERE", &wh),
+            ("WHEN", &wn),
+            ("SRC", &src),
+        ],
     );
     acc.killed[TOTAL].exact(1);
     acc.killed[if v.security { SF } else { CIV }].exact(1);
