@@ -72,13 +72,18 @@ fn date_line(line: &str) -> Option<(IncidentDate, usize)> {
 /// own publication stamp, used only when nothing better gives the date.
 fn published_line(line: &str) -> Option<IncidentDate> {
     let l = line.trim();
-    let rest = l.strip_prefix("Published ")?;
-    crate::dates::parse_loose_date(rest)
+    let at = l.find("Published ")?;
+    crate::dates::parse_loose_date(&l[at + "Published ".len()..])
 }
 
-/// URLs, bare timestamps, and lines with no letters.
+/// URLs, bare timestamps, lines with no letters, and page stamps such as
+/// "Dawn.com Published February 4, 2023 Updated February 4, 2023 11:40pm".
 fn is_noise_line(line: &str) -> bool {
     let l = line.trim();
+    let words = l.split_whitespace().count();
+    if words <= 14 && (l.contains("Published ") || l.contains("Updated ") || l.contains(" | Updated")) && !l.ends_with('.') {
+        return true;
+    }
     l.starts_with("http://")
         || l.starts_with("https://")
         || !l.chars().any(char::is_alphabetic)

@@ -95,6 +95,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         // A follow-up story: "the attack in Bisham on March 26" names the
         // date of the story the article is about, not another incident.
         let dates_the_main = older
+            && f.eventful
             && !doc.cues[si].background
             && !chained
             && !f.has_figures
@@ -423,12 +424,25 @@ fn mentions_district(doc: &Document, si: usize, district: Option<&str>, lex: &Le
         .any(|p| lex.gazetteer.places[p.place].admin2.as_deref() == Some(d))
 }
 
-/// The date a sentence gives its event: a non-reporting date first; the
-/// flag says the date is only when something was said.
+/// The date a sentence gives its event: a date that names the event ("the
+/// January 30 mosque bombing", "Monday's attack") first, then any date that
+/// is not when something was said; the flag says the date is only when
+/// something was said ("the ISPR said on Tuesday").
 pub fn sentence_date(doc: &Document, si: usize) -> (Option<IncidentDate>, bool) {
     let dated = || doc.dates_in(si).iter().filter(|d| d.date.is_some());
+    let names_event = |d: &&crate::document::DateMention| {
+        (d.tok_end..d.tok_end + 4).any(|k| doc.tokens.get(k).is_some_and(|t| EVENT_NOUNS.contains(&t.lower.as_str())))
+    };
+    if let Some(d) = dated().find(names_event) {
+        return (d.date, false);
+    }
     match dated().find(|d| !d.reporting) {
         Some(d) => (d.date, false),
         None => (dated().next().and_then(|d| d.date), true),
     }
 }
+
+const EVENT_NOUNS: &[&str] = &[
+    "attack", "attacks", "bombing", "blast", "explosion", "assault", "ambush", "shooting", "raid", "operation",
+    "killing", "killings", "massacre",
+];
