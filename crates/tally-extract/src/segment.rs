@@ -215,7 +215,9 @@ impl State {
             );
             return;
         }
-        self.attach(si, f, false);
+        // A sentence that reports no event does not date the story.
+        let undated = Facts { date: None, ..f.clone() };
+        self.attach(si, &undated, false);
     }
 
     fn attach(&mut self, si: usize, f: &Facts, take_date: bool) {
