@@ -162,7 +162,7 @@ fn same_time(main: Option<IncidentDate>, mention: Option<IncidentDate>) -> bool 
         (None, None) | (Some(_), None) => true,
         (None, Some(_)) => false,
         (Some(a), Some(b)) => match (a.precision(), b.precision()) {
-            (Precision::Day, Precision::Day) => (a.ordinal() - b.ordinal()).abs() <= 14,
+            (Precision::Day, Precision::Day) => (a.ordinal() - b.ordinal()).abs() <= 3,
             (Precision::Year, _) | (_, Precision::Year) => a.year == b.year,
             _ => a.year == b.year && a.month == b.month,
         },

@@ -144,7 +144,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 continue;
             }
             let class = match p.class {
-                _ if p.anaphoric => antecedent.unwrap_or(VictimClass::People),
+                _ if p.anaphoric => last_plural_class(&toks[..p.start], lex)
+                    .or(antecedent)
+                    .unwrap_or(VictimClass::People),
                 VictimClass::Others => inherit(prev_class, &classes_seen),
                 c => c,
             };
@@ -337,6 +339,26 @@ fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
     };
     let w = |k: usize| toks.get(k).map(|t| t.lower.as_str()).unwrap_or("");
     let mut j = n.tok_end;
+    if w(j) == "of" && matches!(w(j + 1), "them" | "whom" | "those" | "the") {
+        // "six of those killed", "two of the wounded": part of a figure, with its outcome.
+        let intrinsic = match w(j + 2) {
+            "killed" | "dead" | "martyred" | "victims" | "deceased" => Some(Outcome::Killed),
+            "injured" | "wounded" => Some(Outcome::Injured),
+            _ => None,
+        };
+        if intrinsic.is_some()
+            && toks
+                .get(j + 3)
+                .is_none_or(|t| !t.is_word() || lex.victims.match_at(toks, j + 3).is_none())
+        {
+            p.subset = true;
+            p.intrinsic = intrinsic;
+            p.anaphoric = true;
+            p.bare = false;
+            p.end = j + 3;
+            return p;
+        }
+    }
     if w(j) == "of" && matches!(w(j + 1), "them" | "whom" | "those") {
         j += 2;
         match noun_after(toks, j, 2, lex) {

@@ -81,7 +81,10 @@ fn published_line(line: &str) -> Option<IncidentDate> {
 fn is_noise_line(line: &str) -> bool {
     let l = line.trim();
     let words = l.split_whitespace().count();
-    if words <= 14 && (l.contains("Published ") || l.contains("Updated ") || l.contains(" | Updated")) && !l.ends_with('.') {
+    if words <= 14
+        && (l.contains("Published ") || l.contains("Updated ") || l.contains(" | Updated"))
+        && !l.ends_with('.')
+    {
         return true;
     }
     l.starts_with("http://")

@@ -70,7 +70,11 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             for m in lex.markers.matches_at(toks, i) {
                 match m.value {
                     Marker::NewIncident => c.new_incident |= i < 4 || m.len > 1,
-                    Marker::Background => c.background = true,
+                    Marker::Shift => c.shift |= i < 4 || m.len > 1,
+                    Marker::Background => {
+                        c.background = true;
+                        c.background_at.get_or_insert(tok_start + i);
+                    }
                     Marker::Summary => c.summary = true,
                     Marker::Claim => c.claim = true,
                     Marker::ClaimNegation => c.claim_negated = true,

@@ -97,7 +97,11 @@ pub struct SentenceCues {
     pub event_scores: Vec<(EventType, i32)>,
     pub targets: Vec<Target>,
     pub new_incident: bool,
+    /// "Meanwhile", "a further": a new incident only where the place changes.
+    pub shift: bool,
     pub background: bool,
+    /// Token (absolute index) where the first background marker starts.
+    pub background_at: Option<usize>,
     pub summary: bool,
     pub claim: bool,
     pub claim_negated: bool,

@@ -140,11 +140,21 @@ impl Facts {
         let c = &doc.cues[si];
         let has_figures = !doc.casualties_in(si).is_empty();
         let (date, date_reported) = sentence_date(doc, si);
+        // "The Musakhel killings come four months after a similar incident
+        // near Noshki": a recalled incident is where the text places it after the marker.
+        let from = c
+            .background_at
+            .filter(|&at| {
+                doc.places_in(si)
+                    .iter()
+                    .any(|p| p.tok_start >= at && !p.weak)
+            })
+            .unwrap_or(0);
         Facts {
             has_figures,
             eventful: has_figures || (c.eventful && !c.event_scores.is_empty()),
-            district: sentence_district(doc, si, lex),
-            local: sentence_local(doc, si, lex),
+            district: sentence_district(doc, si, lex, from),
+            local: sentence_local(doc, si, lex, from),
             date,
             date_reported,
             topic: opens_with_place(doc, si),
@@ -216,7 +226,10 @@ impl State {
             return;
         }
         // A sentence that reports no event does not date the story.
-        let undated = Facts { date: None, ..f.clone() };
+        let undated = Facts {
+            date: None,
+            ..f.clone()
+        };
         self.attach(si, &undated, false);
     }
 
@@ -257,6 +270,7 @@ impl State {
             f.district.is_some() && seg.district.is_some() && f.district != seg.district;
         let other_local = f.local.is_some() && seg.local.is_some() && f.local != seg.local;
         (c.new_incident && (placed || f.has_figures))
+            || (c.shift && (other_district || other_local || (seg.district.is_none() && placed)))
             || (other_district
                 && (f.has_figures || f.topic)
                 && !mentions_district(doc, si, seg.district.as_deref(), lex))
@@ -399,19 +413,19 @@ fn is_older(date: Option<IncidentDate>, reference: Option<IncidentDate>) -> bool
 
 /// The district a sentence locates its event in (first district-level or
 /// finer place), ignoring travel origins ("from Islamabad").
-pub fn sentence_district(doc: &Document, si: usize, lex: &Lexicon) -> Option<String> {
+pub fn sentence_district(doc: &Document, si: usize, lex: &Lexicon, from: usize) -> Option<String> {
     doc.places_in(si)
         .iter()
-        .filter(|p| !p.weak)
+        .filter(|p| !p.weak && p.tok_start >= from)
         .filter_map(|p| lex.gazetteer.places.get(p.place))
         .find(|pl| pl.kind >= PlaceKind::District)
         .and_then(|pl| pl.admin2.clone())
 }
 
-fn sentence_local(doc: &Document, si: usize, lex: &Lexicon) -> Option<usize> {
+fn sentence_local(doc: &Document, si: usize, lex: &Lexicon, from: usize) -> Option<usize> {
     doc.places_in(si)
         .iter()
-        .filter(|p| !p.weak)
+        .filter(|p| !p.weak && p.tok_start >= from)
         .map(|p| p.place)
         .find(|&i| {
             let pl = &lex.gazetteer.places[i];
@@ -433,7 +447,11 @@ fn mentions_district(doc: &Document, si: usize, district: Option<&str>, lex: &Le
 pub fn sentence_date(doc: &Document, si: usize) -> (Option<IncidentDate>, bool) {
     let dated = || doc.dates_in(si).iter().filter(|d| d.date.is_some());
     let names_event = |d: &&crate::document::DateMention| {
-        (d.tok_end..d.tok_end + 4).any(|k| doc.tokens.get(k).is_some_and(|t| EVENT_NOUNS.contains(&t.lower.as_str())))
+        (d.tok_end..d.tok_end + 4).any(|k| {
+            doc.tokens
+                .get(k)
+                .is_some_and(|t| EVENT_NOUNS.contains(&t.lower.as_str()))
+        })
     };
     if let Some(d) = dated().find(names_event) {
         return (d.date, false);
@@ -445,6 +463,17 @@ pub fn sentence_date(doc: &Document, si: usize) -> (Option<IncidentDate>, bool) 
 }
 
 const EVENT_NOUNS: &[&str] = &[
-    "attack", "attacks", "bombing", "blast", "explosion", "assault", "ambush", "shooting", "raid", "operation",
-    "killing", "killings", "massacre",
+    "attack",
+    "attacks",
+    "bombing",
+    "blast",
+    "explosion",
+    "assault",
+    "ambush",
+    "shooting",
+    "raid",
+    "operation",
+    "killing",
+    "killings",
+    "massacre",
 ];

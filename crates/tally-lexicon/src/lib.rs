@@ -94,6 +94,8 @@ pub struct CasualtyVerb {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Marker {
     NewIncident,
+    /// A weaker "and elsewhere": a new incident only with a new place.
+    Shift,
     Background,
     Summary,
     Report,
@@ -409,6 +411,7 @@ fn parse_position(s: &str) -> Option<VerbPosition> {
 fn parse_marker(s: &str) -> Option<Marker> {
     Some(match s {
         "new_incident" => Marker::NewIncident,
+        "shift" => Marker::Shift,
         "background" => Marker::Background,
         "summary" => Marker::Summary,
         "report" => Marker::Report,
