@@ -7,6 +7,7 @@
 mod bench;
 mod explain_cmd;
 mod extract_cmd;
+mod synth_cmd;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -57,6 +58,14 @@ enum Command {
     ///   tally explain inc-3f2a9c examples/articles
     #[command(verbatim_doc_comment)]
     Explain(explain_cmd::ExplainArgs),
+    /// Write a synthetic corpus with exact gold, to test merging and speed at scale.
+    ///
+    /// Example:
+    ///   tally synth /tmp/syn --incidents 5000 --seed 7
+    ///   tally extract /tmp/syn/articles -o /tmp/syn/out.jsonl
+    ///   python3 ../shared/bench/score.py /tmp/syn/gold.jsonl /tmp/syn/out.jsonl
+    #[command(verbatim_doc_comment)]
+    Synth(synth_cmd::SynthArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +73,7 @@ fn main() -> ExitCode {
     let result: Result<ExitCode> = match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
         Command::Explain(args) => explain_cmd::run(args),
+        Command::Synth(args) => synth_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -365,8 +365,7 @@ fn worth_a_mention(
     has_figures: bool,
 ) -> bool {
     let typed = doc.cues[si].event_scores.iter().any(|(_, w)| *w >= 2);
-    (has_place || has_date)
-        && (has_figures || (typed && has_place && has_date) || (typed && has_figures))
+    (has_figures && (has_place || has_date)) || (typed && has_place && has_date)
 }
 
 fn last_segment_fits(

@@ -143,8 +143,8 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
             _ => s -= 1,
         },
     }
-    match (&p.place, &c.place) {
-        (Some(a), Some(b)) => {
+    if let (Some(a), Some(b)) = (&p.place, &c.place) {
+        {
             let (a, b) = (squash(a), squash(b));
             if a.contains(&b) || b.contains(&a) {
                 s += 2;
@@ -154,7 +154,6 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
                 s -= 3;
             }
         }
-        _ => {}
     }
     s += if p.date_assumed || c.date_assumed {
         // A publication day: the event was that day or up to a week before.
