@@ -12,13 +12,20 @@ import subprocess
 import sys
 import tempfile
 
-# (set, mode, metric path, floor)
+# (set, mode, metric path, floor). "per-article": `--no-merge` output scored
+# with `--per-article` (issue 2); "merged": the default output (issue 3).
+# Floors sit just under what was reached, so any regression fails CI.
 FLOORS = [
     ("seeds", "per-article", ("incidents", "recall"), 1.0),
     ("seeds", "per-article", ("incidents", "precision"), 0.9),
-    ("seeds", "per-article", ("fields", "accuracy"), 0.90),
-    ("dev", "per-article", ("incidents", "f1"), 0.80),
-    ("dev", "per-article", ("fields", "accuracy"), 0.70),
+    ("seeds", "per-article", ("fields", "accuracy"), 0.95),
+    ("dev", "per-article", ("incidents", "f1"), 0.95),
+    ("dev", "per-article", ("fields", "accuracy"), 0.86),
+    ("seeds", "merged", ("dedup", "f1"), 1.0),
+    ("seeds", "merged", ("fields", "accuracy"), 0.95),
+    ("dev", "merged", ("dedup", "f1"), 0.85),
+    ("dev", "merged", ("incidents", "f1"), 0.78),
+    ("dev", "merged", ("fields", "accuracy"), 0.90),
 ]
 
 

@@ -6,49 +6,17 @@ use crate::document::{Document, GroupMention, SentenceCues};
 use tally_lexicon::{Lexicon, Marker};
 
 /// Words that report violence happening (beyond the casualty verbs).
-const EVENTFUL: &[&str] = &[
-    "attack",
-    "attacked",
-    "attacks",
-    "blast",
-    "explosion",
-    "bombing",
-    "bomb",
-    "stormed",
-    "ambushed",
-    "ambush",
-    "opened",
-    "fired",
-    "operation",
-    "ibo",
-    "clash",
-    "clashes",
-    "shootout",
-    "firefight",
-    "gunbattle",
-    "raid",
-    "raids",
-    "struck",
-    "exploded",
-    "detonated",
-    "kidnapped",
-    "abducted",
-    "targeted",
-    "assault",
-    "encounter",
-    "martyred",
-    "killed",
-    "shot",
-    "gunned",
-    "neutralised",
-    "neutralized",
-    "injured",
-    "wounded",
-    "dead",
-    "died",
-    "blew",
-    "exchange",
-];
+fn is_eventful_word(w: &str) -> bool {
+    matches!(
+        w,
+        "attack" | "attacked" | "attacks" | "blast" | "explosion" | "bombing" | "bomb" | "stormed" | "ambushed"
+            | "ambush" | "opened" | "fired" | "operation" | "ibo" | "clash" | "clashes" | "shootout" | "firefight"
+            | "gunbattle" | "raid" | "raids" | "struck" | "exploded" | "detonated" | "kidnapped" | "abducted"
+            | "targeted" | "assault" | "encounter" | "martyred" | "killed" | "shot" | "gunned" | "neutralised"
+            | "neutralized" | "injured" | "wounded" | "dead" | "died" | "blew" | "exchange" | "storm" | "foiled"
+            | "repulsed" | "repelled" | "beaten"
+    )
+}
 
 pub fn run(doc: &mut Document, lex: &Lexicon) {
     let mut cues = Vec::with_capacity(doc.sentences.len());
@@ -89,7 +57,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             .iter()
             .enumerate()
             .any(|(i, t)| t.capitalized && lex.foreign_places.match_at(toks, i).is_some());
-        c.eventful = toks.iter().any(|t| EVENTFUL.contains(&t.lower.as_str()));
+        c.eventful = toks.iter().any(|t| is_eventful_word(&t.lower));
         let mut i = 0;
         while i < toks.len() {
             match lex.group_aliases.match_at(toks, i) {

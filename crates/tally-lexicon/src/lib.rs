@@ -14,7 +14,7 @@ pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use phrases::{PhraseMatch, PhraseTable};
 pub use tokens::{tokenize, tokenize_from, Token, TokenKind};
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 use tally_model::{EventType, Outcome, Target};
@@ -295,7 +295,7 @@ fn load_table<T>(
 }
 
 fn load_numbers(text: &str) -> Result<HashMap<String, (u32, NumberWordKind)>, LexiconError> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for (n, cols) in rows(text) {
         let (Some(w), Some(v), Some(k)) = (cols.first(), cols.get(1), cols.get(2)) else {
             return Err(bad("numbers.tsv", n, "expected 3 columns"));

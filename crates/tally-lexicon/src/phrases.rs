@@ -1,7 +1,7 @@
 //! Multi-word phrase lookup over token streams: longest match wins.
 
 use crate::tokens::{tokenize, Token};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A table of phrases (as lowercase token sequences) with a payload each.
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ impl<T> Default for PhraseTable<T> {
     fn default() -> Self {
         PhraseTable {
             entries: Vec::new(),
-            by_first: HashMap::new(),
+            by_first: HashMap::default(),
         }
     }
 }
