@@ -81,6 +81,17 @@ pub fn build_all(
                 source_of(doc, s.sentence),
             ));
         }
+        derived_evidence(doc, &stmts, &killed, &injured, &mut evidence);
+        if !targets.is_empty() {
+            let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+            evidence.push(span_evidence(
+                doc,
+                seg.anchor,
+                "targets",
+                Some(names.join(",")),
+                None,
+            ));
+        }
         evidence.push(span_evidence(
             doc,
             seg.anchor,
@@ -441,6 +452,48 @@ fn incident_date(
     None
 }
 
+/// Gazetteer names of facilities ("Karachi University", "Jinnah International
+/// Airport") are landmarks, not settlements: coders name the facility in their
+/// own words, so only towns and localities become the incident's `place`.
+fn is_facility(name: &str) -> bool {
+    const FACILITY: &[&str] = &[
+        "university",
+        "airport",
+        "station",
+        "hospital",
+        "institute",
+        "college",
+        "school",
+        "base",
+        "camp",
+        "road",
+        "highway",
+        "chowk",
+        "bazaar",
+        "market",
+        "port",
+        "bridge",
+        "dam",
+        "complex",
+        "centre",
+        "center",
+        "office",
+        "lines",
+        "stadium",
+        "mosque",
+        "cantonment",
+        "airbase",
+        "headquarters",
+        "jail",
+        "prison",
+        "plaza",
+        "park",
+    ];
+    name.split_whitespace()
+        .last()
+        .is_some_and(|w| FACILITY.contains(&w.to_lowercase().as_str()))
+}
+
 type Location = (
     Option<String>,
     Option<String>,
@@ -514,12 +567,21 @@ fn location(
         .or_else(|| top(&province_votes));
     let local = mentions.iter().find(|m| {
         let pl = &places[m.place];
+        let eventful = m.sentence == seg.anchor || !doc.casualties_in(m.sentence).is_empty();
         pl.kind.is_local()
             && pl.admin2 == admin2
             && admin2.as_deref() != Some(pl.name.as_str())
             && !m.weak
+            && eventful
     });
-    if let Some(m) = local.or_else(|| mentions.first()) {
+    // Landmarks help merging (two reports both at the airport) but are not
+    // written as `place`: coders name facilities in their own words.
+    let landmark = local.filter(|m| is_facility(&places[m.place].name));
+    let local = local.filter(|m| !is_facility(&places[m.place].name));
+    let supporting = mentions
+        .iter()
+        .find(|m| places[m.place].admin2.is_some() && places[m.place].admin2 == admin2);
+    if let Some(m) = local.or(supporting) {
         evidence.push(span_evidence(
             doc,
             m.sentence,
@@ -527,6 +589,17 @@ fn location(
             admin2.clone(),
             None,
         ));
+        evidence.push(span_evidence(
+            doc,
+            m.sentence,
+            "admin1",
+            admin1.clone(),
+            None,
+        ));
+    }
+    if let Some(l) = local.or(landmark) {
+        let name = places[l.place].name.clone();
+        evidence.push(span_evidence(doc, l.sentence, "place", Some(name), None));
     }
     let place = local.map(|m| places[m.place].name.clone());
     let coords = local
@@ -699,6 +772,34 @@ fn targets(
     out.sort();
     out.dedup();
     out
+}
+
+/// Counts no single sentence states (a total summed from categories, a
+/// civilian toll derived from the total) cite every sentence that went into them.
+fn derived_evidence(
+    doc: &Document,
+    stmts: &[&CasualtyStatement],
+    killed: &Casualties,
+    injured: &Casualties,
+    evidence: &mut Vec<Evidence>,
+) {
+    for (outcome, cas) in [(Outcome::Killed, killed), (Outcome::Injured, injured)] {
+        for cat in Category::ALL {
+            let field = format!("{}.{}", outcome.as_str(), cat.as_str());
+            let Some(c) = cas.get(cat) else { continue };
+            if evidence.iter().any(|e| e.field == field) {
+                continue;
+            }
+            let mut seen = Vec::new();
+            for s in stmts.iter().filter(|s| s.outcome == outcome) {
+                if !seen.contains(&s.sentence) {
+                    seen.push(s.sentence);
+                    let value = format!("{} (derived)", count_text(&c));
+                    evidence.push(span_evidence(doc, s.sentence, &field, Some(value), None));
+                }
+            }
+        }
+    }
 }
 
 fn field_of(s: &CasualtyStatement) -> String {

@@ -138,8 +138,11 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
             let pl = &lex.gazetteer.places[p.place];
             let _ = writeln!(
                 out,
-                "        place {} ({:?}, {:?})",
-                pl.name, pl.kind, pl.admin2
+                "        place {} ({:?}, {:?}){}",
+                pl.name,
+                pl.kind,
+                pl.admin2,
+                if p.weak { " weak" } else { "" }
             );
         }
         for d in doc.dates_in(si) {

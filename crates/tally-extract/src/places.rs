@@ -108,16 +108,7 @@ const OFFICIAL_BEFORE: &[&str] = &[
     "commissioner",
     "deputy",
 ];
-const OFFICIAL_AFTER: &[&str] = &[
-    "division",
-    "commissioner",
-    "dpo",
-    "police",
-    "sp",
-    "ssp",
-    "dig",
-    "ig",
-];
+const OFFICIAL_AFTER: &[&str] = &["division", "commissioner", "dpo", "sp", "ssp", "dig", "ig"];
 const ASIDE_BEFORE: &[&str] = &[
     "arrested",
     "detained",
@@ -175,7 +166,16 @@ fn accept(toks: &[Token], i: usize, len: usize, candidates: &[usize], lex: &Lexi
     // Trains, hospitals and people named after places are not the place.
     if matches!(
         next,
-        "express" | "passenger" | "hospital" | "medical" | "university" | "press"
+        "express"
+            | "passenger"
+            | "press"
+            | "club"
+            | "power"
+            | "company"
+            | "electric"
+            | "co"
+            | "ltd"
+            | "limited"
     ) {
         return false;
     }

@@ -225,12 +225,15 @@ impl State {
             );
             return;
         }
-        // A sentence that reports no event does not date the story.
-        let undated = Facts {
+        // A sentence that reports no event neither dates nor places the
+        // story, unless it sets the scene ("In Panjgur, ...").
+        let quiet = Facts {
             date: None,
+            district: if f.topic { f.district.clone() } else { None },
+            local: if f.topic { f.local } else { None },
             ..f.clone()
         };
-        self.attach(si, &undated, false);
+        self.attach(si, &quiet, false);
     }
 
     fn attach(&mut self, si: usize, f: &Facts, take_date: bool) {

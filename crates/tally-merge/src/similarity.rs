@@ -27,7 +27,13 @@ impl Profile {
         Profile {
             admin1: i.admin1.clone(),
             admin2: i.admin2.clone(),
-            place: i.place.clone(),
+            // A landmark the extractor kept out of `place` still tells reports apart.
+            place: i.place.clone().or_else(|| {
+                i.evidence
+                    .iter()
+                    .find(|e| e.field == "place")
+                    .and_then(|e| e.value.clone())
+            }),
             dates: i.date.into_iter().collect(),
             types: vec![i.event_type],
             groups: i.group.iter().cloned().collect(),

@@ -24,7 +24,9 @@ mod schema;
 
 pub use error::StoreError;
 pub use ingest::{AddOutcome, Ingest, IngestSummary};
-pub use query::{Filter, GroupBy, HistoryEntry, IncidentRow, Source, StatsRow, Totals};
+pub use query::{
+    best_total, Column, Filter, GroupBy, HistoryEntry, IncidentRow, Source, StatsRow, Totals,
+};
 pub use schema::SCHEMA_VERSION;
 
 use rusqlite::{Connection, OpenFlags};
