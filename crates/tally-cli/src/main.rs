@@ -7,7 +7,6 @@
 mod bench;
 mod explain_cmd;
 mod extract_cmd;
-mod store_cmd;
 mod synth_cmd;
 
 use anyhow::Result;
@@ -74,12 +73,6 @@ fn main() -> ExitCode {
     let result: Result<ExitCode> = match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
         Command::Explain(args) => explain_cmd::run(args),
-        Command::Ingest(args) => store_cmd::ingest(args),
-        Command::List(args) => store_cmd::list(args),
-        Command::Show(args) => store_cmd::show(args),
-        Command::Stats(args) => store_cmd::stats(args),
-        Command::Export(args) => store_cmd::export(args),
-        Command::History(args) => store_cmd::history(args),
         Command::Synth(args) => synth_cmd::run(args),
     };
     match result {
