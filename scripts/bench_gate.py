@@ -39,7 +39,8 @@ def score(bench, name, out, per_article):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bin", default=os.path.join(here, "..", "target", "release", "tally"))
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(here, "..", "target")
+    ap.add_argument("--bin", default=os.path.join(target, "release", "tally"))
     ap.add_argument("--bench", default=os.path.join(here, "..", "..", "shared", "bench"))
     a = ap.parse_args()
     failed = False
