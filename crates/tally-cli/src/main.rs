@@ -7,6 +7,7 @@
 mod bench;
 mod explain_cmd;
 mod extract_cmd;
+mod store_cmd;
 mod synth_cmd;
 
 use anyhow::Result;
@@ -58,6 +59,43 @@ enum Command {
     ///   tally explain inc-3f2a9c examples/articles
     #[command(verbatim_doc_comment)]
     Explain(explain_cmd::ExplainArgs),
+    /// Add articles to the database and merge them into its incidents.
+    ///
+    /// Articles whose text is already stored are skipped ("already known");
+    /// the others are coded, then every stored report is merged again and
+    /// only the incidents that changed are written, each change with a
+    /// history row. One ingest is one transaction: interrupted, it leaves
+    /// the database as it was. The database is --db, else $TALLY_DB, else
+    /// tally.db in the working directory.
+    ///
+    /// Examples:
+    ///   tally ingest examples/articles
+    ///   tally ingest new/ --manifest new/meta.jsonl --db pk.db
+    #[command(verbatim_doc_comment)]
+    Ingest(store_cmd::IngestArgs),
+    /// List the stored incidents that match the filters.
+    ///
+    /// Examples:
+    ///   tally list --province "Khyber Pakhtunkhwa" --since 2023-01 --min-killed 5
+    ///   tally list --group TTP --format csv
+    #[command(verbatim_doc_comment)]
+    List(store_cmd::ListArgs),
+    /// Show a stored incident: every field, the sentences behind it, its history.
+    Show(store_cmd::ShowArgs),
+    /// Incidents, killed and injured by category, overall or by month, province, district, group or type.
+    ///
+    /// Example:
+    ///   tally stats --by province --since 2024
+    #[command(verbatim_doc_comment)]
+    Stats(store_cmd::StatsArgs),
+    /// Export stored incidents: ACLED-style CSV, JSON Lines (SCHEMA.md) or GeoJSON points.
+    ///
+    /// Example:
+    ///   tally export --format geojson --since 2024 -o incidents.geojson
+    #[command(verbatim_doc_comment)]
+    Export(store_cmd::ExportArgs),
+    /// The versions of a stored incident, with the reason and time of each change.
+    History(store_cmd::HistoryArgs),
     /// Write a synthetic corpus with exact gold, to test merging and speed at scale.
     ///
     /// Example:
@@ -73,6 +111,12 @@ fn main() -> ExitCode {
     let result: Result<ExitCode> = match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
         Command::Explain(args) => explain_cmd::run(args),
+        Command::Ingest(args) => store_cmd::ingest(args),
+        Command::List(args) => store_cmd::list(args),
+        Command::Show(args) => store_cmd::show(args),
+        Command::Stats(args) => store_cmd::stats(args),
+        Command::Export(args) => store_cmd::export(args),
+        Command::History(args) => store_cmd::history(args),
         Command::Synth(args) => synth_cmd::run(args),
     };
     match result {

@@ -68,25 +68,28 @@ fn canonical<'m>(m: &'m Member) -> (i64, Role, &'m str) {
     (date_key(m.incident.date), m.incident.role, m.key.as_str())
 }
 
-/// Greedy clustering within blocks: a report is compared only with incidents
-/// of the same province (or an unknown one) whose dates lie within the window.
+/// Greedy clustering within blocks: a report is compared only with
+/// incidents of its own district (or of its province when either side has
+/// no district) whose dates lie within the window, so the cost per report
+/// stays bounded as the corpus grows.
 fn cluster(members: &[Member]) -> Vec<Vec<usize>> {
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     let mut profiles: Vec<Profile> = Vec::new();
-    // Province -> clusters, in creation order (roughly date order).
-    let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
-    // District -> clusters, for reports without a date.
-    let mut by_district: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut blocks = Blocks::default();
+    // Article ids as small integers: one article never reports one incident twice.
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let article_of: Vec<usize> = members
+        .iter()
+        .map(|m| {
+            let n = ids.len();
+            *ids.entry(m.article).or_insert(n)
+        })
+        .collect();
     for (i, m) in members.iter().enumerate() {
         let p = Profile::of(m);
-        let block = m.incident.admin1.clone().unwrap_or_default();
         let mut best: Option<(i32, usize)> = None;
-        let candidates = match (p.day(), &p.admin2) {
-            (None, Some(d)) => by_district.get(d).cloned().unwrap_or_default(),
-            _ => candidate_clusters(&blocks, &block, &profiles, &p),
-        };
-        for c in candidates {
-            if clusters[c].iter().any(|&j| members[j].article == m.article) {
+        for c in blocks.candidates(&p, &profiles) {
+            if clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
                 continue;
             }
             if let Some(s) = score(&p, &profiles[c]) {
@@ -102,61 +105,78 @@ fn cluster(members: &[Member]) -> Vec<Vec<usize>> {
             }
             None => {
                 clusters.push(vec![i]);
-                if let Some(d) = &p.admin2 {
-                    by_district
-                        .entry(d.clone())
-                        .or_default()
-                        .push(clusters.len() - 1);
-                }
+                blocks.add(clusters.len() - 1, &p);
                 profiles.push(p);
-                blocks.entry(block).or_default().push(clusters.len() - 1);
             }
         }
     }
     clusters
 }
 
-/// Clusters worth comparing: same province block (and the unknown-province
-/// block), dated within the window or undated. Blocks are scanned from the
-/// newest cluster back until dates fall out of the window, so the cost per
-/// report stays bounded as the corpus grows.
-fn candidate_clusters(
-    blocks: &HashMap<String, Vec<usize>>,
-    block: &str,
-    profiles: &[Profile],
-    p: &Profile,
-) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut names: Vec<&str> = vec![block];
-    if !block.is_empty() {
-        names.push("");
-    } else {
-        names.extend(blocks.keys().map(String::as_str).filter(|k| !k.is_empty()));
+/// Indexes of incidents by district and by province, in creation order
+/// (which is date order, as reports are processed by date).
+#[derive(Default)]
+struct Blocks {
+    by_district: HashMap<String, Vec<usize>>,
+    /// Incidents with a province but no district.
+    province_only: HashMap<String, Vec<usize>>,
+    by_province: HashMap<String, Vec<usize>>,
+}
+
+impl Blocks {
+    fn add(&mut self, c: usize, p: &Profile) {
+        let province = p.admin1.clone().unwrap_or_default();
+        match &p.admin2 {
+            Some(d) => self.by_district.entry(d.clone()).or_default().push(c),
+            None => self
+                .province_only
+                .entry(province.clone())
+                .or_default()
+                .push(c),
+        }
+        self.by_province.entry(province).or_default().push(c);
     }
-    for name in names {
-        let Some(list) = blocks.get(name) else {
-            continue;
+
+    fn candidates(&self, p: &Profile, profiles: &[Profile]) -> Vec<usize> {
+        let province = p.admin1.clone().unwrap_or_default();
+        let lists: Vec<&Vec<usize>> = match &p.admin2 {
+            Some(d) => [self.by_district.get(d), self.province_only.get(&province)]
+                .into_iter()
+                .flatten()
+                .collect(),
+            None if province.is_empty() => self.by_province.values().collect(),
+            None => self.by_province.get(&province).into_iter().collect(),
         };
-        let mut undated_budget = 200;
-        for &c in list.iter().rev() {
-            match (profiles[c].day(), p.day()) {
-                (Some(cd), Some(pd)) => {
-                    if pd - cd > 31 + 7 {
-                        break;
-                    }
-                    out.push(c);
+        let mut out = Vec::new();
+        for list in lists {
+            recent_within_window(list, profiles, p, &mut out);
+        }
+        out
+    }
+}
+
+/// Walk a block from its newest incident back while dates stay within the
+/// window; undated reports look at a bounded number of the newest ones.
+fn recent_within_window(list: &[usize], profiles: &[Profile], p: &Profile, out: &mut Vec<usize>) {
+    const UNDATED_BUDGET: usize = 400;
+    let mut budget = UNDATED_BUDGET;
+    for &c in list.iter().rev() {
+        match (profiles[c].day(), p.day()) {
+            (Some(cd), Some(pd)) => {
+                if pd - cd > 31 + 7 {
+                    break;
                 }
-                _ => {
-                    if undated_budget == 0 {
-                        break;
-                    }
-                    undated_budget -= 1;
-                    out.push(c);
+                out.push(c);
+            }
+            _ => {
+                if budget == 0 {
+                    break;
                 }
+                budget -= 1;
+                out.push(c);
             }
         }
     }
-    out
 }
 
 /// The articles of each merged incident, for tests and diagnostics.

@@ -11,6 +11,7 @@ use tally_model::{EventType, IncidentDate, Precision, Role};
 pub struct Profile {
     pub admin1: Option<String>,
     pub admin2: Option<String>,
+    /// The place (or landmark), lowercased without punctuation.
     pub place: Option<String>,
     pub dates: Vec<IncidentDate>,
     pub types: Vec<EventType>,
@@ -28,12 +29,16 @@ impl Profile {
             admin1: i.admin1.clone(),
             admin2: i.admin2.clone(),
             // A landmark the extractor kept out of `place` still tells reports apart.
-            place: i.place.clone().or_else(|| {
-                i.evidence
-                    .iter()
-                    .find(|e| e.field == "place")
-                    .and_then(|e| e.value.clone())
-            }),
+            place: i
+                .place
+                .as_deref()
+                .or_else(|| {
+                    i.evidence
+                        .iter()
+                        .find(|e| e.field == "place")
+                        .and_then(|e| e.value.as_deref())
+                })
+                .map(squash),
             dates: i.date.into_iter().collect(),
             types: vec![i.event_type],
             groups: i.group.iter().cloned().collect(),
@@ -151,8 +156,7 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
     }
     if let (Some(a), Some(b)) = (&p.place, &c.place) {
         {
-            let (a, b) = (squash(a), squash(b));
-            if a.contains(&b) || b.contains(&a) {
+            if a.contains(b.as_str()) || b.contains(a.as_str()) {
                 s += 2;
             } else {
                 // Two named localities: usually two incidents ("Mir Ali" and

@@ -1,0 +1,996 @@
+//! The analyst's database commands: `ingest`, `list`, `show`, `stats`,
+//! `export`, `history`. Storage is `tally-store`; this module reads the
+//! corpus, runs extraction, validates filters and prints.
+
+use crate::extract_cmd::load_lexicon;
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tally_corpus::{PlannedArticle, ReadOptions};
+use tally_lexicon::{Lexicon, PlaceKind};
+use tally_model::{Article, ArticleReport, Category, Count, EventType, Incident, IncidentDate};
+use tally_store::{
+    AddOutcome, Column, Filter, GroupBy, IncidentRow, OpenMode, StatsRow, Store, Totals,
+};
+
+/// Default database file, in the working directory.
+const DEFAULT_DB: &str = "tally.db";
+/// Articles read and extracted per batch (bounds the texts held at once).
+const CHUNK: usize = 2048;
+
+#[derive(Args, Debug, Clone)]
+pub struct DbArg {
+    /// Database file (default: $TALLY_DB, else tally.db in the working directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+impl DbArg {
+    fn path(&self) -> PathBuf {
+        self.db
+            .clone()
+            .or_else(|| std::env::var_os("TALLY_DB").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+    }
+
+    fn open(&self, mode: OpenMode) -> Result<Store> {
+        Ok(Store::open(&self.path(), mode)?)
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Article files or folders of .txt articles.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Manifest (JSON Lines: article, published, outlet, url); overrides folder manifests.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Hide the progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct FilterArgs {
+    /// Incidents on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Incidents on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Province (admin1), e.g. "Khyber Pakhtunkhwa".
+    #[arg(long, value_name = "P")]
+    pub province: Option<String>,
+    /// District (admin2), e.g. Peshawar.
+    #[arg(long, value_name = "D")]
+    pub district: Option<String>,
+    /// Responsible group, e.g. TTP.
+    #[arg(long, value_name = "G")]
+    pub group: Option<String>,
+    /// Event type, e.g. suicide_bombing.
+    #[arg(long = "type", value_name = "T")]
+    pub event_type: Option<String>,
+    /// At least N killed (best estimate).
+    #[arg(long, value_name = "N")]
+    pub min_killed: Option<u32>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TableFormat {
+    #[default]
+    Table,
+    Csv,
+    Jsonl,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// At most N incidents.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Incident id or a unique prefix of it.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Month,
+    Province,
+    District,
+    Group,
+    Type,
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    /// One line per month, province, district, group or event type.
+    #[arg(long, value_enum)]
+    pub by: Option<By>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
+    Geojson,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Write here instead of stdout.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// Incident id or a unique prefix of it.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+// ---------------------------------------------------------------- ingest
+
+/// What happened to one planned article before it reached the store.
+enum Coded {
+    Known,
+    Skipped(String),
+    New(Box<(Article, ArticleReport)>, Vec<String>),
+}
+
+#[derive(Default)]
+struct IngestCounts {
+    read: usize,
+    known: usize,
+    rejected: Vec<String>,
+}
+
+pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
+    let lex = load_lexicon()?;
+    let plan = tally_corpus::plan(&args.paths, args.manifest.as_deref())
+        .with_context(|| format!("reading the corpus at {}", crate::show_paths(&args.paths)))?;
+    for w in &plan.warnings {
+        eprintln!("tally: warning: {w}");
+    }
+    let mut counts = IngestCounts {
+        rejected: plan.skipped.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    let mut store = args.db.open(OpenMode::Create)?;
+    let known = store.known_hashes()?;
+    let bar = progress_bar(plan.entries.len() as u64, !args.quiet);
+    let mut ing = store.begin_ingest()?;
+    for chunk in plan.entries.chunks(CHUNK) {
+        let coded: Vec<Coded> = chunk
+            .par_iter()
+            .map(|e| {
+                let c = code_one(e, &known, lex);
+                bar.inc(1);
+                c
+            })
+            .collect();
+        for c in coded {
+            store_one(&mut ing, c, &mut counts)?;
+        }
+    }
+    bar.finish_and_clear();
+    let summary = ing.finish()?;
+    for r in &counts.rejected {
+        eprintln!("tally: rejected {r}");
+    }
+    println!(
+        "articles: {} read, {} skipped as already known, {} rejected\n\
+         incidents: {} new, {} updated, {} unchanged, {} removed",
+        counts.read,
+        counts.known,
+        counts.rejected.len(),
+        summary.incidents_new,
+        summary.incidents_updated,
+        summary.incidents_unchanged,
+        summary.incidents_removed
+    );
+    if counts.read + counts.known == 0 {
+        eprintln!(
+            "tally: no article could be read from {}",
+            crate::show_paths(&args.paths)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Read one article; extract it unless its text is already stored.
+fn code_one(e: &PlannedArticle, known: &HashMap<String, String>, lex: &Lexicon) -> Coded {
+    let loaded = match e.read(&ReadOptions::default()) {
+        Ok(l) => l,
+        Err(s) => return Coded::Skipped(s.to_string()),
+    };
+    if known.contains_key(&tally_store::content_hash(&loaded.article.text)) {
+        return Coded::Known;
+    }
+    let report = tally_extract::extract(&loaded.article, lex);
+    Coded::New(Box::new((loaded.article, report)), loaded.warnings)
+}
+
+fn store_one(ing: &mut tally_store::Ingest, c: Coded, counts: &mut IngestCounts) -> Result<()> {
+    match c {
+        Coded::Known => counts.known += 1,
+        Coded::Skipped(s) => counts.rejected.push(s),
+        Coded::New(pair, warnings) => {
+            for w in warnings {
+                eprintln!("tally: warning: {w}");
+            }
+            let (article, report) = *pair;
+            match ing.add(&article, report)? {
+                AddOutcome::Added => counts.read += 1,
+                AddOutcome::AlreadyKnown { .. } => counts.known += 1,
+                AddOutcome::Rejected { reason } => counts
+                    .rejected
+                    .push(format!("{}: {reason}", article.meta.id)),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
+    if !wanted || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+// ---------------------------------------------------------------- filters
+
+impl FilterArgs {
+    /// Check every value against what the database and tally know.
+    fn resolve(&self, store: &Store, lex: &Lexicon) -> Result<Filter> {
+        let places = |kind| {
+            lex.gazetteer
+                .places
+                .iter()
+                .filter(move |p| p.kind == kind)
+                .map(|p| p.name.clone())
+        };
+        let groups = lex.groups.iter().map(|g| g.name.clone());
+        Ok(Filter {
+            since: parse_date("--since", self.since.as_deref())?,
+            until: parse_date("--until", self.until.as_deref())?,
+            admin1: known_value(
+                "province",
+                self.province.as_deref(),
+                store,
+                Column::Admin1,
+                places(PlaceKind::Province),
+                |g| place_alias(lex, PlaceKind::Province, g),
+            )?,
+            admin2: known_value(
+                "district",
+                self.district.as_deref(),
+                store,
+                Column::Admin2,
+                places(PlaceKind::District),
+                |g| place_alias(lex, PlaceKind::District, g),
+            )?,
+            group: known_value(
+                "group",
+                self.group.as_deref(),
+                store,
+                Column::Group,
+                groups,
+                |g| group_alias(lex, g),
+            )?,
+            event_type: parse_type(self.event_type.as_deref())?,
+            min_killed: self.min_killed,
+        })
+    }
+}
+
+fn parse_date(flag: &str, s: Option<&str>) -> Result<Option<IncidentDate>> {
+    match s {
+        None => Ok(None),
+        Some(s) => match IncidentDate::parse(s) {
+            Some(d) => Ok(Some(d)),
+            None => bail!("{flag} {s:?} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"),
+        },
+    }
+}
+
+fn parse_type(s: Option<&str>) -> Result<Option<EventType>> {
+    let Some(s) = s else { return Ok(None) };
+    if let Some(t) = EventType::parse(&s.to_lowercase().replace([' ', '-'], "_")) {
+        return Ok(Some(t));
+    }
+    let names: Vec<String> = EventType::ALL.iter().map(|t| t.to_string()).collect();
+    bail!(
+        "unknown event type {s:?}{} (valid: {})",
+        did_you_mean(s, &names),
+        names.join(", ")
+    )
+}
+
+/// A value that exists in the database or in tally's data (matched without
+/// regard to case, or through tally's aliases such as "KP" or "TTP"), else an
+/// error naming the nearest valid values.
+fn known_value(
+    what: &str,
+    given: Option<&str>,
+    store: &Store,
+    column: Column,
+    canonical: impl Iterator<Item = String>,
+    alias: impl Fn(&str) -> Option<String>,
+) -> Result<Option<String>> {
+    let Some(given) = given else { return Ok(None) };
+    let mut valid: BTreeSet<String> = store.distinct(column)?.into_iter().collect();
+    valid.extend(canonical);
+    if let Some(v) = valid.iter().find(|v| v.eq_ignore_ascii_case(given)) {
+        return Ok(Some(v.clone()));
+    }
+    if let Some(v) = alias(given) {
+        return Ok(Some(v));
+    }
+    let valid: Vec<String> = valid.into_iter().collect();
+    bail!("unknown {what} {given:?}{}", did_you_mean(given, &valid))
+}
+
+/// The canonical group an alias names, when the whole text is the alias.
+fn group_alias(lex: &Lexicon, given: &str) -> Option<String> {
+    let toks = tally_lexicon::tokenize(given);
+    let m = lex.group_aliases.match_at(&toks, 0)?;
+    (m.len == toks.len()).then(|| lex.groups.get(*m.value).map(|g| g.name.clone()))?
+}
+
+/// The canonical place of this kind a variant names ("KP", "NWFP", ...).
+fn place_alias(lex: &Lexicon, kind: PlaceKind, given: &str) -> Option<String> {
+    let toks = tally_lexicon::tokenize(given);
+    lex.gazetteer
+        .matches_at(&toks, 0)
+        .into_iter()
+        .filter(|m| m.len == toks.len())
+        .filter_map(|m| lex.gazetteer.places.get(*m.value))
+        .find(|p| p.kind == kind)
+        .map(|p| p.name.clone())
+}
+
+fn did_you_mean(given: &str, valid: &[String]) -> String {
+    let near = nearest(given, valid, 3);
+    if near.is_empty() {
+        return String::new();
+    }
+    format!("; did you mean {}?", near.join(", "))
+}
+
+/// Up to `n` values closest to `given` (case-insensitive): by edit distance
+/// to the whole value, to its beginning, or to one of its words.
+fn nearest(given: &str, valid: &[String], n: usize) -> Vec<String> {
+    let g = given.to_lowercase();
+    let len = g.chars().count();
+    let mut scored: Vec<(usize, &String)> = valid
+        .iter()
+        .map(|v| (distance(&g, &v.to_lowercase()), v))
+        .filter(|(d, _)| *d <= len.div_ceil(2).max(2))
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, v)| v.clone()).collect()
+}
+
+fn distance(g: &str, v: &str) -> usize {
+    let len = g.chars().count();
+    let head: String = v.chars().take(len).collect();
+    let whole = edit_distance(g, v);
+    let prefix = if head.len() < v.len() {
+        edit_distance(g, &head) + 1
+    } else {
+        whole
+    };
+    let word = v
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| edit_distance(g, w) + 1)
+        .min()
+        .unwrap_or(usize::MAX);
+    // Acronyms: "ttp" for "tehrik-i-taliban pakistan".
+    let initials: String = v
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() > 1)
+        .filter_map(|w| w.chars().next())
+        .collect();
+    let acronym = edit_distance(g, &initials) + 1;
+    whole.min(prefix).min(word).min(acronym)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+// ---------------------------------------------------------------- list
+
+pub fn list(args: ListArgs) -> Result<ExitCode> {
+    let store = args.db.open(OpenMode::Existing)?;
+    let filter = args.filter.resolve(&store, load_lexicon()?)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        TableFormat::Jsonl => write_jsonl(&mut out, &store.incidents(&filter, args.limit)?)?,
+        TableFormat::Table | TableFormat::Csv => {
+            let rows = store.list(&filter, args.limit)?;
+            let header = [
+                "id", "date", "province", "district", "type", "group", "killed", "injured",
+                "articles",
+            ];
+            let cells: Vec<Vec<String>> = rows.iter().map(list_cells).collect();
+            write_rows(&mut out, args.format, &header, &cells)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_cells(r: &IncidentRow) -> Vec<String> {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let n = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
+    vec![
+        r.id.clone(),
+        o(&r.date),
+        o(&r.admin1),
+        o(&r.admin2),
+        r.event_type.clone(),
+        o(&r.group),
+        n(r.killed),
+        n(r.injured),
+        r.articles.to_string(),
+    ]
+}
+
+/// An aligned table (numbers right-aligned), CSV, or JSON objects per line.
+fn write_rows(
+    out: &mut impl Write,
+    format: TableFormat,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<()> {
+    match format {
+        TableFormat::Table => write_table(out, header, rows),
+        TableFormat::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(header)?;
+            for r in rows {
+                w.write_record(r)?;
+            }
+            w.flush()?;
+            Ok(())
+        }
+        TableFormat::Jsonl => {
+            for r in rows {
+                let obj: serde_json::Map<String, serde_json::Value> = header
+                    .iter()
+                    .zip(r)
+                    .map(|(h, v)| (h.to_string(), json_cell(v)))
+                    .collect();
+                serde_json::to_writer(&mut *out, &obj)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn json_cell(v: &str) -> serde_json::Value {
+    match v.parse::<u64>() {
+        Ok(n) => n.into(),
+        Err(_) if v.is_empty() => serde_json::Value::Null,
+        Err(_) => v.into(),
+    }
+}
+
+fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let numeric: Vec<bool> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .all(|r| r[i].is_empty() || r[i].parse::<f64>().is_ok())
+                && !rows.is_empty()
+        })
+        .collect();
+    let head: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    for r in std::iter::once(&head).chain(rows) {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            let pad = widths[i].saturating_sub(c.chars().count());
+            if numeric[i] {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(c);
+            } else {
+                line.push_str(c);
+                line.push_str(&" ".repeat(pad));
+            }
+            line.push_str("  ");
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- stats
+
+pub fn stats(args: StatsArgs) -> Result<ExitCode> {
+    let store = args.db.open(OpenMode::Existing)?;
+    let filter = args.filter.resolve(&store, load_lexicon()?)?;
+    let by = args.by.map(|b| match b {
+        By::Month => GroupBy::Month,
+        By::Province => GroupBy::Province,
+        By::District => GroupBy::District,
+        By::Group => GroupBy::Group,
+        By::Type => GroupBy::Type,
+    });
+    let rows = store.stats(&filter, by)?;
+    let key = match args.by {
+        None => "all".to_string(),
+        Some(b) => b
+            .to_possible_value()
+            .map_or("key".to_string(), |v| v.get_name().to_string()),
+    };
+    let short = args.format == TableFormat::Table;
+    let mut header: Vec<String> = vec![key.clone(), "incidents".into()];
+    for o in ["killed", "injured"] {
+        for c in Category::ALL {
+            header.push(stat_header(o, c, short));
+        }
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| stats_cells(r, args.by.is_some()))
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut out = BufWriter::new(io::stdout().lock());
+    write_rows(&mut out, args.format, &header, &cells)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stat_header(outcome: &str, c: Category, short: bool) -> String {
+    match (c, short) {
+        (Category::Total, true) => outcome.to_string(),
+        (Category::SecurityForces, true) => format!("{outcome}:security"),
+        (_, true) => format!("{outcome}:{}", c.as_str()),
+        (_, false) => format!("{outcome}_{}", c.as_str()),
+    }
+}
+
+fn stats_cells(r: &StatsRow, grouped: bool) -> Vec<String> {
+    let key = match (&r.key, grouped) {
+        (Some(k), _) => k.clone(),
+        (None, true) => "(unknown)".into(),
+        (None, false) => "all".into(),
+    };
+    let t =
+        |t: &Totals| [t.total, t.security_forces, t.civilians, t.militants].map(|n| n.to_string());
+    let mut v = vec![key, r.incidents.to_string()];
+    v.extend(t(&r.killed));
+    v.extend(t(&r.injured));
+    v
+}
+
+// ---------------------------------------------------------------- show, history
+
+/// The one incident an id or unique prefix names.
+fn find_incident(store: &Store, id: &str) -> Result<Incident> {
+    if let Some(inc) = store.incident(id)? {
+        return Ok(inc);
+    }
+    let ids = store.ids_with_prefix(id, 6)?;
+    match ids.as_slice() {
+        [one] => store
+            .incident(one)?
+            .with_context(|| format!("incident {one} vanished while reading")),
+        [] => bail!(
+            "no incident {id} in {} (`tally list` shows the ids)",
+            store.path().display()
+        ),
+        many => bail!("several incidents start with {id}: {}", many.join(", ")),
+    }
+}
+
+pub fn show(args: ShowArgs) -> Result<ExitCode> {
+    let store = args.db.open(OpenMode::Existing)?;
+    let inc = find_incident(&store, &args.id)?;
+    let sources = store.sources(&inc.articles)?;
+    let texts: HashMap<String, String> = sources
+        .iter()
+        .map(|s| (s.id.clone(), s.text.clone()))
+        .collect();
+    let outlets: HashMap<String, String> = sources
+        .iter()
+        .map(|s| {
+            let label = [s.outlet.as_deref(), s.published.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (s.id.clone(), label)
+        })
+        .collect();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let coords = match (inc.lat, inc.lon) {
+        (Some(la), Some(lo)) => format!("{la:.4}, {lo:.4}"),
+        _ => "-".into(),
+    };
+    write!(
+        out,
+        "{}",
+        crate::explain_cmd::render(&inc, &texts, &outlets)
+    )?;
+    writeln!(out, "\n{:<26} {}", "country", inc.country)?;
+    writeln!(out, "{:<26} {coords}", "coordinates")?;
+    for s in sources.iter().filter(|s| s.url.is_some()) {
+        writeln!(
+            out,
+            "{:<26} {}",
+            format!("url {}", s.id),
+            s.url.as_deref().unwrap_or("")
+        )?;
+    }
+    writeln!(out, "\nhistory")?;
+    write_history(&mut out, &store, &inc.id)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_history(out: &mut impl Write, store: &Store, id: &str) -> Result<()> {
+    for h in store.history(id)? {
+        writeln!(out, "  v{:<3} {}  {}", h.version, h.at, h.reason)?;
+    }
+    Ok(())
+}
+
+pub fn history(args: HistoryArgs) -> Result<ExitCode> {
+    let store = args.db.open(OpenMode::Existing)?;
+    // Removed incidents have a history but no row: look there first.
+    let id = if store.history(&args.id)?.is_empty() {
+        find_incident(&store, &args.id)?.id
+    } else {
+        args.id.clone()
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    writeln!(out, "incident {id}")?;
+    write_history(&mut out, &store, &id)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---------------------------------------------------------------- export
+
+pub fn export(args: ExportArgs) -> Result<ExitCode> {
+    let store = args.db.open(OpenMode::Existing)?;
+    let filter = args.filter.resolve(&store, load_lexicon()?)?;
+    let incidents = store.incidents(&filter, None)?;
+    let sink: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut out = BufWriter::new(sink);
+    match args.format {
+        ExportFormat::Jsonl => write_jsonl(&mut out, &incidents)?,
+        ExportFormat::Csv => export_csv(&mut out, &incidents, &store.outlets()?)?,
+        ExportFormat::Geojson => export_geojson(&mut out, &incidents)?,
+    }
+    out.flush().context("writing the export")?;
+    if let Some(p) = &args.output {
+        eprintln!(
+            "tally: {} incidents written to {}",
+            incidents.len(),
+            p.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+const ACLED_COLUMNS: [&str; 16] = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "admin1",
+    "admin2",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+];
+
+fn csv_header() -> Vec<String> {
+    let mut h: Vec<String> = ACLED_COLUMNS.iter().map(|s| s.to_string()).collect();
+    h.push("tally_event_type".into());
+    for o in ["killed", "injured"] {
+        for c in Category::ALL {
+            for b in ["low", "best", "high"] {
+                h.push(format!("{o}_{}_{b}", c.as_str()));
+            }
+        }
+    }
+    h.extend(["claimed", "articles", "article_ids"].map(String::from));
+    h
+}
+
+fn export_csv(
+    out: &mut impl Write,
+    incidents: &[Incident],
+    outlets: &HashMap<String, String>,
+) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(csv_header())?;
+    for inc in incidents {
+        w.write_record(csv_row(inc, outlets))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let (acled_type, sub_type) = acled_type(inc.event_type);
+    let sources: BTreeSet<&str> = inc
+        .articles
+        .iter()
+        .filter_map(|a| outlets.get(a).map(String::as_str))
+        .collect();
+    let mut row = vec![
+        inc.id.clone(),
+        inc.date.map(first_day).unwrap_or_default(),
+        inc.date.map(|d| d.year.to_string()).unwrap_or_default(),
+        inc.date.map(time_precision).unwrap_or_default(),
+        acled_type.into(),
+        sub_type.into(),
+        o(&inc.group),
+        o(&inc.admin1),
+        o(&inc.admin2),
+        inc.place
+            .clone()
+            .or_else(|| inc.admin2.clone())
+            .unwrap_or_default(),
+        f(inc.lat),
+        f(inc.lon),
+        geo_precision(inc).to_string(),
+        sources.into_iter().collect::<Vec<_>>().join("; "),
+        notes(inc),
+        tally_store::best_total(&inc.killed)
+            .unwrap_or(0)
+            .to_string(),
+        inc.event_type.to_string(),
+    ];
+    for cas in [&inc.killed, &inc.injured] {
+        for c in Category::ALL {
+            row.extend(count_cells(cas.get(c)));
+        }
+    }
+    row.push(inc.claimed.to_string());
+    row.push(inc.articles.len().to_string());
+    row.push(inc.articles.join(";"));
+    row
+}
+
+fn count_cells(c: Option<Count>) -> [String; 3] {
+    match c {
+        None => Default::default(),
+        Some(c) => [
+            c.low.to_string(),
+            c.best.to_string(),
+            c.high.map(|h| h.to_string()).unwrap_or_default(),
+        ],
+    }
+}
+
+/// ACLED's event type and sub-event type for a tally event type.
+fn acled_type(t: EventType) -> (&'static str, &'static str) {
+    match t {
+        EventType::SuicideBombing => ("Explosions/Remote violence", "Suicide bomb"),
+        EventType::Bombing => (
+            "Explosions/Remote violence",
+            "Remote explosive/landmine/IED",
+        ),
+        EventType::ArmedAssault => ("Battles", "Armed clash"),
+        EventType::TargetedKilling => ("Violence against civilians", "Attack"),
+        EventType::Kidnapping => (
+            "Violence against civilians",
+            "Abduction/forced disappearance",
+        ),
+        EventType::SecurityOperation => ("Battles", "Armed clash"),
+        EventType::Other => ("Strategic developments", "Other"),
+    }
+}
+
+fn first_day(d: IncidentDate) -> String {
+    IncidentDate::day(d.year, d.month.unwrap_or(1), d.day.unwrap_or(1)).to_string()
+}
+
+fn time_precision(d: IncidentDate) -> String {
+    match (d.month, d.day) {
+        (Some(_), Some(_)) => "1",
+        (Some(_), None) => "2",
+        _ => "3",
+    }
+    .to_string()
+}
+
+/// 1: a locality with coordinates; 2: a district; 3: a province or less.
+fn geo_precision(inc: &Incident) -> u8 {
+    if inc.place.is_some() && inc.lat.is_some() {
+        1
+    } else if inc.admin2.is_some() {
+        2
+    } else {
+        3
+    }
+}
+
+fn notes(inc: &Incident) -> String {
+    let place = [&inc.place, &inc.admin2, &inc.admin1]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut s = inc.event_type.as_str().replace('_', " ");
+    if !place.is_empty() {
+        s.push_str(&format!(" in {place}"));
+    }
+    if let Some(g) = &inc.group {
+        s.push_str(&format!(
+            " by {g}{}",
+            if inc.claimed { " (claimed)" } else { "" }
+        ));
+    }
+    for (label, cas) in [("killed", &inc.killed), ("injured", &inc.injured)] {
+        if let Some(n) = tally_store::best_total(cas) {
+            s.push_str(&format!("; {n} {label}"));
+        }
+    }
+    s
+}
+
+fn write_jsonl(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
+    for inc in incidents {
+        serde_json::to_writer(&mut *out, inc)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+fn export_geojson(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
+    let features: Vec<serde_json::Value> = incidents.iter().filter_map(feature).collect();
+    let fc = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    serde_json::to_writer(&mut *out, &fc)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+fn feature(inc: &Incident) -> Option<serde_json::Value> {
+    let (lat, lon) = (inc.lat?, inc.lon?);
+    let best = |c: Option<Count>| c.map(|c| c.best);
+    Some(serde_json::json!({
+        "type": "Feature",
+        "geometry": { "type": "Point", "coordinates": [lon, lat] },
+        "properties": {
+            "id": inc.id,
+            "date": inc.date.map(|d| d.to_string()),
+            "event_type": inc.event_type.as_str(),
+            "admin1": inc.admin1,
+            "admin2": inc.admin2,
+            "place": inc.place,
+            "group": inc.group,
+            "claimed": inc.claimed,
+            "killed": tally_store::best_total(&inc.killed),
+            "killed_security_forces": best(inc.killed.security_forces),
+            "killed_civilians": best(inc.killed.civilians),
+            "killed_militants": best(inc.killed.militants),
+            "injured": tally_store::best_total(&inc.injured),
+            "articles": inc.articles.len(),
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn nearest_suggests_close_names() {
+        let valid: Vec<String> = ["Khyber Pakhtunkhwa", "Balochistan", "Sindh", "Punjab"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(nearest("Balochstan", &valid, 3), ["Balochistan"]);
+        assert_eq!(nearest("khyber", &valid, 3), ["Khyber Pakhtunkhwa"]);
+        assert!(nearest("zzzzzzzz", &valid, 3).is_empty());
+    }
+
+    #[test]
+    fn partial_dates_export_their_first_day_and_precision() {
+        let d = IncidentDate::month(2023, 4);
+        assert_eq!(first_day(d), "2023-04-01");
+        assert_eq!(time_precision(d), "2");
+        assert_eq!(csv_header().len(), 16 + 1 + 24 + 3);
+    }
+
+    #[test]
+    fn tables_align_numbers_right() {
+        let mut out = Vec::new();
+        let rows = vec![
+            vec!["a".into(), "5".into()],
+            vec!["bbb".into(), "12".into()],
+        ];
+        write_table(&mut out, &["name", "n"], &rows).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(s, "name   n\na      5\nbbb   12\n");
+    }
+}

@@ -1,0 +1,48 @@
+//! Errors with the context a user needs to act on them.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{context}: {source}")]
+    Sqlite {
+        context: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{context}: {source}")]
+    Json {
+        context: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(
+        "{} was written by a newer tally (schema version {found}; this tally knows up to {supported}); \
+         it was not modified: use a newer tally",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("no database at {} (create one with `tally ingest`)", path.display())]
+    Missing { path: PathBuf },
+}
+
+impl StoreError {
+    pub(crate) fn sqlite(context: impl Into<String>, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn json(context: impl Into<String>, source: serde_json::Error) -> StoreError {
+        StoreError::Json {
+            context: context.into(),
+            source,
+        }
+    }
+}

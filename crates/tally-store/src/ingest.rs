@@ -1,0 +1,312 @@
+//! Incremental ingest: add articles with their reports, re-merge everything,
+//! write what changed to the incidents, all in one transaction.
+
+use crate::diff::{self, Change};
+use crate::{content_hash, Result, Store, StoreError};
+use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::{HashMap, HashSet};
+use tally_model::{Article, ArticleReport, Incident};
+
+/// What happened to one article offered to [`Ingest::add`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddOutcome {
+    Added,
+    /// The same text is already stored (under this article id).
+    AlreadyKnown {
+        id: String,
+    },
+    /// Not stored, and why.
+    Rejected {
+        reason: String,
+    },
+}
+
+/// What one ingest changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    pub articles_added: usize,
+    pub incidents_new: usize,
+    pub incidents_updated: usize,
+    pub incidents_unchanged: usize,
+    pub incidents_removed: usize,
+}
+
+/// One ingest in progress: an open transaction. Dropping it without
+/// [`Ingest::finish`] rolls everything back.
+pub struct Ingest<'s> {
+    tx: Transaction<'s>,
+    /// hash -> article id, stored before or added in this ingest.
+    hashes: HashMap<String, String>,
+    /// article id -> hash.
+    ids: HashMap<String, String>,
+    new_reports: Vec<ArticleReport>,
+    at: String,
+}
+
+impl Store {
+    /// Content hash -> article id of every stored article, to skip known
+    /// texts before extracting them.
+    pub fn known_hashes(&self) -> Result<HashMap<String, String>> {
+        let err = |e| StoreError::sqlite("reading the stored article hashes", e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT hash, id FROM articles")
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(err)
+    }
+
+    /// Start an ingest (one write transaction).
+    pub fn begin_ingest(&mut self) -> Result<Ingest<'_>> {
+        let hashes = self.known_hashes()?;
+        let ids = hashes.iter().map(|(h, i)| (i.clone(), h.clone())).collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite("starting the ingest transaction", e))?;
+        Ok(Ingest {
+            tx,
+            hashes,
+            ids,
+            new_reports: Vec::new(),
+            at: now(),
+        })
+    }
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Ingest<'_> {
+    /// Store an article and its report unless its text is already known or
+    /// its id is taken by another text.
+    pub fn add(&mut self, article: &Article, report: ArticleReport) -> Result<AddOutcome> {
+        let hash = content_hash(&article.text);
+        if let Some(id) = self.hashes.get(&hash) {
+            return Ok(AddOutcome::AlreadyKnown { id: id.clone() });
+        }
+        let id = &article.meta.id;
+        if self.ids.contains_key(id) {
+            return Ok(AddOutcome::Rejected {
+                reason: format!("article id {id} is already stored with a different text"),
+            });
+        }
+        self.insert_article(article, &report, &hash)?;
+        self.hashes.insert(hash.clone(), id.clone());
+        self.ids.insert(id.clone(), hash);
+        self.new_reports.push(report);
+        Ok(AddOutcome::Added)
+    }
+
+    fn insert_article(&self, a: &Article, report: &ArticleReport, hash: &str) -> Result<()> {
+        let id = &a.meta.id;
+        let err = |e| StoreError::sqlite(format!("storing article {id}"), e);
+        let published = report.published.or(a.meta.published).map(|d| d.to_string());
+        self.tx
+            .prepare_cached(
+                "INSERT INTO articles (id, hash, outlet, url, published, text, ingested_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id,
+                    hash,
+                    a.meta.outlet,
+                    a.meta.url,
+                    published,
+                    a.text,
+                    self.at
+                ])
+            })
+            .map_err(err)?;
+        let json = serde_json::to_string(report)
+            .map_err(|e| StoreError::json(format!("encoding the report of {id}"), e))?;
+        self.tx
+            .prepare_cached("INSERT INTO reports (article, json) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![id, json]))
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// Re-merge every report, write the changes and commit.
+    /// Without new articles nothing can change: the stored incidents are
+    /// already the merge of the stored reports, and merging is skipped.
+    pub fn finish(mut self) -> Result<IngestSummary> {
+        if self.new_reports.is_empty() {
+            return self.finish_unchanged();
+        }
+        let mut reports = self.stored_reports()?;
+        let articles_added = self.new_reports.len();
+        reports.append(&mut self.new_reports);
+        let merged = tally_merge::merge(&reports);
+        drop(reports);
+        let mut summary = self.apply(&merged)?;
+        summary.articles_added = articles_added;
+        self.tx
+            .commit()
+            .map_err(|e| StoreError::sqlite("committing the ingest", e))?;
+        Ok(summary)
+    }
+
+    fn finish_unchanged(self) -> Result<IngestSummary> {
+        let n: i64 = self
+            .tx
+            .query_row("SELECT COUNT(*) FROM incidents", [], |r| r.get(0))
+            .map_err(|e| StoreError::sqlite("counting incidents", e))?;
+        self.tx
+            .commit()
+            .map_err(|e| StoreError::sqlite("committing the ingest", e))?;
+        Ok(IngestSummary {
+            incidents_unchanged: n as usize,
+            ..Default::default()
+        })
+    }
+
+    /// Reports stored before this ingest.
+    fn stored_reports(&self) -> Result<Vec<ArticleReport>> {
+        let new: HashSet<&str> = self
+            .new_reports
+            .iter()
+            .map(|r| r.meta.id.as_str())
+            .collect();
+        let err = |e| StoreError::sqlite("reading the stored reports", e);
+        let mut stmt = self
+            .tx
+            .prepare("SELECT article, json FROM reports")
+            .map_err(err)?;
+        let mut rows = stmt.query([]).map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            let article: String = row.get(0).map_err(err)?;
+            if new.contains(article.as_str()) {
+                continue;
+            }
+            let json: String = row.get(1).map_err(err)?;
+            let report = serde_json::from_str(&json)
+                .map_err(|e| StoreError::json(format!("reading the report of {article}"), e))?;
+            out.push(report);
+        }
+        Ok(out)
+    }
+
+    /// Diff the merged incidents against the stored ones by id and write the
+    /// difference with history rows.
+    fn apply(&self, merged: &[Incident]) -> Result<IngestSummary> {
+        let mut stored = self.stored_hashes()?;
+        let mut summary = IngestSummary::default();
+        for inc in merged {
+            let json = serde_json::to_string(inc)
+                .map_err(|e| StoreError::json(format!("encoding incident {}", inc.id), e))?;
+            let hash = content_hash(&json);
+            match stored.remove(&inc.id) {
+                Some(old) if old == hash => summary.incidents_unchanged += 1,
+                Some(_) => {
+                    let old = self.stored_incident(&inc.id)?;
+                    let reason = diff::describe(&Change::Updated {
+                        old: &old,
+                        new: inc,
+                    });
+                    self.write_incident(inc, &json, &hash, &reason)?;
+                    summary.incidents_updated += 1;
+                }
+                None => {
+                    let reason = diff::describe(&Change::New { new: inc });
+                    self.write_incident(inc, &json, &hash, &reason)?;
+                    summary.incidents_new += 1;
+                }
+            }
+        }
+        let mut vanished: Vec<String> = stored.into_keys().collect();
+        vanished.sort();
+        for id in &vanished {
+            let old = self.stored_incident(id)?;
+            let reason = diff::describe(&Change::Removed { old: &old, merged });
+            self.delete_incident(id, &reason)?;
+        }
+        summary.incidents_removed = vanished.len();
+        Ok(summary)
+    }
+
+    fn stored_hashes(&self) -> Result<HashMap<String, String>> {
+        let err = |e| StoreError::sqlite("reading the stored incidents", e);
+        let mut stmt = self
+            .tx
+            .prepare("SELECT id, hash FROM incidents")
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(err)
+    }
+
+    fn stored_incident(&self, id: &str) -> Result<Incident> {
+        let err = |e| StoreError::sqlite(format!("reading incident {id}"), e);
+        let json: String = self
+            .tx
+            .query_row("SELECT json FROM incidents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(err)?;
+        serde_json::from_str(&json)
+            .map_err(|e| StoreError::json(format!("reading incident {id}"), e))
+    }
+
+    fn write_incident(&self, inc: &Incident, json: &str, hash: &str, reason: &str) -> Result<()> {
+        let err = |e| StoreError::sqlite(format!("writing incident {}", inc.id), e);
+        crate::query::upsert_incident(&self.tx, inc, json, hash).map_err(err)?;
+        self.write_evidence(inc).map_err(err)?;
+        self.add_history(&inc.id, reason, Some(json)).map_err(err)
+    }
+
+    fn write_evidence(&self, inc: &Incident) -> rusqlite::Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM evidence WHERE incident = ?1")?
+            .execute([&inc.id])?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO evidence (incident, article, start, \"end\", field, value, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for e in &inc.evidence {
+            stmt.execute(params![
+                inc.id,
+                e.article,
+                e.start as i64,
+                e.end as i64,
+                e.field,
+                e.value,
+                e.source
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn delete_incident(&self, id: &str, reason: &str) -> Result<()> {
+        let err = |e| StoreError::sqlite(format!("removing incident {id}"), e);
+        self.tx
+            .execute("DELETE FROM evidence WHERE incident = ?1", [id])
+            .map_err(err)?;
+        self.tx
+            .execute("DELETE FROM incidents WHERE id = ?1", [id])
+            .map_err(err)?;
+        self.add_history(id, reason, None).map_err(err)
+    }
+
+    fn add_history(&self, id: &str, reason: &str, json: Option<&str>) -> rusqlite::Result<()> {
+        let last: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT MAX(version) FROM history WHERE incident = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .flatten();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO history (incident, version, at, reason, json)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![id, last.unwrap_or(0) + 1, self.at, reason, json])?;
+        Ok(())
+    }
+}

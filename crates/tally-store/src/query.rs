@@ -1,0 +1,467 @@
+//! Reading the database: filtered incident lists, statistics, one incident
+//! with its sources, history, and the values present in a column.
+
+use crate::{Result, Store, StoreError};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, Row};
+use std::collections::HashMap;
+use tally_model::{Casualties, Category, Count, EventType, Incident, IncidentDate};
+
+/// Which incidents a query covers. Text filters match case-insensitively.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Incidents dated on or after the first day of this date.
+    pub since: Option<IncidentDate>,
+    /// Incidents dated on or before the last day of this date.
+    pub until: Option<IncidentDate>,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub group: Option<String>,
+    pub event_type: Option<EventType>,
+    /// At least this many killed (best estimate).
+    pub min_killed: Option<u32>,
+}
+
+impl Filter {
+    /// SQL `WHERE` clause (possibly empty) and its parameters.
+    fn sql(&self) -> (String, Vec<Value>) {
+        let mut terms: Vec<&str> = Vec::new();
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(d) = self.since {
+            terms.push("date_ord >= ?");
+            values.push(Value::Integer(d.ordinal()));
+        }
+        if let Some(d) = self.until {
+            terms.push("date_ord <= ?");
+            values.push(Value::Integer(last_day_ordinal(d)));
+        }
+        let texts = [
+            ("admin1 = ? COLLATE NOCASE", &self.admin1),
+            ("admin2 = ? COLLATE NOCASE", &self.admin2),
+            ("\"group\" = ? COLLATE NOCASE", &self.group),
+        ];
+        for (term, v) in texts {
+            if let Some(v) = v {
+                terms.push(term);
+                values.push(Value::Text(v.clone()));
+            }
+        }
+        if let Some(t) = self.event_type {
+            terms.push("event_type = ?");
+            values.push(Value::Text(t.as_str().to_string()));
+        }
+        if let Some(n) = self.min_killed {
+            terms.push("killed >= ?");
+            values.push(Value::Integer(i64::from(n)));
+        }
+        if terms.is_empty() {
+            return (String::new(), values);
+        }
+        (format!(" WHERE {}", terms.join(" AND ")), values)
+    }
+}
+
+/// Ordinal of the last day a partial date covers.
+fn last_day_ordinal(d: IncidentDate) -> i64 {
+    match (d.month, d.day) {
+        (Some(_), Some(_)) => d.ordinal(),
+        (Some(12), None) | (None, _) => IncidentDate::year(d.year + 1).ordinal() - 1,
+        (Some(m), None) => IncidentDate::month(d.year, m + 1).ordinal() - 1,
+    }
+}
+
+/// One line of `tally list`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentRow {
+    pub id: String,
+    pub date: Option<String>,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub place: Option<String>,
+    pub event_type: String,
+    pub group: Option<String>,
+    /// Best estimate: the total, else the sum of the categories.
+    pub killed: Option<u32>,
+    pub injured: Option<u32>,
+    pub articles: u32,
+}
+
+/// How to group statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Month,
+    Province,
+    District,
+    Group,
+    Type,
+}
+
+impl GroupBy {
+    fn key_sql(self) -> &'static str {
+        match self {
+            GroupBy::Month => "substr(date, 1, 7)",
+            GroupBy::Province => "admin1",
+            GroupBy::District => "admin2",
+            GroupBy::Group => "\"group\"",
+            GroupBy::Type => "event_type",
+        }
+    }
+}
+
+/// Sums of best estimates by category.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub total: u64,
+    pub security_forces: u64,
+    pub civilians: u64,
+    pub militants: u64,
+}
+
+/// One line of `tally stats`: a group (`None` for "unknown"; the single
+/// line without grouping has key `None` too) and its sums.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsRow {
+    pub key: Option<String>,
+    pub incidents: u64,
+    pub killed: Totals,
+    pub injured: Totals,
+}
+
+/// One version of an incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    pub version: u32,
+    pub at: String,
+    pub reason: String,
+    /// The incident as of this version; `None` for a removal.
+    pub incident: Option<Incident>,
+}
+
+/// A stored article as a source: text, outlet, publication date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub id: String,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub text: String,
+}
+
+const ROW_COLUMNS: &str =
+    "id, date, admin1, admin2, place, event_type, \"group\", killed, injured, articles";
+
+fn incident_row(r: &Row) -> rusqlite::Result<IncidentRow> {
+    Ok(IncidentRow {
+        id: r.get(0)?,
+        date: r.get(1)?,
+        admin1: r.get(2)?,
+        admin2: r.get(3)?,
+        place: r.get(4)?,
+        event_type: r.get(5)?,
+        group: r.get(6)?,
+        killed: r.get(7)?,
+        injured: r.get(8)?,
+        articles: r.get(9)?,
+    })
+}
+
+const ORDER: &str = " ORDER BY date_ord IS NULL, date_ord, id";
+
+impl Store {
+    /// Incidents matching `filter` in date order, at most `limit`.
+    pub fn list(&self, filter: &Filter, limit: Option<usize>) -> Result<Vec<IncidentRow>> {
+        let (clause, values) = filter.sql();
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM incidents{clause}{ORDER}{}",
+            limit_sql(limit)
+        );
+        self.rows(&sql, values, incident_row, "listing incidents")
+    }
+
+    /// Full incidents matching `filter`, in date order.
+    pub fn incidents(&self, filter: &Filter, limit: Option<usize>) -> Result<Vec<Incident>> {
+        let (clause, values) = filter.sql();
+        let sql = format!(
+            "SELECT json FROM incidents{clause}{ORDER}{}",
+            limit_sql(limit)
+        );
+        let json = self.rows(&sql, values, |r| r.get::<_, String>(0), "reading incidents")?;
+        json.iter()
+            .map(|j| {
+                serde_json::from_str(j).map_err(|e| StoreError::json("reading an incident", e))
+            })
+            .collect()
+    }
+
+    /// Every incident's JSON, ordered by id (for comparing databases).
+    pub fn incidents_json(&self) -> Result<Vec<String>> {
+        let sql = "SELECT json FROM incidents ORDER BY id";
+        self.rows(sql, Vec::new(), |r| r.get(0), "reading incidents")
+    }
+
+    /// Incidents and casualties, grouped or in one line.
+    pub fn stats(&self, filter: &Filter, by: Option<GroupBy>) -> Result<Vec<StatsRow>> {
+        let (clause, values) = filter.sql();
+        let key = by.map_or("NULL", GroupBy::key_sql);
+        let sums: Vec<String> = ["killed", "injured"]
+            .iter()
+            .flat_map(|o| {
+                [
+                    format!("COALESCE(SUM({o}), 0)"),
+                    format!("COALESCE(SUM({o}_security_forces), 0)"),
+                    format!("COALESCE(SUM({o}_civilians), 0)"),
+                    format!("COALESCE(SUM({o}_militants), 0)"),
+                ]
+            })
+            .collect();
+        let sql = format!(
+            "SELECT {key} AS k, COUNT(*), {} FROM incidents{clause} GROUP BY k ORDER BY k IS NULL, k",
+            sums.join(", ")
+        );
+        self.rows(&sql, values, stats_row, "computing statistics")
+    }
+
+    /// Ids starting with `prefix` (at most `limit`).
+    pub fn ids_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let sql =
+            "SELECT id FROM incidents WHERE substr(id, 1, length(?1)) = ?1 ORDER BY id LIMIT ?2";
+        let values = vec![
+            Value::Text(prefix.to_string()),
+            Value::Integer(limit as i64),
+        ];
+        self.rows(sql, values, |r| r.get(0), "finding incidents")
+    }
+
+    /// One stored incident, if present.
+    pub fn incident(&self, id: &str) -> Result<Option<Incident>> {
+        let sql = "SELECT json FROM incidents WHERE id = ?1";
+        let json: Vec<String> = self.rows(
+            sql,
+            vec![Value::Text(id.to_string())],
+            |r| r.get(0),
+            "reading an incident",
+        )?;
+        match json.first() {
+            Some(j) => serde_json::from_str(j)
+                .map(Some)
+                .map_err(|e| StoreError::json(format!("reading incident {id}"), e)),
+            None => Ok(None),
+        }
+    }
+
+    /// The stored articles with these ids.
+    pub fn sources(&self, ids: &[String]) -> Result<Vec<Source>> {
+        let sql = "SELECT id, outlet, url, published, text FROM articles WHERE id = ?1";
+        let mut out = Vec::new();
+        for id in ids {
+            let found = self.rows(
+                sql,
+                vec![Value::Text(id.clone())],
+                source_row,
+                "reading articles",
+            )?;
+            out.extend(found);
+        }
+        Ok(out)
+    }
+
+    /// Article id -> outlet, for every stored article with an outlet.
+    pub fn outlets(&self) -> Result<HashMap<String, String>> {
+        let sql = "SELECT id, outlet FROM articles WHERE outlet IS NOT NULL";
+        let pairs = self.rows(
+            sql,
+            Vec::new(),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+            "reading outlets",
+        )?;
+        Ok(pairs.into_iter().collect())
+    }
+
+    /// Every version of an incident, oldest first (empty if never stored).
+    pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
+        let sql =
+            "SELECT version, at, reason, json FROM history WHERE incident = ?1 ORDER BY version";
+        let raw: Vec<(u32, String, String, Option<String>)> = self.rows(
+            sql,
+            vec![Value::Text(id.to_string())],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            "reading history",
+        )?;
+        raw.into_iter()
+            .map(|(version, at, reason, json)| {
+                let incident = json
+                    .map(|j| serde_json::from_str(&j))
+                    .transpose()
+                    .map_err(|e| StoreError::json(format!("reading history of {id}"), e))?;
+                Ok(HistoryEntry {
+                    version,
+                    at,
+                    reason,
+                    incident,
+                })
+            })
+            .collect()
+    }
+
+    /// Distinct non-empty values of a text column (`admin1`, `admin2` or
+    /// `group`), sorted.
+    pub fn distinct(&self, column: Column) -> Result<Vec<String>> {
+        let c = column.sql();
+        let sql = format!("SELECT DISTINCT {c} FROM incidents WHERE {c} IS NOT NULL ORDER BY {c}");
+        self.rows(&sql, Vec::new(), |r| r.get(0), "reading column values")
+    }
+
+    /// Number of stored articles and incidents.
+    pub fn counts(&self) -> Result<(u64, u64)> {
+        let sql = "SELECT (SELECT COUNT(*) FROM articles), (SELECT COUNT(*) FROM incidents)";
+        let v = self.rows(sql, Vec::new(), |r| Ok((r.get(0)?, r.get(1)?)), "counting")?;
+        Ok(v.first().copied().unwrap_or((0, 0)))
+    }
+
+    fn rows<T>(
+        &self,
+        sql: &str,
+        values: Vec<Value>,
+        f: impl FnMut(&Row) -> rusqlite::Result<T>,
+        context: &str,
+    ) -> Result<Vec<T>> {
+        query_rows(&self.conn, sql, values, f).map_err(|e| StoreError::sqlite(context, e))
+    }
+}
+
+/// Text columns whose values filters name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Admin1,
+    Admin2,
+    Group,
+}
+
+impl Column {
+    fn sql(self) -> &'static str {
+        match self {
+            Column::Admin1 => "admin1",
+            Column::Admin2 => "admin2",
+            Column::Group => "\"group\"",
+        }
+    }
+}
+
+fn query_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    values: Vec<Value>,
+    f: impl FnMut(&Row) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params_from_iter(values), f)?;
+    rows.collect()
+}
+
+fn limit_sql(limit: Option<usize>) -> String {
+    limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default()
+}
+
+fn stats_row(r: &Row) -> rusqlite::Result<StatsRow> {
+    let totals = |base: usize| -> rusqlite::Result<Totals> {
+        Ok(Totals {
+            total: r.get(base)?,
+            security_forces: r.get(base + 1)?,
+            civilians: r.get(base + 2)?,
+            militants: r.get(base + 3)?,
+        })
+    };
+    Ok(StatsRow {
+        key: r.get::<_, Option<Value>>(0)?.map(|v| match v {
+            Value::Text(s) => s,
+            Value::Integer(i) => i.to_string(),
+            other => format!("{other:?}"),
+        }),
+        incidents: r.get(1)?,
+        killed: totals(2)?,
+        injured: totals(6)?,
+    })
+}
+
+fn source_row(r: &Row) -> rusqlite::Result<Source> {
+    Ok(Source {
+        id: r.get(0)?,
+        outlet: r.get(1)?,
+        url: r.get(2)?,
+        published: r.get(3)?,
+        text: r.get(4)?,
+    })
+}
+
+/// Best estimate of one outcome: the total, else the sum of the categories.
+pub fn best_total(c: &Casualties) -> Option<u32> {
+    if let Some(t) = c.total {
+        return Some(t.best);
+    }
+    let parts: Vec<Count> = [
+        Category::SecurityForces,
+        Category::Civilians,
+        Category::Militants,
+    ]
+    .iter()
+    .filter_map(|cat| c.get(*cat))
+    .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parts.iter().map(|p| p.best).sum())
+}
+
+/// Insert or replace the queryable columns and JSON of one incident.
+pub(crate) fn upsert_incident(
+    conn: &Connection,
+    inc: &Incident,
+    json: &str,
+    hash: &str,
+) -> rusqlite::Result<()> {
+    let best = |c: &Casualties, cat| c.get(cat).map(|x: Count| x.best);
+    let date = inc.date.map(|d| d.to_string());
+    let precision = inc
+        .date
+        .map(|d| format!("{:?}", d.precision()).to_lowercase());
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO incidents (id, role, date, date_ord, year, month, precision,
+            admin1, admin2, place, lat, lon, event_type, \"group\", claimed, articles,
+            killed, killed_total, killed_security_forces, killed_civilians, killed_militants,
+            injured, injured_total, injured_security_forces, injured_civilians, injured_militants,
+            hash, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+    )?
+    .execute(params![
+        inc.id,
+        format!("{:?}", inc.role).to_lowercase(),
+        date,
+        inc.date.map(|d| d.ordinal()),
+        inc.date.map(|d| d.year),
+        inc.date.and_then(|d| d.month),
+        precision,
+        inc.admin1,
+        inc.admin2,
+        inc.place,
+        inc.lat,
+        inc.lon,
+        inc.event_type.as_str(),
+        inc.group,
+        inc.claimed,
+        inc.articles.len() as i64,
+        best_total(&inc.killed),
+        best(&inc.killed, Category::Total),
+        best(&inc.killed, Category::SecurityForces),
+        best(&inc.killed, Category::Civilians),
+        best(&inc.killed, Category::Militants),
+        best_total(&inc.injured),
+        best(&inc.injured, Category::Total),
+        best(&inc.injured, Category::SecurityForces),
+        best(&inc.injured, Category::Civilians),
+        best(&inc.injured, Category::Militants),
+        hash,
+        json,
+    ])?;
+    Ok(())
+}

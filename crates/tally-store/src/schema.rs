@@ -1,0 +1,126 @@
+//! The schema and its migrations, versioned with `PRAGMA user_version`.
+//!
+//! `MIGRATIONS[i]` brings a database from version `i` to `i + 1`. Never edit
+//! a released migration: append a new one.
+
+use crate::{Result, StoreError};
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Version 1: articles, reports, incidents, evidence ledger, history.
+const V1: &str = r#"
+CREATE TABLE articles (
+    id          TEXT PRIMARY KEY,
+    hash        TEXT NOT NULL UNIQUE,
+    outlet      TEXT,
+    url         TEXT,
+    published   TEXT,
+    text        TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE reports (
+    article TEXT PRIMARY KEY REFERENCES articles(id),
+    json    TEXT NOT NULL
+);
+CREATE TABLE incidents (
+    id          TEXT PRIMARY KEY,
+    role        TEXT NOT NULL,
+    date        TEXT,
+    date_ord    INTEGER,
+    year        INTEGER,
+    month       INTEGER,
+    precision   TEXT,
+    admin1      TEXT,
+    admin2      TEXT,
+    place       TEXT,
+    lat         REAL,
+    lon         REAL,
+    event_type  TEXT NOT NULL,
+    "group"     TEXT,
+    claimed     INTEGER NOT NULL,
+    articles    INTEGER NOT NULL,
+    killed      INTEGER,
+    killed_total INTEGER,
+    killed_security_forces INTEGER,
+    killed_civilians INTEGER,
+    killed_militants INTEGER,
+    injured     INTEGER,
+    injured_total INTEGER,
+    injured_security_forces INTEGER,
+    injured_civilians INTEGER,
+    injured_militants INTEGER,
+    hash        TEXT NOT NULL,
+    json        TEXT NOT NULL
+);
+CREATE INDEX incidents_date ON incidents(date_ord);
+CREATE INDEX incidents_admin1 ON incidents(admin1 COLLATE NOCASE);
+CREATE INDEX incidents_admin2 ON incidents(admin2 COLLATE NOCASE);
+CREATE INDEX incidents_group ON incidents("group" COLLATE NOCASE);
+CREATE INDEX incidents_type ON incidents(event_type);
+CREATE TABLE evidence (
+    incident TEXT NOT NULL,
+    article  TEXT NOT NULL,
+    start    INTEGER NOT NULL,
+    "end"    INTEGER NOT NULL,
+    field    TEXT NOT NULL,
+    value    TEXT,
+    source   TEXT
+);
+CREATE INDEX evidence_incident ON evidence(incident);
+CREATE INDEX evidence_article ON evidence(article);
+CREATE TABLE history (
+    incident TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    at       TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    json     TEXT,
+    PRIMARY KEY (incident, version)
+);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Refuse a database from a newer tally before touching it.
+pub(crate) fn check_version(conn: &Connection, path: &Path) -> Result<()> {
+    let found = user_version(conn)
+        .map_err(|e| StoreError::sqlite(format!("reading {}", path.display()), e))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// WAL journal, normal sync (durable at checkpoints, safe against crashes).
+pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+}
+
+/// Apply every migration the database lacks, each in its own transaction.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let err = |e| StoreError::sqlite(format!("migrating the schema of {}", path.display()), e);
+    let mut version = user_version(conn).map_err(err)?;
+    while version < SCHEMA_VERSION {
+        let tx = conn.transaction().map_err(err)?;
+        tx.execute_batch(MIGRATIONS[version as usize])
+            .map_err(err)?;
+        tx.pragma_update(None, "user_version", version + 1)
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        version += 1;
+    }
+    Ok(())
+}
