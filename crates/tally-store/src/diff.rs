@@ -1,6 +1,18 @@
 //! Reasons for history rows: what changed in an incident, in words.
 
+use std::collections::HashMap;
 use tally_model::{Casualties, Category, Incident};
+
+/// Article id -> the merged incidents that list it, for finding successors.
+pub(crate) fn index_by_article(merged: &[Incident]) -> HashMap<&str, Vec<&str>> {
+    let mut m: HashMap<&str, Vec<&str>> = HashMap::new();
+    for inc in merged {
+        for a in &inc.articles {
+            m.entry(a.as_str()).or_default().push(inc.id.as_str());
+        }
+    }
+    m
+}
 
 /// A change to one incident, as found by an ingest.
 pub(crate) enum Change<'a> {
@@ -13,7 +25,8 @@ pub(crate) enum Change<'a> {
     },
     Removed {
         old: &'a Incident,
-        merged: &'a [Incident],
+        /// Article id -> ids of the merged incidents that list it.
+        by_article: &'a HashMap<&'a str, Vec<&'a str>>,
     },
 }
 
@@ -22,7 +35,7 @@ pub(crate) fn describe(change: &Change) -> String {
     match change {
         Change::New { new } => format!("new incident from {}", new.articles.join(", ")),
         Change::Updated { old, new } => updated(old, new).join("; "),
-        Change::Removed { old, merged } => match successor(old, merged) {
+        Change::Removed { old, by_article } => match successor(old, by_article) {
             Some(id) => format!("removed: merged into {id}"),
             None => "removed: its reports no longer make an incident".to_string(),
         },
@@ -92,18 +105,15 @@ fn counts(outcome: &str, old: &Casualties, new: &Casualties, out: &mut Vec<Strin
 }
 
 /// The merged incident that took most of a vanished incident's articles.
-fn successor<'m>(old: &Incident, merged: &'m [Incident]) -> Option<&'m str> {
-    merged
-        .iter()
-        .map(|m| {
-            let shared = m
-                .articles
-                .iter()
-                .filter(|a| old.articles.contains(a))
-                .count();
-            (shared, m)
-        })
-        .filter(|(shared, _)| *shared > 0)
-        .max_by(|(a, x), (b, y)| a.cmp(b).then_with(|| y.id.cmp(&x.id)))
-        .map(|(_, m)| m.id.as_str())
+fn successor<'m>(old: &Incident, by_article: &HashMap<&str, Vec<&'m str>>) -> Option<&'m str> {
+    let mut shared: HashMap<&str, usize> = HashMap::new();
+    for a in &old.articles {
+        for id in by_article.get(a.as_str()).into_iter().flatten() {
+            *shared.entry(id).or_insert(0) += 1;
+        }
+    }
+    shared
+        .into_iter()
+        .max_by(|(x, a), (y, b)| a.cmp(b).then_with(|| y.cmp(x)))
+        .map(|(id, _)| id)
 }

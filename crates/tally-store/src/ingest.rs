@@ -221,9 +221,13 @@ impl Ingest<'_> {
         }
         let mut vanished: Vec<String> = stored.into_keys().collect();
         vanished.sort();
+        let by_article = diff::index_by_article(merged);
         for id in &vanished {
             let old = self.stored_incident(id)?;
-            let reason = diff::describe(&Change::Removed { old: &old, merged });
+            let reason = diff::describe(&Change::Removed {
+                old: &old,
+                by_article: &by_article,
+            });
             self.delete_incident(id, &reason)?;
         }
         summary.incidents_removed = vanished.len();
