@@ -72,15 +72,7 @@ pub fn build_all(
         let (group, claimed) =
             responsible_group(doc, lex, seg, event_type, &floating, &mut evidence);
         let targets = targets(doc, seg, &stmts, event_type);
-        for s in &stmts {
-            evidence.push(span_evidence(
-                doc,
-                s.sentence,
-                &field_of(s),
-                Some(count_text(&s.count)),
-                source_of(doc, s.sentence),
-            ));
-        }
+        statement_evidence(doc, &stmts, &mut evidence);
         derived_evidence(doc, &stmts, &killed, &injured, &mut evidence);
         if !targets.is_empty() {
             let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
@@ -772,6 +764,39 @@ fn targets(
     out.sort();
     out.dedup();
     out
+}
+
+/// One ledger line per sentence and field, with what that sentence states:
+/// "two policemen, one paramilitary soldier" is 3 security forces.
+fn statement_evidence(doc: &Document, stmts: &[&CasualtyStatement], evidence: &mut Vec<Evidence>) {
+    let mut sums: Vec<(usize, String, Count, bool)> = Vec::new();
+    for s in stmts {
+        let field = field_of(s);
+        match sums
+            .iter_mut()
+            .find(|(si, f, _, _)| *si == s.sentence && *f == field)
+        {
+            Some((_, _, c, all_subset)) if s.subset == *all_subset || !s.subset => {
+                if *all_subset && !s.subset {
+                    *c = s.count;
+                    *all_subset = false;
+                } else if let Some(sum) = add(Some(*c), s.count) {
+                    *c = sum;
+                }
+            }
+            Some(_) => {}
+            None => sums.push((s.sentence, field, s.count, s.subset)),
+        }
+    }
+    for (si, field, c, _) in sums {
+        evidence.push(span_evidence(
+            doc,
+            si,
+            &field,
+            Some(count_text(&c)),
+            source_of(doc, si),
+        ));
+    }
 }
 
 /// Counts no single sentence states (a total summed from categories, a
