@@ -76,6 +76,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         current_main: None,
         last_background: None,
         pending_scene: None,
+        continued: None,
     };
     for si in 0..doc.sentences.len() {
         if is_summary(doc, si, lex) {
@@ -103,6 +104,9 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             && (main_date.is_none() || main_date_reported);
         if f.eventful && !dates_the_main && (doc.cues[si].background || chained || older) {
             st.add_background(doc, si, &f, chained);
+            continue;
+        }
+        if st.continues_background(doc, si, &f) {
             continue;
         }
         if dates_the_main {
@@ -170,6 +174,8 @@ struct State {
     /// A scene set ("In Panjgur, the terrorists attempted ...") before the
     /// sentence that reports the event opens an incident.
     pending_scene: Option<(usize, Option<String>, Option<usize>)>,
+    /// The last sentence kept with a recalled incident by `continues_background`.
+    continued: Option<usize>,
 }
 
 impl State {
@@ -195,6 +201,38 @@ impl State {
         self.segs[idx].sentences.push(si);
         self.roles[si] = SentenceRole::Incident(idx);
         self.last_background = Some(si);
+    }
+
+    /// "That attack happened as ...", right after a recalled incident, is
+    /// still about it, and so is the undated, unplaced sentence after that.
+    fn continues_background(&mut self, doc: &Document, si: usize, f: &Facts) -> bool {
+        let Some(prev) = si.checked_sub(1) else {
+            return false;
+        };
+        let Some(SentenceRole::Incident(k)) = self.roles.get(prev).copied() else {
+            return false;
+        };
+        if self.segs[k].role != Role::Mentioned {
+            return false;
+        }
+        let toks = doc.sentence_tokens(si);
+        let demonstrative = toks.windows(2).any(|w| {
+            w[0].lower == "that"
+                && matches!(
+                    w[1].lower.as_str(),
+                    "attack" | "blast" | "bombing" | "incident" | "assault" | "explosion"
+                )
+        });
+        let chained = self.continued == Some(prev)
+            && f.date.is_none()
+            && (f.district.is_none() || f.district == self.segs[k].district);
+        if !(demonstrative || chained) {
+            return false;
+        }
+        self.segs[k].sentences.push(si);
+        self.roles[si] = SentenceRole::Incident(k);
+        self.continued = Some(si);
+        true
     }
 
     /// A sentence about the current story that does not report the event
