@@ -55,7 +55,7 @@ pub fn build_all(
             .collect();
         let event_type = event_type(doc, seg, &killed, &summaries);
         let mut evidence = Vec::new();
-        let date = incident_date(doc, seg, &mut evidence);
+        let date = incident_date(doc, seg, roles, &mut evidence);
         let role = match (seg.role, date, doc.published) {
             (Role::Main, Some(d), Some(p)) if d.ordinal() < p.ordinal() - 14 => Role::Mentioned,
             (r, _, _) => r,
@@ -424,6 +424,7 @@ fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usi
 fn incident_date(
     doc: &Document,
     seg: &Segment,
+    roles: &[SentenceRole],
     evidence: &mut Vec<Evidence>,
 ) -> Option<IncidentDate> {
     if let Some(date) = seg.date {
@@ -435,6 +436,25 @@ fn incident_date(
             evidence.push(span_evidence(doc, si, "date", Some(date.to_string()), None));
         }
         return Some(date);
+    }
+    // "killed eleven terrorists in three separate engagements on Monday":
+    // the summary dates each clash it adds up.
+    if seg.role == Role::Main {
+        let summary_date = (0..seg.anchor)
+            .rev()
+            .filter(|&si| roles[si] == SentenceRole::Summary)
+            .flat_map(|si| doc.dates_in(si).iter())
+            .find(|d| !d.reporting && d.date.is_some());
+        if let Some(d) = summary_date {
+            evidence.push(span_evidence(
+                doc,
+                d.sentence,
+                "date",
+                d.date.map(|x| x.to_string()),
+                None,
+            ));
+            return d.date;
+        }
     }
     // News reports what happened on or just before its publication day.
     let dated = seg.sentences.iter().any(|&si| !doc.dates_in(si).is_empty());

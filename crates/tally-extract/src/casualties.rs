@@ -284,6 +284,7 @@ fn find_phrases(
         out.push(phrase_from_number(toks, n, lex));
     }
     out.extend(singular_phrases(toks, numbers, lex));
+    out.extend(ranked_names(toks, &out, lex));
     out.extend(named_victims(toks, verbs, &out));
     out.sort_by_key(|p| p.start);
     mark_subsets(toks, &mut out);
@@ -388,6 +389,45 @@ fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
         p.intrinsic = intrinsic_outcome(toks, end);
     }
     p
+}
+
+/// "Constable Ihsanullah", "Sepoy Naveed Akhtar": a title and a name are
+/// one victim of the title's category.
+fn ranked_names(toks: &[Token], found: &[Phrase], lex: &Lexicon) -> Vec<Phrase> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let covered = found.iter().any(|p| p.start <= i && i < p.end);
+        let rank = (!covered && toks[i].capitalized)
+            .then(|| lex.victims.match_at(toks, i))
+            .flatten()
+            .filter(|m| m.value.class == VictimClass::SecurityForces);
+        let Some(m) = rank else {
+            i += 1;
+            continue;
+        };
+        let mut end = m.end();
+        while toks.get(end).is_some_and(|t| {
+            t.capitalized && t.is_word() && lex.victims.match_at(toks, end).is_none()
+        }) {
+            end += 1;
+        }
+        if end > m.end() {
+            out.push(Phrase {
+                start: i,
+                end,
+                count: Count::exact(1),
+                class: m.value.class,
+                target: m.value.target,
+                subset: false,
+                anaphoric: false,
+                intrinsic: None,
+                bare: false,
+            });
+        }
+        i = end.max(i + 1);
+    }
+    out
 }
 
 /// "a civilian", "an officer", "a police official": one victim.
@@ -553,6 +593,10 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
         let t = &toks[k];
         let w = t.lower.as_str();
         names_ok |= matches!(w, "including" | "among" | "incl");
+        // "two policemen, head constable Gul Nawaz and constable Irfan Khan, were injured"
+        if w == "," && k == p.end {
+            names_ok = true;
+        }
         if matches!(w, "who" | "which" | "that") && !p.bare {
             clause_budget = 5;
         }
