@@ -150,7 +150,7 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
             && matches!(before(2), "city" | "town")
             && (3..=6).any(|k| TRAVEL_BEFORE.contains(&before(k))))
         || (1..=4).any(|k| TRAVEL_BEFORE.contains(&before(k)))
-        || (after(0) == "-" && after(1) == "bound");
+        || (after(0) == "-" && matches!(after(1), "bound" | "based"));
     let official = OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0));
     let aside = (1..=4).any(|k| ASIDE_BEFORE.contains(&before(k)));
     travel || official || aside
