@@ -231,7 +231,8 @@ fn noun_at(
         let extend = match m.value.class {
             VictimClass::People => next.value.class != VictimClass::Others,
             VictimClass::Others => concrete_next,
-            _ => false,
+            // "police constables", "army soldiers": the second noun is the head.
+            c => next.value.class == c,
         };
         if extend {
             best = (next.end(), next.value.class, next.value.target);
@@ -285,6 +286,7 @@ fn find_phrases(
     }
     out.extend(singular_phrases(toks, numbers, lex));
     out.extend(ranked_names(toks, &out, lex));
+    out.extend(pronoun_victims(toks, verbs));
     out.extend(named_victims(toks, verbs, &out));
     out.sort_by_key(|p| p.start);
     mark_subsets(toks, &mut out);
@@ -389,6 +391,29 @@ fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
         p.intrinsic = intrinsic_outcome(toks, end);
     }
     p
+}
+
+/// "opened fire on Dr Asif Dawar ..., killing him": one victim.
+fn pronoun_victims(toks: &[Token], verbs: &[Verb]) -> Vec<Phrase> {
+    verbs
+        .iter()
+        .filter(|v| matches!(v.verb.position, VerbPosition::Pre | VerbPosition::Both))
+        .filter(|v| {
+            toks.get(v.end)
+                .is_some_and(|t| matches!(t.lower.as_str(), "him" | "her"))
+        })
+        .map(|v| Phrase {
+            start: v.end,
+            end: v.end + 1,
+            count: Count::exact(1),
+            class: VictimClass::People,
+            target: None,
+            subset: false,
+            anaphoric: false,
+            intrinsic: None,
+            bare: false,
+        })
+        .collect()
 }
 
 /// "Constable Ihsanullah", "Sepoy Naveed Akhtar": a title and a name are
