@@ -7,6 +7,7 @@
 mod bench;
 mod explain_cmd;
 mod extract_cmd;
+mod serve_cmd;
 mod store_cmd;
 mod synth_cmd;
 
@@ -104,6 +105,16 @@ enum Command {
     ///   python3 ../shared/bench/score.py /tmp/syn/gold.jsonl /tmp/syn/out.jsonl
     #[command(verbatim_doc_comment)]
     Synth(synth_cmd::SynthArgs),
+    /// Serve the local web dashboard over the database (overview, map, incidents).
+    ///
+    /// Listens on 127.0.0.1:8080 unless --addr says otherwise; an address
+    /// reachable from other machines requires --token, and then every
+    /// request must carry it. Everything is embedded: no network needed.
+    ///
+    /// Example:
+    ///   tally serve --db pk.db --addr 127.0.0.1:8080
+    #[command(verbatim_doc_comment)]
+    Serve(serve_cmd::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -118,6 +129,7 @@ fn main() -> ExitCode {
         Command::Export(args) => store_cmd::export(args),
         Command::History(args) => store_cmd::history(args),
         Command::Synth(args) => synth_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(args),
     };
     match result {
         Ok(code) => code,

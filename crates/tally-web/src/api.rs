@@ -1,0 +1,131 @@
+//! The JSON API handlers.
+
+use crate::params::Params;
+use crate::{shapes, ApiError, AppState};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::Json;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tally_model::{EventType, Incident};
+use tally_store::{Column, GroupBy, Store};
+
+type Answer = Result<Json<Value>, ApiError>;
+
+/// Run `f` with the store on a blocking thread.
+async fn with_store<T: Send + 'static>(
+    state: Arc<AppState>,
+    f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let store = state
+            .store
+            .lock()
+            .map_err(|_| ApiError::internal("the database lock is poisoned"))?;
+        f(&store)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("query task failed: {e}")))?
+}
+
+/// `GET /api/incidents`: filtered, sorted, paged incident rows.
+pub async fn incidents(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Answer {
+    let params = Params::parse(q.as_deref())?;
+    params.only(true)?;
+    let page = params.page()?;
+    with_store(state, move |store| {
+        let mut all = store.incidents(&params.filter(store)?, None)?;
+        shapes::sort(&mut all, page.sort);
+        let rows: Vec<Value> = all
+            .iter()
+            .skip(page.offset)
+            .take(page.limit)
+            .map(shapes::incident_row)
+            .collect();
+        Ok(Json(json!({
+            "total": all.len(),
+            "offset": page.offset,
+            "limit": page.limit,
+            "incidents": rows,
+        })))
+    })
+    .await
+}
+
+/// `GET /api/stats`: counters, monthly series, district points.
+pub async fn stats(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Answer {
+    let params = Params::parse(q.as_deref())?;
+    params.only(false)?;
+    with_store(state, move |store| {
+        let filter = params.filter(store)?;
+        let overall = store.stats(&filter, None)?;
+        let months = store.stats(&filter, Some(GroupBy::Month))?;
+        let incidents = store.incidents(&filter, None)?;
+        let located = incidents.iter().filter(|i| i.lat.is_some()).count();
+        Ok(Json(json!({
+            "counters": shapes::counters(&overall),
+            "monthly": shapes::monthly(&months),
+            "districts": shapes::districts(&incidents),
+            "unlocated": incidents.len() - located,
+        })))
+    })
+    .await
+}
+
+/// `GET /api/options`: the values the filters can take.
+pub async fn options(State(state): State<Arc<AppState>>) -> Answer {
+    with_store(state, |store| {
+        let types: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+        Ok(Json(json!({
+            "provinces": store.distinct(Column::Admin1)?,
+            "districts": store.distinct(Column::Admin2)?,
+            "groups": store.distinct(Column::Group)?,
+            "types": types,
+        })))
+    })
+    .await
+}
+
+/// `GET /api/incidents/{id}`: one incident with ledger, articles and history.
+pub async fn incident(
+    State(state): State<Arc<AppState>>,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer {
+    let Path(id) = path.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    with_store(state, move |store| {
+        let inc = find(store, &id)?;
+        let sources = store.sources(&inc.articles)?;
+        let history = store.history(&inc.id)?;
+        Ok(Json(json!({
+            "incident": inc,
+            "killed_best": tally_store::best_total(&inc.killed),
+            "injured_best": tally_store::best_total(&inc.injured),
+            "ledger": shapes::ledger(&inc.evidence, &sources),
+            "disagreements": shapes::disagreements(&inc.evidence),
+            "articles": shapes::articles(&sources),
+            "history": shapes::history(&history),
+        })))
+    })
+    .await
+}
+
+/// The incident with this id, or the only one whose id starts with it.
+fn find(store: &Store, id: &str) -> Result<Incident, ApiError> {
+    if let Some(inc) = store.incident(id)? {
+        return Ok(inc);
+    }
+    match store.ids_with_prefix(id, 2)?.as_slice() {
+        [one] => store
+            .incident(one)?
+            .ok_or_else(|| ApiError::not_found(format!("no incident {id}"))),
+        [] => Err(ApiError::not_found(format!("no incident {id}"))),
+        _ => Err(ApiError::bad_request(format!(
+            "several incidents start with {id}: give more of the id"
+        ))),
+    }
+}
+
+/// Anything else: a JSON 404.
+pub async fn not_found() -> ApiError {
+    ApiError::not_found("no such page or API endpoint")
+}

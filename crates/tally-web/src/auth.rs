@@ -1,0 +1,78 @@
+//! The access token: `Authorization: Bearer T` or `?token=T`.
+
+use crate::{ApiError, AppState};
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+/// Let the request through when no token is configured or it carries the token.
+pub async fn require_token(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match &state.token {
+        Some(t) if !carries(&req, t) => ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            message: "missing or wrong token (send `Authorization: Bearer T` or `?token=T`)".into(),
+        }
+        .into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+fn carries(req: &Request, token: &str) -> bool {
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if bearer.is_some_and(|b| same(b.trim(), token)) {
+        return true;
+    }
+    let query = req.uri().query().unwrap_or("");
+    query
+        .split('&')
+        .filter_map(|kv| kv.strip_prefix("token="))
+        .any(|v| same(&percent_decode(v), token))
+}
+
+/// Comparison whose time does not depend on where the strings differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Decode `%XX` escapes and `+` (invalid escapes are kept as they are).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+            std::str::from_utf8(h)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        });
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
