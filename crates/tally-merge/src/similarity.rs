@@ -202,5 +202,15 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
         // Without a date, a district alone is too weak: want type or figures too.
         s -= 1;
     }
+    // "Last year's attack in Bajaur" fits every Bajaur attack of that year:
+    // without a day on both sides, only a shared locality or matching
+    // figures tie two reports together.
+    let vague = (p.day().is_none() && p.role == Role::Mentioned)
+        || (c.day().is_none() && c.role == Role::Mentioned);
+    let figures_fit = !p.killed.is_empty() && p.killed.iter().any(|k| c.killed.contains(k));
+    let same_place = p.place.is_some() && p.place == c.place;
+    if vague && !(figures_fit || same_place) {
+        return None;
+    }
     Some(s)
 }
