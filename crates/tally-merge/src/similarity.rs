@@ -66,9 +66,13 @@ impl Profile {
         if self.place.is_none() {
             self.place.clone_from(&o.place);
         }
-        for d in &o.dates {
-            if !self.dates.contains(d) {
-                self.dates.push(*d);
+        // An incident keeps the day it was first dated: absorbing every
+        // report's day would let a chain of reports drift across the calendar.
+        if self.day().is_none() {
+            for d in &o.dates {
+                if !self.dates.contains(d) {
+                    self.dates.push(*d);
+                }
             }
         }
         for t in &o.types {
@@ -184,7 +188,9 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
         .iter()
         .any(|a| c.types.iter().any(|b| compatible_types(*a, *b)))
     {
-        s += 0;
+        // Outlets do call one blast a bombing and a suicide attack, but two
+        // different types on the same day are more often two incidents.
+        s -= 1;
     } else {
         s -= 2;
     }
