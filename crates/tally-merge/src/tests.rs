@@ -30,7 +30,15 @@ fn incident(
             ..Default::default()
         },
         injured: Casualties::default(),
-        evidence: vec![],
+        // The text states the date (not only the publication day).
+        evidence: vec![tally_model::Evidence {
+            article: article.into(),
+            start: 0,
+            end: 10,
+            field: "date".into(),
+            value: Some(date.into()),
+            source: None,
+        }],
     }
 }
 
