@@ -57,6 +57,9 @@ pub struct IngestArgs {
     /// Hide the progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Then print the database's totals (as `tally stats`).
+    #[arg(long)]
+    pub stats: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]
@@ -231,6 +234,15 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
             crate::show_paths(&args.paths)
         );
         return Ok(ExitCode::from(1));
+    }
+    if args.stats {
+        println!();
+        return stats(StatsArgs {
+            by: None,
+            filter: FilterArgs::default(),
+            format: TableFormat::Table,
+            db: args.db,
+        });
     }
     Ok(ExitCode::SUCCESS)
 }
