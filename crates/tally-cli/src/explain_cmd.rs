@@ -2,11 +2,10 @@
 //! sentences behind each of its fields, disagreements side by side.
 
 use crate::extract_cmd::{code_all, load_lexicon};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use tally_corpus::ReadOptions;
 use tally_model::{Count, Evidence, Incident};
@@ -16,18 +15,13 @@ pub struct ExplainArgs {
     /// Incident id (as in `tally extract` output) or a unique prefix of it.
     #[arg(value_name = "INCIDENT_ID")]
     pub id: String,
-    /// Article files or folders, as for `tally extract`.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Manifest (JSON Lines: article, published, outlet, url).
-    #[arg(long, value_name = "FILE")]
-    pub manifest: Option<PathBuf>,
+    #[command(flatten)]
+    pub corpus: crate::CorpusArgs,
 }
 
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
-    let plan = tally_corpus::plan(&args.paths, args.manifest.as_deref())
-        .with_context(|| format!("reading the corpus at {}", crate::show_paths(&args.paths)))?;
+    let plan = args.corpus.plan()?;
     let reports = code_all(&plan, lex, false);
     let incidents = tally_merge::merge(&reports);
     let matches: Vec<&Incident> = incidents

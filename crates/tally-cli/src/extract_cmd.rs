@@ -15,12 +15,8 @@ use tally_model::{ArticleReport, Incident};
 
 #[derive(Args, Debug)]
 pub struct ExtractArgs {
-    /// Article files or folders of .txt articles.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Manifest (JSON Lines: article, published, outlet, url); overrides folder manifests.
-    #[arg(long, value_name = "FILE")]
-    pub manifest: Option<PathBuf>,
+    #[command(flatten)]
+    pub corpus: crate::CorpusArgs,
     /// Write incidents here instead of stdout.
     #[arg(short = 'o', long, value_name = "OUT.jsonl")]
     pub output: Option<PathBuf>,
@@ -43,8 +39,7 @@ pub struct ExtractArgs {
 
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
-    let plan = tally_corpus::plan(&args.paths, args.manifest.as_deref())
-        .with_context(|| format!("reading the corpus at {}", crate::show_paths(&args.paths)))?;
+    let plan = args.corpus.plan()?;
     report_plan(&plan);
     if let Some(n) = args.bench {
         return bench::run(&plan, lex, n).map(|_| ExitCode::SUCCESS);
@@ -68,7 +63,7 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     if read == 0 {
         bail!(
             "no article could be read from {} ({} skipped)",
-            crate::show_paths(&args.paths),
+            args.corpus.show(),
             plan.skipped.len()
         );
     }
@@ -136,7 +131,8 @@ pub fn code_all(plan: &CorpusPlan, lex: &Lexicon, progress: bool) -> Vec<Article
     reports
 }
 
-fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
+/// A bar on stderr for long runs, hidden when stderr is not a terminal.
+pub fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
     if !wanted || len < 200 || !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -140,11 +140,28 @@ fn main() -> ExitCode {
     }
 }
 
-/// Paths given on the command line, for messages.
-pub fn show_paths(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The corpus a command reads: article paths and an optional manifest.
+#[derive(clap::Args, Debug)]
+pub struct CorpusArgs {
+    /// Article files or folders of .txt articles.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Manifest (JSON Lines: article, published, outlet, url); overrides folder manifests.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+}
+
+impl CorpusArgs {
+    /// The articles to read, with the paths in any error.
+    pub fn plan(&self) -> Result<tally_corpus::CorpusPlan> {
+        use anyhow::Context;
+        tally_corpus::plan(&self.paths, self.manifest.as_deref())
+            .with_context(|| format!("reading the corpus at {}", self.show()))
+    }
+
+    /// The paths given, for messages.
+    pub fn show(&self) -> String {
+        let shown: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+        shown.join(", ")
+    }
 }

@@ -5,11 +5,11 @@
 use crate::extract_cmd::load_lexicon;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
+
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tally_corpus::{PlannedArticle, ReadOptions};
@@ -46,12 +46,8 @@ impl DbArg {
 
 #[derive(Args, Debug)]
 pub struct IngestArgs {
-    /// Article files or folders of .txt articles.
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
-    /// Manifest (JSON Lines: article, published, outlet, url); overrides folder manifests.
-    #[arg(long, value_name = "FILE")]
-    pub manifest: Option<PathBuf>,
+    #[command(flatten)]
+    pub corpus: crate::CorpusArgs,
     #[command(flatten)]
     pub db: DbArg,
     /// Hide the progress bar.
@@ -186,8 +182,7 @@ struct IngestCounts {
 
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
-    let plan = tally_corpus::plan(&args.paths, args.manifest.as_deref())
-        .with_context(|| format!("reading the corpus at {}", crate::show_paths(&args.paths)))?;
+    let plan = args.corpus.plan()?;
     for w in &plan.warnings {
         eprintln!("tally: warning: {w}");
     }
@@ -197,7 +192,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     };
     let mut store = args.db.open(OpenMode::Create)?;
     let known = store.known_hashes()?;
-    let bar = progress_bar(plan.entries.len() as u64, !args.quiet);
+    let bar = crate::extract_cmd::progress_bar(plan.entries.len() as u64, !args.quiet);
     let mut ing = store.begin_ingest()?;
     for chunk in plan.entries.chunks(CHUNK) {
         let coded: Vec<Coded> = chunk
@@ -231,7 +226,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     if counts.read + counts.known == 0 {
         eprintln!(
             "tally: no article could be read from {}",
-            crate::show_paths(&args.paths)
+            args.corpus.show()
         );
         return Ok(ExitCode::from(1));
     }
@@ -279,19 +274,6 @@ fn store_one(ing: &mut tally_store::Ingest, c: Coded, counts: &mut IngestCounts)
         }
     }
     Ok(())
-}
-
-fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
-    if !wanted || !io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} articles {per_sec} eta {eta}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 // ---------------------------------------------------------------- filters
