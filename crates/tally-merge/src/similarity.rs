@@ -119,7 +119,9 @@ fn date_score(a: &[IncidentDate], b: &[IncidentDate]) -> Option<i32> {
                 (Precision::Day, Precision::Day) => match (x.ordinal() - y.ordinal()).abs() {
                     0 => Some(2),
                     1 => Some(1),
-                    d if d <= DATE_WINDOW_DAYS => Some(0),
+                    // Two stated days apart: usually two incidents, unless
+                    // the rest agrees (figures, locality, group).
+                    d if d <= DATE_WINDOW_DAYS => Some(-1),
                     _ => None,
                 },
                 (Precision::Year, _) | (_, Precision::Year) => (x.year == y.year).then_some(0),
@@ -165,7 +167,7 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
             } else {
                 // Two named localities: usually two incidents ("Mir Ali" and
                 // "Spinwam"), but outlets also name a place differently.
-                s -= 3;
+                s -= 4;
             }
         }
     }
@@ -192,7 +194,7 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
         // different types on the same day are more often two incidents.
         s -= 1;
     } else {
-        s -= 2;
+        s -= 3;
     }
     if !p.groups.is_empty() && p.groups.iter().any(|g| c.groups.contains(g)) {
         s += 1;
