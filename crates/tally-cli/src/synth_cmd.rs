@@ -21,6 +21,12 @@ pub struct SynthArgs {
     /// Most articles reporting one incident.
     #[arg(long, default_value_t = 5)]
     pub max_reports: usize,
+    /// First incident day (YYYY-MM-DD). A longer span gives a sparser corpus.
+    #[arg(long, default_value = "2023-01-01", value_name = "DATE")]
+    pub from: String,
+    /// Last incident day (YYYY-MM-DD).
+    #[arg(long, default_value = "2024-12-31", value_name = "DATE")]
+    pub until: String,
 }
 
 pub fn run(args: SynthArgs) -> Result<ExitCode> {
@@ -28,6 +34,8 @@ pub fn run(args: SynthArgs) -> Result<ExitCode> {
         incidents: args.incidents,
         seed: args.seed,
         max_reports: args.max_reports,
+        start_date: args.from,
+        end_date: args.until,
         ..SynthConfig::default()
     };
     let summary = tally_synth::generate(&config, &args.out)
