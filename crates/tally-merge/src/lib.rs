@@ -15,7 +15,11 @@
 mod reconcile;
 mod similarity;
 
-use similarity::{score, Profile};
+pub use reconcile::incident_id;
+pub use similarity::Profile;
+
+use serde::{Deserialize, Serialize};
+use similarity::score;
 use std::collections::{BTreeMap, HashMap};
 use tally_model::{ArticleReport, Incident, IncidentDate, Role};
 
@@ -24,75 +28,122 @@ pub const DATE_WINDOW_DAYS: i64 = 3;
 /// Minimum similarity for a report to join an incident.
 pub const THRESHOLD: i32 = 3;
 
-/// One per-article incident with what merging needs to know about its source.
+/// One per-article incident with what folding needs to know about its source.
 #[derive(Debug, Clone)]
 pub struct Member<'a> {
     pub incident: &'a Incident,
     pub article: &'a str,
     pub outlet: Option<&'a str>,
     pub published: Option<IncidentDate>,
-    /// Sort key that does not depend on input order.
-    key: String,
+}
+
+impl<'a> Member<'a> {
+    /// Every per-article incident of a report.
+    pub fn of_report(r: &'a ArticleReport) -> impl Iterator<Item = Member<'a>> + 'a {
+        r.incidents.iter().map(move |inc| Member {
+            incident: inc,
+            article: &r.meta.id,
+            outlet: r.meta.outlet.as_deref(),
+            published: r.published,
+        })
+    }
+}
+
+/// What clustering reads of one per-article incident: small enough for a
+/// store to keep for every report, so an incremental ingest can re-cluster
+/// without reloading the reports themselves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sketch {
+    /// The per-article incident id (`article#n`), unique in a corpus.
+    pub key: String,
+    pub article: String,
+    pub profile: Profile,
+}
+
+impl Sketch {
+    pub fn of(incident: &Incident, article: &str) -> Sketch {
+        Sketch {
+            key: incident.id.clone(),
+            article: article.to_string(),
+            profile: Profile::of(incident),
+        }
+    }
+
+    /// The sketches of every per-article incident of a report.
+    pub fn of_report(r: &ArticleReport) -> Vec<Sketch> {
+        r.incidents
+            .iter()
+            .map(|inc| Sketch::of(inc, &r.meta.id))
+            .collect()
+    }
+
+    /// Sort key that does not depend on input order: dated main reports
+    /// first (in date order), then mentions, then undated.
+    fn canonical(&self) -> (i64, Role, &str) {
+        let date = self.profile.dates.first().copied();
+        (date_key(date), self.profile.role, self.key.as_str())
+    }
 }
 
 /// Merge the incidents of many per-article reports.
 pub fn merge(reports: &[ArticleReport]) -> Vec<Incident> {
-    let mut members: Vec<Member> = reports
+    let members: Vec<Member> = reports.iter().flat_map(Member::of_report).collect();
+    let sketches: Vec<Sketch> = members
         .iter()
-        .flat_map(|r| {
-            r.incidents.iter().map(move |inc| Member {
-                incident: inc,
-                article: &r.meta.id,
-                outlet: r.meta.outlet.as_deref(),
-                published: r.published,
-                key: inc.id.clone(),
-            })
-        })
+        .map(|m| Sketch::of(m.incident, m.article))
         .collect();
-    members.sort_by(|a, b| canonical(a).cmp(&canonical(b)));
-    let clusters = cluster(&members);
-    let mut out: Vec<Incident> = clusters
+    let mut out: Vec<Incident> = cluster(&sketches)
         .iter()
-        .map(|c| reconcile::fold(&c.iter().map(|&i| &members[i]).collect::<Vec<_>>()))
+        .map(|c| fold(&c.iter().map(|&i| &members[i]).collect::<Vec<_>>()))
         .collect();
-    out.sort_by(|a, b| (date_key(a.date), &a.id).cmp(&(date_key(b.date), &b.id)));
+    sort_incidents(&mut out);
     out
+}
+
+/// Fold the members of one cluster into one incident.
+pub fn fold(members: &[&Member]) -> Incident {
+    reconcile::fold(members)
+}
+
+/// The output order: by date, then id.
+pub fn sort_incidents(incidents: &mut [Incident]) {
+    incidents.sort_by(|a, b| (date_key(a.date), &a.id).cmp(&(date_key(b.date), &b.id)));
 }
 
 fn date_key(d: Option<IncidentDate>) -> i64 {
     d.map(|d| d.ordinal()).unwrap_or(i64::MAX)
 }
 
-/// Dated main reports first (in date order), then mentions, then undated.
-fn canonical<'m>(m: &'m Member) -> (i64, Role, &'m str) {
-    (date_key(m.incident.date), m.incident.role, m.key.as_str())
-}
-
+/// Group sketches into incidents; each cluster lists indexes into
+/// `sketches`. The result does not depend on the order of `sketches`.
+///
 /// Greedy clustering within blocks: a report is compared only with
 /// incidents of its own district (or of its province when either side has
 /// no district) whose dates lie within the window, so the cost per report
 /// stays bounded as the corpus grows.
-fn cluster(members: &[Member]) -> Vec<Vec<usize>> {
+pub fn cluster(sketches: &[Sketch]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..sketches.len()).collect();
+    order.sort_by(|&a, &b| sketches[a].canonical().cmp(&sketches[b].canonical()));
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     let mut profiles: Vec<Profile> = Vec::new();
     let mut blocks = Blocks::default();
     // Article ids as small integers: one article never reports one incident twice.
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    let article_of: Vec<usize> = members
+    let article_of: Vec<usize> = sketches
         .iter()
-        .map(|m| {
+        .map(|s| {
             let n = ids.len();
-            *ids.entry(m.article).or_insert(n)
+            *ids.entry(s.article.as_str()).or_insert(n)
         })
         .collect();
-    for (i, m) in members.iter().enumerate() {
-        let p = Profile::of(m);
+    for i in order {
+        let p = &sketches[i].profile;
         let mut best: Option<(i32, usize)> = None;
-        for c in blocks.candidates(&p, &profiles) {
+        for c in blocks.candidates(p, &profiles) {
             if clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
                 continue;
             }
-            if let Some(s) = score(&p, &profiles[c]) {
+            if let Some(s) = score(p, &profiles[c]) {
                 if s >= THRESHOLD && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc)) {
                     best = Some((s, c));
                 }
@@ -101,12 +152,12 @@ fn cluster(members: &[Member]) -> Vec<Vec<usize>> {
         match best {
             Some((_, c)) => {
                 clusters[c].push(i);
-                profiles[c].absorb(&p);
+                profiles[c].absorb(p);
             }
             None => {
                 clusters.push(vec![i]);
-                blocks.add(clusters.len() - 1, &p);
-                profiles.push(p);
+                blocks.add(clusters.len() - 1, p);
+                profiles.push(p.clone());
             }
         }
     }

@@ -162,11 +162,13 @@ fn counts(members: &[&Member], outcome: Outcome) -> Casualties {
 
 /// `inc-` and 12 hex digits of a hash of the earliest member report's id.
 fn stable_id(members: &[&Member]) -> String {
-    let first = members
-        .iter()
-        .map(|m| m.incident.id.as_str())
-        .min()
-        .unwrap_or("");
+    crate::incident_id(members.iter().map(|m| m.incident.id.as_str()))
+}
+
+/// `inc-` and a hash of the smallest member key: adding an unrelated report
+/// never changes an id, and the store can name a cluster before folding it.
+pub fn incident_id<'k>(keys: impl Iterator<Item = &'k str>) -> String {
+    let first = keys.min().unwrap_or("");
     format!("inc-{:012x}", fnv1a(first.as_bytes()) & 0xffff_ffff_ffff)
 }
 

@@ -3,11 +3,12 @@
 //! localities) and soft evidence (same day, locality, type, group, figures
 //! that fit) scored against a threshold.
 
-use crate::{Member, DATE_WINDOW_DAYS};
-use tally_model::{EventType, IncidentDate, Precision, Role};
+use crate::DATE_WINDOW_DAYS;
+use serde::{Deserialize, Serialize};
+use tally_model::{EventType, Incident, IncidentDate, Precision, Role};
 
 /// What a report, or an incident built so far, says that matters for matching.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
     pub admin1: Option<String>,
     pub admin2: Option<String>,
@@ -23,8 +24,7 @@ pub struct Profile {
 }
 
 impl Profile {
-    pub fn of(m: &Member) -> Profile {
-        let i = m.incident;
+    pub fn of(i: &Incident) -> Profile {
         Profile {
             admin1: i.admin1.clone(),
             admin2: i.admin2.clone(),

@@ -29,6 +29,9 @@ pub enum StoreError {
     },
     #[error("no database at {} (create one with `tally ingest`)", path.display())]
     Missing { path: PathBuf },
+    /// The tables disagree with each other (a damaged or hand-edited file).
+    #[error("the database is inconsistent: {what}")]
+    Inconsistent { what: String },
 }
 
 impl StoreError {

@@ -1,10 +1,11 @@
-//! Incremental ingest: add articles with their reports, re-merge everything,
+//! Incremental ingest: add articles with their reports, re-cluster every sketch,
 //! write what changed to the incidents, all in one transaction.
 
 use crate::diff::{self, Change};
 use crate::{content_hash, Result, Store, StoreError};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::{HashMap, HashSet};
+use tally_merge::{Member, Sketch};
 use tally_model::{Article, ArticleReport, Incident};
 
 /// What happened to one article offered to [`Ingest::add`].
@@ -131,20 +132,29 @@ impl Ingest<'_> {
         Ok(())
     }
 
-    /// Re-merge every report, write the changes and commit.
+    /// Re-cluster every stored sketch with the new ones, refold only the
+    /// clusters whose members changed, write the difference and commit.
     /// Without new articles nothing can change: the stored incidents are
     /// already the merge of the stored reports, and merging is skipped.
-    pub fn finish(mut self) -> Result<IngestSummary> {
+    pub fn finish(self) -> Result<IngestSummary> {
         if self.new_reports.is_empty() {
             return self.finish_unchanged();
         }
-        let mut reports = self.stored_reports()?;
-        let articles_added = self.new_reports.len();
-        reports.append(&mut self.new_reports);
-        let merged = tally_merge::merge(&reports);
-        drop(reports);
-        let mut summary = self.apply(&merged)?;
-        summary.articles_added = articles_added;
+        let (mut sketches, mut placed) = self.stored_sketches()?;
+        for r in &self.new_reports {
+            for sketch in Sketch::of_report(r) {
+                sketches.push(sketch);
+                placed.push(None);
+            }
+        }
+        let clusters = tally_merge::cluster(&sketches);
+        let plan = Plan::new(&sketches, &placed, &clusters);
+        let mut folded = self.fold_changed(&sketches, &plan.changed)?;
+        tally_merge::sort_incidents(&mut folded);
+        let mut summary = self.apply(&folded, &plan.live)?;
+        summary.incidents_unchanged += plan.unchanged;
+        summary.articles_added = self.new_reports.len();
+        self.place_members(&sketches, &plan.changed)?;
         self.tx
             .commit()
             .map_err(|e| StoreError::sqlite("committing the ingest", e))?;
@@ -165,36 +175,104 @@ impl Ingest<'_> {
         })
     }
 
-    /// Reports stored before this ingest.
-    fn stored_reports(&self) -> Result<Vec<ArticleReport>> {
-        let new: HashSet<&str> = self
-            .new_reports
-            .iter()
-            .map(|r| r.meta.id.as_str())
-            .collect();
-        let err = |e| StoreError::sqlite("reading the stored reports", e);
+    /// The sketch of every stored per-article incident and the incident it
+    /// was placed in.
+    fn stored_sketches(&self) -> Result<(Vec<Sketch>, Vec<Option<String>>)> {
+        let err = |e| StoreError::sqlite("reading the stored sketches", e);
         let mut stmt = self
             .tx
-            .prepare("SELECT article, json FROM reports")
+            .prepare("SELECT key, article, incident, sketch FROM members")
             .map_err(err)?;
         let mut rows = stmt.query([]).map_err(err)?;
-        let mut out = Vec::new();
+        let (mut sketches, mut placed) = (Vec::new(), Vec::new());
         while let Some(row) = rows.next().map_err(err)? {
-            let article: String = row.get(0).map_err(err)?;
-            if new.contains(article.as_str()) {
-                continue;
+            let key: String = row.get(0).map_err(err)?;
+            let json: String = row.get(3).map_err(err)?;
+            let profile = serde_json::from_str(&json)
+                .map_err(|e| StoreError::json(format!("reading the sketch of {key}"), e))?;
+            sketches.push(Sketch {
+                key,
+                article: row.get(1).map_err(err)?,
+                profile,
+            });
+            placed.push(row.get(2).map_err(err)?);
+        }
+        Ok((sketches, placed))
+    }
+
+    /// Fold the clusters whose members changed, reading only their reports.
+    fn fold_changed(&self, sketches: &[Sketch], changed: &[Vec<usize>]) -> Result<Vec<Incident>> {
+        let fresh: HashMap<&str, &ArticleReport> = self
+            .new_reports
+            .iter()
+            .map(|r| (r.meta.id.as_str(), r))
+            .collect();
+        let mut stored: HashMap<String, ArticleReport> = HashMap::new();
+        for &i in changed.iter().flatten() {
+            let article = sketches[i].article.as_str();
+            if !fresh.contains_key(article) && !stored.contains_key(article) {
+                stored.insert(article.to_string(), self.stored_report(article)?);
             }
-            let json: String = row.get(1).map_err(err)?;
-            let report = serde_json::from_str(&json)
-                .map_err(|e| StoreError::json(format!("reading the report of {article}"), e))?;
-            out.push(report);
+        }
+        let report = |a: &str| fresh.get(a).copied().or_else(|| stored.get(a));
+        let mut out = Vec::with_capacity(changed.len());
+        for cluster in changed {
+            let mut members = Vec::with_capacity(cluster.len());
+            for &i in cluster {
+                let s = &sketches[i];
+                let member = report(&s.article)
+                    .and_then(|r| Member::of_report(r).find(|m| m.incident.id == s.key))
+                    .ok_or_else(|| StoreError::Inconsistent {
+                        what: format!("no stored report holds {}", s.key),
+                    })?;
+                members.push(member);
+            }
+            out.push(tally_merge::fold(&members.iter().collect::<Vec<_>>()));
         }
         Ok(out)
     }
 
+    fn stored_report(&self, article: &str) -> Result<ArticleReport> {
+        let err = |e| StoreError::sqlite(format!("reading the report of {article}"), e);
+        let json: String = self
+            .tx
+            .prepare_cached("SELECT json FROM reports WHERE article = ?1")
+            .and_then(|mut s| s.query_row([article], |r| r.get(0)))
+            .map_err(err)?;
+        serde_json::from_str(&json)
+            .map_err(|e| StoreError::json(format!("reading the report of {article}"), e))
+    }
+
+    /// Record which incident each member of a changed cluster now belongs to
+    /// (and store the sketches of new members).
+    fn place_members(&self, sketches: &[Sketch], changed: &[Vec<usize>]) -> Result<()> {
+        let err = |e| StoreError::sqlite("recording incident members", e);
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO members (key, article, incident, sketch)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(err)?;
+        for cluster in changed {
+            let id = tally_merge::incident_id(cluster.iter().map(|&i| sketches[i].key.as_str()));
+            for &i in cluster {
+                let s = &sketches[i];
+                let json = serde_json::to_string(&s.profile).map_err(|e| {
+                    StoreError::json(format!("encoding the sketch of {}", s.key), e)
+                })?;
+                stmt.execute(params![s.key, s.article, id, json])
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Diff the merged incidents against the stored ones by id and write the
     /// difference with history rows.
-    fn apply(&self, merged: &[Incident]) -> Result<IngestSummary> {
+    /// `live` holds the id of every incident after this ingest; stored ones
+    /// not in it have vanished into others.
+    fn apply(&self, merged: &[Incident], live: &HashSet<String>) -> Result<IngestSummary> {
         let mut stored = self.stored_hashes()?;
         let mut summary = IngestSummary::default();
         for inc in merged {
@@ -219,7 +297,8 @@ impl Ingest<'_> {
                 }
             }
         }
-        let mut vanished: Vec<String> = stored.into_keys().collect();
+        let mut vanished: Vec<String> =
+            stored.into_keys().filter(|id| !live.contains(id)).collect();
         vanished.sort();
         let by_article = diff::index_by_article(merged);
         for id in &vanished {
@@ -312,5 +391,47 @@ impl Ingest<'_> {
             )?
             .execute(params![id, last.unwrap_or(0) + 1, self.at, reason, json])?;
         Ok(())
+    }
+}
+
+/// What re-clustering changed: clusters to refold, and every incident id
+/// that exists afterwards.
+struct Plan {
+    changed: Vec<Vec<usize>>,
+    unchanged: usize,
+    live: HashSet<String>,
+}
+
+impl Plan {
+    /// A cluster is unchanged when the stored incident of its id has exactly
+    /// its members: reports never change, so folding would give the stored
+    /// record again.
+    fn new(sketches: &[Sketch], placed: &[Option<String>], clusters: &[Vec<usize>]) -> Plan {
+        let mut stored: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (s, p) in sketches.iter().zip(placed) {
+            if let Some(id) = p {
+                stored.entry(id.as_str()).or_default().push(s.key.as_str());
+            }
+        }
+        for keys in stored.values_mut() {
+            keys.sort_unstable();
+        }
+        let mut plan = Plan {
+            changed: Vec::new(),
+            unchanged: 0,
+            live: HashSet::with_capacity(clusters.len()),
+        };
+        for cluster in clusters {
+            let mut keys: Vec<&str> = cluster.iter().map(|&i| sketches[i].key.as_str()).collect();
+            keys.sort_unstable();
+            let id = tally_merge::incident_id(keys.iter().copied());
+            if stored.get(id.as_str()) == Some(&keys) {
+                plan.unchanged += 1;
+            } else {
+                plan.changed.push(cluster.clone());
+            }
+            plan.live.insert(id);
+        }
+        plan
     }
 }

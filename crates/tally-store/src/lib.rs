@@ -7,8 +7,9 @@
 //! It knows nothing about extraction or printing: it takes [`Article`]s and
 //! [`ArticleReport`]s and returns plain values.
 //!
-//! Incremental ingest re-merges every stored report together with the new
-//! ones (`tally_merge::merge` is deterministic and fast), then writes only
+//! Incremental ingest re-clusters the stored sketches of every report
+//! together with the new ones (`tally_merge::cluster` is deterministic and
+//! fast), refolds only the clusters whose members changed, then writes only
 //! the difference to the stored incidents, so ingesting A then B gives the
 //! same incidents as ingesting A and B at once. All writes of one ingest are
 //! one transaction.

@@ -78,7 +78,21 @@ CREATE TABLE history (
 );
 "#;
 
-const MIGRATIONS: &[&str] = &[V1];
+/// Version 2: the clustering sketch of every per-article incident and the
+/// incident it belongs to, so an ingest re-clusters without reloading every
+/// report. Filled from the stored reports by [`backfill_members`].
+const V2: &str = r#"
+CREATE TABLE members (
+    key      TEXT PRIMARY KEY,
+    article  TEXT NOT NULL REFERENCES articles(id),
+    incident TEXT,
+    sketch   TEXT NOT NULL
+);
+CREATE INDEX members_incident ON members(incident);
+CREATE INDEX members_article ON members(article);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -117,10 +131,41 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         let tx = conn.transaction().map_err(err)?;
         tx.execute_batch(MIGRATIONS[version as usize])
             .map_err(err)?;
+        if version + 1 == 2 {
+            backfill_members(&tx)?;
+        }
         tx.pragma_update(None, "user_version", version + 1)
             .map_err(err)?;
         tx.commit().map_err(err)?;
         version += 1;
+    }
+    Ok(())
+}
+
+/// Sketch every stored report for the `members` table. Their incident is
+/// left unknown, so the next ingest refolds every cluster once (and finds
+/// most of them unchanged).
+fn backfill_members(tx: &rusqlite::Transaction) -> Result<()> {
+    let err = |e| StoreError::sqlite("sketching the stored reports", e);
+    let mut read = tx
+        .prepare("SELECT article, json FROM reports")
+        .map_err(err)?;
+    let mut rows = read.query([]).map_err(err)?;
+    let mut insert = tx
+        .prepare("INSERT INTO members (key, article, incident, sketch) VALUES (?1, ?2, NULL, ?3)")
+        .map_err(err)?;
+    while let Some(row) = rows.next().map_err(err)? {
+        let article: String = row.get(0).map_err(err)?;
+        let json: String = row.get(1).map_err(err)?;
+        let report: tally_model::ArticleReport = serde_json::from_str(&json)
+            .map_err(|e| StoreError::json(format!("reading the report of {article}"), e))?;
+        for sketch in tally_merge::Sketch::of_report(&report) {
+            let encoded = serde_json::to_string(&sketch.profile)
+                .map_err(|e| StoreError::json("encoding a sketch", e))?;
+            insert
+                .execute(rusqlite::params![sketch.key, sketch.article, encoded])
+                .map_err(err)?;
+        }
     }
     Ok(())
 }

@@ -132,6 +132,30 @@ fn incremental_ingest_equals_one_run() {
 }
 
 #[test]
+fn a_version_1_database_is_sketched_on_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = corpus();
+    let mut one = temp_store(&dir, "one.db");
+    ingest(&mut one, &all);
+    let path = dir.path().join("old.db");
+    {
+        let mut old = temp_store(&dir, "old.db");
+        ingest(&mut old, &all[..2]);
+        // What a version 1 tally left behind: no sketches.
+        old.conn
+            .execute_batch("DROP TABLE members; PRAGMA user_version = 1;")
+            .unwrap();
+    }
+    let mut upgraded = Store::open(&path, OpenMode::Create).unwrap();
+    assert_eq!(upgraded.schema_version().unwrap(), SCHEMA_VERSION);
+    ingest(&mut upgraded, &all[2..]);
+    assert_eq!(
+        one.incidents_json().unwrap(),
+        upgraded.incidents_json().unwrap()
+    );
+}
+
+#[test]
 fn known_texts_are_skipped_and_taken_ids_rejected() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = temp_store(&dir, "t.db");
