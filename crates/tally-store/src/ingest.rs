@@ -329,7 +329,7 @@ impl Ingest<'_> {
         let err = |e| StoreError::sqlite(format!("reading incident {id}"), e);
         let json: String = self
             .tx
-            .query_row("SELECT json FROM incidents WHERE id = ?1", [id], |r| {
+            .query_row("SELECT json FROM incident_json WHERE id = ?1", [id], |r| {
                 r.get(0)
             })
             .map_err(err)?;
@@ -373,6 +373,9 @@ impl Ingest<'_> {
             .map_err(err)?;
         self.tx
             .execute("DELETE FROM incidents WHERE id = ?1", [id])
+            .map_err(err)?;
+        self.tx
+            .execute("DELETE FROM incident_json WHERE id = ?1", [id])
             .map_err(err)?;
         self.add_history(id, reason, None).map_err(err)
     }

@@ -182,7 +182,7 @@ impl Store {
     pub fn incidents(&self, filter: &Filter, limit: Option<usize>) -> Result<Vec<Incident>> {
         let (clause, values) = filter.sql();
         let sql = format!(
-            "SELECT json FROM incidents{clause}{ORDER}{}",
+            "SELECT j.json FROM incidents JOIN incident_json j USING (id){clause}{ORDER}{}",
             limit_sql(limit)
         );
         let json = self.rows(&sql, values, |r| r.get::<_, String>(0), "reading incidents")?;
@@ -195,7 +195,7 @@ impl Store {
 
     /// Every incident's JSON, ordered by id (for comparing databases).
     pub fn incidents_json(&self) -> Result<Vec<String>> {
-        let sql = "SELECT json FROM incidents ORDER BY id";
+        let sql = "SELECT json FROM incident_json ORDER BY id";
         self.rows(sql, Vec::new(), |r| r.get(0), "reading incidents")
     }
 
@@ -234,7 +234,7 @@ impl Store {
 
     /// One stored incident, if present.
     pub fn incident(&self, id: &str) -> Result<Option<Incident>> {
-        let sql = "SELECT json FROM incidents WHERE id = ?1";
+        let sql = "SELECT json FROM incident_json WHERE id = ?1";
         let json: Vec<String> = self.rows(
             sql,
             vec![Value::Text(id.to_string())],
@@ -429,9 +429,9 @@ pub(crate) fn upsert_incident(
             admin1, admin2, place, lat, lon, event_type, \"group\", claimed, articles,
             killed, killed_total, killed_security_forces, killed_civilians, killed_militants,
             injured, injured_total, injured_security_forces, injured_civilians, injured_militants,
-            hash, json)
+            hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
     )?
     .execute(params![
         inc.id,
@@ -461,7 +461,8 @@ pub(crate) fn upsert_incident(
         best(&inc.injured, Category::Civilians),
         best(&inc.injured, Category::Militants),
         hash,
-        json,
     ])?;
+    conn.prepare_cached("INSERT OR REPLACE INTO incident_json (id, json) VALUES (?1, ?2)")?
+        .execute(params![inc.id, json])?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use std::path::Path;
 
 /// Version 1: articles, reports, incidents, evidence ledger, history.
-const V1: &str = r#"
+pub(crate) const V1: &str = r#"
 CREATE TABLE articles (
     id          TEXT PRIMARY KEY,
     hash        TEXT NOT NULL UNIQUE,
@@ -92,7 +92,18 @@ CREATE INDEX members_incident ON members(incident);
 CREATE INDEX members_article ON members(article);
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2];
+/// Version 3: incident JSON in its own table, so that list and stats scans
+/// read small rows (the JSON with its evidence is ~20 times the columns).
+const V3: &str = r#"
+CREATE TABLE incident_json (
+    id   TEXT PRIMARY KEY,
+    json TEXT NOT NULL
+);
+INSERT INTO incident_json (id, json) SELECT id, json FROM incidents;
+ALTER TABLE incidents DROP COLUMN json;
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

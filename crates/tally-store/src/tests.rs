@@ -131,28 +131,54 @@ fn incremental_ingest_equals_one_run() {
     assert_eq!(one.counts().unwrap(), (4, 3));
 }
 
+/// A database as tally with schema version 1 wrote it: articles, reports
+/// and incidents with their JSON inline, no sketches.
+fn version_1_database(path: &std::path::Path, batch: &[(Article, ArticleReport)]) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(schema::V1).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    for (a, r) in batch {
+        conn.execute(
+            "INSERT INTO articles (id, hash, text, ingested_at) VALUES (?1, ?2, ?3, 'then')",
+            rusqlite::params![a.meta.id, content_hash(&a.text), a.text],
+        )
+        .unwrap();
+        let json = serde_json::to_string(r).unwrap();
+        conn.execute(
+            "INSERT INTO reports (article, json) VALUES (?1, ?2)",
+            rusqlite::params![a.meta.id, json],
+        )
+        .unwrap();
+    }
+    let reports: Vec<ArticleReport> = batch.iter().map(|(_, r)| r.clone()).collect();
+    for inc in tally_merge::merge(&reports) {
+        let json = serde_json::to_string(&inc).unwrap();
+        conn.execute(
+            "INSERT INTO incidents (id, role, event_type, claimed, articles, hash, json)
+             VALUES (?1, 'main', 'bombing', 0, 1, ?2, ?3)",
+            rusqlite::params![inc.id, content_hash(&json), json],
+        )
+        .unwrap();
+    }
+}
+
 #[test]
-fn a_version_1_database_is_sketched_on_upgrade() {
+fn a_version_1_database_is_upgraded_and_sketched() {
     let dir = tempfile::tempdir().unwrap();
     let all = corpus();
     let mut one = temp_store(&dir, "one.db");
     ingest(&mut one, &all);
     let path = dir.path().join("old.db");
-    {
-        let mut old = temp_store(&dir, "old.db");
-        ingest(&mut old, &all[..2]);
-        // What a version 1 tally left behind: no sketches.
-        old.conn
-            .execute_batch("DROP TABLE members; PRAGMA user_version = 1;")
-            .unwrap();
-    }
+    version_1_database(&path, &all[..2]);
     let mut upgraded = Store::open(&path, OpenMode::Create).unwrap();
     assert_eq!(upgraded.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(upgraded.counts().unwrap(), (2, 2));
     ingest(&mut upgraded, &all[2..]);
     assert_eq!(
         one.incidents_json().unwrap(),
         upgraded.incidents_json().unwrap()
     );
+    assert_eq!(upgraded.check().unwrap().integrity, "ok");
 }
 
 #[test]
