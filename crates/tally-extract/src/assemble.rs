@@ -108,6 +108,7 @@ pub fn build_all(
             targets,
             killed,
             injured,
+            corrections: Vec::new(),
             evidence,
         });
     }

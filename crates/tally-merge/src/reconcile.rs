@@ -87,6 +87,7 @@ pub fn fold(members: &[&Member]) -> Incident {
         targets,
         killed: counts(members, Outcome::Killed),
         injured: counts(members, Outcome::Injured),
+        corrections: Vec::new(),
         evidence,
     }
 }

@@ -31,6 +31,7 @@ fn incident(
         },
         injured: Casualties::default(),
         // The text states the date (not only the publication day).
+        corrections: Vec::new(),
         evidence: vec![tally_model::Evidence {
             article: article.into(),
             start: 0,

@@ -281,6 +281,20 @@ pub struct Incident {
     pub killed: Casualties,
     pub injured: Casualties,
     pub evidence: Vec<Evidence>,
+    /// Analysts' corrections applied on top of what the articles say
+    /// (empty for machine-coded incidents, and then left out of the JSON).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+/// One analyst correction: the field set (`group`, `killed.civilians`, ...,
+/// or `members` for a split or merge), the value it now has, why and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub field: String,
+    pub value: Option<String>,
+    pub note: String,
+    pub at: String,
 }
 
 impl Incident {

@@ -29,6 +29,12 @@ pub enum StoreError {
     },
     #[error("no database at {} (create one with `tally ingest`)", path.display())]
     Missing { path: PathBuf },
+    /// What was asked for does not exist.
+    #[error("no {what}")]
+    NotFound { what: String },
+    /// A request the store cannot carry out, and why (a bad correction).
+    #[error("{message}")]
+    Invalid { message: String },
     /// The tables disagree with each other (a damaged or hand-edited file).
     #[error("the database is inconsistent: {what}")]
     Inconsistent { what: String },

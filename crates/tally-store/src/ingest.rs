@@ -2,6 +2,7 @@
 //! write what changed to the incidents, all in one transaction.
 
 use crate::diff::{self, Change};
+use crate::review;
 use crate::{content_hash, Result, Store, StoreError};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::{HashMap, HashSet};
@@ -35,13 +36,13 @@ pub struct IngestSummary {
 /// One ingest in progress: an open transaction. Dropping it without
 /// [`Ingest::finish`] rolls everything back.
 pub struct Ingest<'s> {
-    tx: Transaction<'s>,
+    pub(crate) tx: Transaction<'s>,
     /// hash -> article id, stored before or added in this ingest.
     hashes: HashMap<String, String>,
     /// article id -> hash.
     ids: HashMap<String, String>,
     new_reports: Vec<ArticleReport>,
-    at: String,
+    pub(crate) at: String,
 }
 
 impl Store {
@@ -140,6 +141,23 @@ impl Ingest<'_> {
         if self.new_reports.is_empty() {
             return self.finish_unchanged();
         }
+        let mut summary = self.rebuild(&Rebuild::default())?;
+        summary.articles_added = self.new_reports.len();
+        self.commit()?;
+        Ok(summary)
+    }
+
+    pub(crate) fn commit(self) -> Result<()> {
+        self.tx
+            .commit()
+            .map_err(|e| StoreError::sqlite("committing the ingest", e))
+    }
+
+    /// Re-cluster every sketch (stored and new), apply the analysts' splits
+    /// and merges, refold the clusters whose members changed (or that
+    /// `rebuild.dirty` names), apply field corrections and write the
+    /// difference.
+    pub(crate) fn rebuild(&self, rebuild: &Rebuild) -> Result<IngestSummary> {
         let (mut sketches, mut placed) = self.stored_sketches()?;
         for r in &self.new_reports {
             for sketch in Sketch::of_report(r) {
@@ -147,17 +165,18 @@ impl Ingest<'_> {
                 placed.push(None);
             }
         }
-        let clusters = tally_merge::cluster(&sketches);
-        let plan = Plan::new(&sketches, &placed, &clusters);
+        let overrides = review::Overrides::load(&self.tx)?;
+        let mut clusters = tally_merge::cluster(&sketches);
+        overrides.relink(&sketches, &mut clusters);
+        let plan = Plan::new(&sketches, &placed, &clusters, &rebuild.dirty);
         let mut folded = self.fold_changed(&sketches, &plan.changed)?;
+        for (inc, cluster) in folded.iter_mut().zip(&plan.changed) {
+            overrides.correct(inc, cluster.iter().map(|&i| sketches[i].key.as_str()));
+        }
         tally_merge::sort_incidents(&mut folded);
-        let mut summary = self.apply(&folded, &plan.live)?;
+        let mut summary = self.apply(&folded, &plan.live, rebuild.label.as_deref())?;
         summary.incidents_unchanged += plan.unchanged;
-        summary.articles_added = self.new_reports.len();
         self.place_members(&sketches, &plan.changed)?;
-        self.tx
-            .commit()
-            .map_err(|e| StoreError::sqlite("committing the ingest", e))?;
         Ok(summary)
     }
 
@@ -272,7 +291,16 @@ impl Ingest<'_> {
     /// difference with history rows.
     /// `live` holds the id of every incident after this ingest; stored ones
     /// not in it have vanished into others.
-    fn apply(&self, merged: &[Incident], live: &HashSet<String>) -> Result<IngestSummary> {
+    fn apply(
+        &self,
+        merged: &[Incident],
+        live: &HashSet<String>,
+        label: Option<&str>,
+    ) -> Result<IngestSummary> {
+        let labelled = |reason: String| match label {
+            Some(l) => format!("{l}: {reason}"),
+            None => reason,
+        };
         let mut stored = self.stored_hashes()?;
         let mut summary = IngestSummary::default();
         for inc in merged {
@@ -283,15 +311,15 @@ impl Ingest<'_> {
                 Some(old) if old == hash => summary.incidents_unchanged += 1,
                 Some(_) => {
                     let old = self.stored_incident(&inc.id)?;
-                    let reason = diff::describe(&Change::Updated {
+                    let reason = labelled(diff::describe(&Change::Updated {
                         old: &old,
                         new: inc,
-                    });
+                    }));
                     self.write_incident(inc, &json, &hash, &reason)?;
                     summary.incidents_updated += 1;
                 }
                 None => {
-                    let reason = diff::describe(&Change::New { new: inc });
+                    let reason = labelled(diff::describe(&Change::New { new: inc }));
                     self.write_incident(inc, &json, &hash, &reason)?;
                     summary.incidents_new += 1;
                 }
@@ -303,10 +331,10 @@ impl Ingest<'_> {
         let by_article = diff::index_by_article(merged);
         for id in &vanished {
             let old = self.stored_incident(id)?;
-            let reason = diff::describe(&Change::Removed {
+            let reason = labelled(diff::describe(&Change::Removed {
                 old: &old,
                 by_article: &by_article,
-            });
+            }));
             self.delete_incident(id, &reason)?;
         }
         summary.incidents_removed = vanished.len();
@@ -325,7 +353,7 @@ impl Ingest<'_> {
         rows.collect::<rusqlite::Result<_>>().map_err(err)
     }
 
-    fn stored_incident(&self, id: &str) -> Result<Incident> {
+    pub(crate) fn stored_incident(&self, id: &str) -> Result<Incident> {
         let err = |e| StoreError::sqlite(format!("reading incident {id}"), e);
         let json: String = self
             .tx
@@ -397,6 +425,14 @@ impl Ingest<'_> {
     }
 }
 
+/// What a rebuild is for: `dirty` member keys force their incidents to be
+/// refolded (a new field correction), `label` prefixes history reasons.
+#[derive(Debug, Default)]
+pub(crate) struct Rebuild {
+    pub dirty: HashSet<String>,
+    pub label: Option<String>,
+}
+
 /// What re-clustering changed: clusters to refold, and every incident id
 /// that exists afterwards.
 struct Plan {
@@ -409,7 +445,12 @@ impl Plan {
     /// A cluster is unchanged when the stored incident of its id has exactly
     /// its members: reports never change, so folding would give the stored
     /// record again.
-    fn new(sketches: &[Sketch], placed: &[Option<String>], clusters: &[Vec<usize>]) -> Plan {
+    fn new(
+        sketches: &[Sketch],
+        placed: &[Option<String>],
+        clusters: &[Vec<usize>],
+        dirty: &HashSet<String>,
+    ) -> Plan {
         let mut stored: HashMap<&str, Vec<&str>> = HashMap::new();
         for (s, p) in sketches.iter().zip(placed) {
             if let Some(id) = p {
@@ -428,7 +469,8 @@ impl Plan {
             let mut keys: Vec<&str> = cluster.iter().map(|&i| sketches[i].key.as_str()).collect();
             keys.sort_unstable();
             let id = tally_merge::incident_id(keys.iter().copied());
-            if stored.get(id.as_str()) == Some(&keys) {
+            let forced = keys.iter().any(|k| dirty.contains(*k));
+            if !forced && stored.get(id.as_str()) == Some(&keys) {
                 plan.unchanged += 1;
             } else {
                 plan.changed.push(cluster.clone());

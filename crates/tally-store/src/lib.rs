@@ -21,6 +21,7 @@ mod diff;
 mod error;
 mod ingest;
 mod query;
+mod review;
 mod schema;
 
 pub use error::StoreError;
@@ -28,6 +29,7 @@ pub use ingest::{AddOutcome, Ingest, IngestSummary};
 pub use query::{
     best_total, Column, Filter, GroupBy, HistoryEntry, IncidentRow, Source, StatsRow, Totals,
 };
+pub use review::{parse_count, set_field, Review, CORRECTABLE};
 pub use schema::SCHEMA_VERSION;
 
 use rusqlite::{Connection, OpenFlags};

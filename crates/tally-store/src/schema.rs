@@ -103,7 +103,21 @@ INSERT INTO incident_json (id, json) SELECT id, json FROM incidents;
 ALTER TABLE incidents DROP COLUMN json;
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// Version 4: analysts' corrections, kept as overrides that every rebuild
+/// re-applies in `seq` order (see `review.rs`).
+const V4: &str = r#"
+CREATE TABLE overrides (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    anchor TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    field  TEXT,
+    value  TEXT,
+    note   TEXT NOT NULL,
+    at     TEXT NOT NULL
+);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

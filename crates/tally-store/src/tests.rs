@@ -22,6 +22,7 @@ fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
             ..Default::default()
         },
         injured: Casualties::default(),
+        corrections: Vec::new(),
         evidence: vec![Evidence {
             article: article.into(),
             start: 0,
@@ -325,4 +326,130 @@ fn content_hash_is_stable_hex() {
         content_hash("abc"),
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
+}
+
+fn id_in(store: &Store, district: &str) -> String {
+    let filter = Filter {
+        admin2: Some(district.into()),
+        ..Filter::default()
+    };
+    let rows = store.list(&filter, None).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    rows[0].id.clone()
+}
+
+fn set(field: &str, value: &str) -> Review {
+    Review::Set {
+        field: field.into(),
+        value: Some(value.into()),
+    }
+}
+
+#[test]
+fn a_correction_survives_later_ingests_and_shows_in_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = corpus();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &all[..2]);
+    let id = id_in(&store, "Peshawar");
+    store
+        .review(&id, &set("group", "Lashkar-e-Jhangvi"), "claim video seen")
+        .unwrap();
+    // A later report of the same incident refolds it; the correction stays.
+    ingest(&mut store, &all[2..]);
+    let inc = store.incident(&id).unwrap().unwrap();
+    assert_eq!(inc.articles, ["a", "c"]);
+    assert_eq!(inc.group.as_deref(), Some("Lashkar-e-Jhangvi"));
+    assert_eq!(inc.corrections.len(), 1);
+    assert_eq!(inc.corrections[0].note, "claim video seen");
+    let reasons: Vec<String> = store
+        .history(&id)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.reason)
+        .collect();
+    assert!(
+        reasons[1]
+            .starts_with("analyst correction: group set to Lashkar-e-Jhangvi (claim video seen)"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("group TTP -> Lashkar-e-Jhangvi"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn corrections_apply_the_same_before_or_after_an_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = corpus();
+    let mut early = temp_store(&dir, "early.db");
+    ingest(&mut early, &all[..2]);
+    let id = id_in(&early, "Peshawar");
+    early
+        .review(&id, &set("killed.civilians", "5"), "hospital list")
+        .unwrap();
+    ingest(&mut early, &all[2..]);
+    let mut late = temp_store(&dir, "late.db");
+    ingest(&mut late, &all);
+    late.review(&id, &set("killed.civilians", "5"), "hospital list")
+        .unwrap();
+    let strip = |store: &Store| -> Vec<Incident> {
+        let mut v = store.incidents(&Filter::default(), None).unwrap();
+        v.iter_mut()
+            .flat_map(|i| &mut i.corrections)
+            .for_each(|c| c.at.clear());
+        v
+    };
+    assert_eq!(strip(&early), strip(&late));
+}
+
+#[test]
+fn split_and_merge_hold_across_ingests() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = corpus();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &all[..3]);
+    let peshawar = id_in(&store, "Peshawar");
+    let split = Review::Split {
+        article: "c".into(),
+    };
+    store
+        .review(&peshawar, &split, "a different blast")
+        .unwrap();
+    assert_eq!(store.counts().unwrap(), (3, 3));
+    let quetta = id_in(&store, "Quetta");
+    let merge = Review::Merge {
+        other: peshawar.clone(),
+    };
+    store
+        .review(&quetta, &merge, "one coordinated attack")
+        .unwrap();
+    assert_eq!(store.counts().unwrap(), (3, 2));
+    ingest(&mut store, &all[3..]);
+    assert_eq!(store.counts().unwrap(), (4, 3));
+    let merged = store.incidents(&Filter::default(), None).unwrap();
+    let groups: Vec<Vec<String>> = merged.iter().map(|i| i.articles.clone()).collect();
+    assert!(
+        groups.contains(&vec!["a".to_string(), "b".to_string()]),
+        "{groups:?}"
+    );
+    assert!(groups.contains(&vec!["c".to_string()]), "{groups:?}");
+}
+
+#[test]
+fn bad_reviews_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &corpus());
+    let id = id_in(&store, "Quetta");
+    let err = |r: Result<IngestSummary>| r.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err(store.review(&id, &set("group", "X"), " ")).contains("needs a note"));
+    assert!(err(store.review("inc-none", &set("group", "X"), "n")).contains("no incident"));
+    assert!(err(store.review(&id, &set("date", "soon"), "n")).contains("not a date"));
+    let split = Review::Split {
+        article: "b".into(),
+    };
+    assert!(err(store.review(&id, &split, "n")).contains("nothing to split"));
+    assert_eq!(store.history(&id).unwrap().len(), 1);
 }

@@ -36,6 +36,7 @@ fn incident(article: &str, district: &str, province: &str, killed: u32) -> Incid
             ..Default::default()
         },
         injured: Casualties::default(),
+        corrections: Vec::new(),
         evidence: vec![Evidence {
             article: article.into(),
             start: 0,
