@@ -7,6 +7,7 @@
 mod bench;
 mod explain_cmd;
 mod extract_cmd;
+mod review_cmd;
 mod serve_cmd;
 mod store_cmd;
 mod synth_cmd;
@@ -63,9 +64,9 @@ enum Command {
     /// Add articles to the database and merge them into its incidents.
     ///
     /// Articles whose text is already stored are skipped ("already known");
-    /// the others are coded, then every stored report is merged again and
-    /// only the incidents that changed are written, each change with a
-    /// history row. One ingest is one transaction: interrupted, it leaves
+    /// the others are coded, then every stored report is clustered again
+    /// (analysts' corrections re-applied) and only the incidents that
+    /// changed are written, each change with a history row. One ingest is one transaction: interrupted, it leaves
     /// the database as it was. The database is --db, else $TALLY_DB, else
     /// tally.db in the working directory.
     ///
@@ -97,6 +98,20 @@ enum Command {
     Export(store_cmd::ExportArgs),
     /// The versions of a stored incident, with the reason and time of each change.
     History(store_cmd::HistoryArgs),
+    /// Correct a stored incident as an analyst: set a field, split out an
+    /// article's report, or merge in another incident.
+    ///
+    /// The correction is stored with its note and time as an override on
+    /// top of what the articles say: later ingests re-apply it, `show` and
+    /// `history` list it, and exports flag the incident as reviewed.
+    ///
+    /// Examples:
+    ///   tally correct inc-3f2a9c --set group="Lashkar-e-Jhangvi" --note "claim video"
+    ///   tally correct inc-3f2a9c --set killed.civilians=4 --note "hospital list"
+    ///   tally correct inc-3f2a9c --split 017_dawn --note "a second blast that day"
+    ///   tally correct inc-3f2a9c --merge inc-77b1e0 --note "same raid, two names"
+    #[command(verbatim_doc_comment)]
+    Correct(review_cmd::CorrectArgs),
     /// Write a synthetic corpus with exact gold, to test merging and speed at scale.
     ///
     /// Example:
@@ -128,6 +143,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => store_cmd::stats(args),
         Command::Export(args) => store_cmd::export(args),
         Command::History(args) => store_cmd::history(args),
+        Command::Correct(args) => review_cmd::run(args),
         Command::Synth(args) => synth_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
     };

@@ -39,7 +39,7 @@ impl DbArg {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
 
-    fn open(&self, mode: OpenMode) -> Result<Store> {
+    pub(crate) fn open(&self, mode: OpenMode) -> Result<Store> {
         Ok(Store::open(&self.path(), mode)?)
     }
 }
@@ -681,6 +681,13 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
             s.url.as_deref().unwrap_or("")
         )?;
     }
+    if !inc.corrections.is_empty() {
+        writeln!(out, "\nanalyst corrections")?;
+        for c in &inc.corrections {
+            let value = c.value.as_deref().unwrap_or("-");
+            writeln!(out, "  {}  {} = {value}  ({})", c.at, c.field, c.note)?;
+        }
+    }
     writeln!(out, "\nhistory")?;
     write_history(&mut out, &store, &inc.id)?;
     out.flush()?;
@@ -765,7 +772,16 @@ fn csv_header() -> Vec<String> {
             }
         }
     }
-    h.extend(["claimed", "articles", "article_ids"].map(String::from));
+    h.extend(
+        [
+            "claimed",
+            "articles",
+            "article_ids",
+            "reviewed",
+            "corrections",
+        ]
+        .map(String::from),
+    );
     h
 }
 
@@ -824,7 +840,25 @@ fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
     row.push(inc.claimed.to_string());
     row.push(inc.articles.len().to_string());
     row.push(inc.articles.join(";"));
+    row.push((!inc.corrections.is_empty()).to_string());
+    row.push(corrections_cell(inc));
     row
+}
+
+/// `field=value (note)` for each analyst correction, `; `-separated.
+fn corrections_cell(inc: &Incident) -> String {
+    inc.corrections
+        .iter()
+        .map(|c| {
+            format!(
+                "{}={} ({})",
+                c.field,
+                c.value.as_deref().unwrap_or("-"),
+                c.note
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn count_cells(c: Option<Count>) -> [String; 3] {
@@ -898,6 +932,9 @@ fn notes(inc: &Incident) -> String {
             if inc.claimed { " (claimed)" } else { "" }
         ));
     }
+    if !inc.corrections.is_empty() {
+        s.push_str("; reviewed by an analyst");
+    }
     for (label, cas) in [("killed", &inc.killed), ("injured", &inc.injured)] {
         if let Some(n) = tally_store::best_total(cas) {
             s.push_str(&format!("; {n} {label}"));
@@ -943,6 +980,8 @@ fn feature(inc: &Incident) -> Option<serde_json::Value> {
             "killed_militants": best(inc.killed.militants),
             "injured": tally_store::best_total(&inc.injured),
             "articles": inc.articles.len(),
+            "reviewed": !inc.corrections.is_empty(),
+            "corrections": corrections_cell(inc),
         }
     }))
 }
@@ -973,7 +1012,7 @@ mod tests {
         let d = IncidentDate::month(2023, 4);
         assert_eq!(first_day(d), "2023-04-01");
         assert_eq!(time_precision(d), "2");
-        assert_eq!(csv_header().len(), 16 + 1 + 24 + 3);
+        assert_eq!(csv_header().len(), 16 + 1 + 24 + 5);
     }
 
     #[test]

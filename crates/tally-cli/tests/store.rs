@@ -175,6 +175,68 @@ fn list_stats_show_history_and_export() {
 }
 
 #[test]
+fn a_correction_shows_in_show_history_and_exports_and_survives_ingest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ex.db");
+    let db = s(&db);
+    // Half the examples first, so the correction meets a later ingest.
+    let (early, late) = (dir.path().join("early"), dir.path().join("late"));
+    split(&examples(), &early, &late);
+    ok(&["ingest", s(&early), "--db", db]);
+    let id = ok(&["list", "--db", db, "--format", "csv"])
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split(',').next())
+        .map(str::to_string)
+        .unwrap();
+    let set = "killed.civilians=2/3/";
+    ok(&[
+        "correct",
+        &id,
+        "--set",
+        set,
+        "--note",
+        "district hospital list",
+        "--db",
+        db,
+    ]);
+    ok(&["ingest", s(&late), "--db", db]);
+    let show = ok(&["show", &id, "--db", db]);
+    assert!(show.contains("analyst corrections"), "{show}");
+    assert!(show.contains("district hospital list"), "{show}");
+    let hist = ok(&["history", &id, "--db", db]);
+    assert!(
+        hist.contains("analyst correction: killed.civilians set to 2/3/"),
+        "{hist}"
+    );
+    let csv = ok(&["export", "--format", "csv", "--db", db]);
+    let row = csv.lines().find(|l| l.starts_with(&id)).unwrap();
+    assert!(
+        row.contains("true,killed.civilians=2/3/ (district hospital list)"),
+        "{row}"
+    );
+    let jsonl = ok(&["export", "--format", "jsonl", "--db", db]);
+    let line = jsonl.lines().find(|l| l.contains(&id)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(v["killed"]["civilians"]["best"], 3);
+    assert_eq!(v["corrections"][0]["note"], "district hospital list");
+
+    let e = err(&[
+        "correct",
+        &id,
+        "--set",
+        "colour=red",
+        "--note",
+        "x",
+        "--db",
+        db,
+    ]);
+    assert!(e.contains("correctable fields are"), "{e}");
+    let e = err(&["correct", &id, "--split", "nope", "--note", "x", "--db", db]);
+    assert!(e.contains("not a report of"), "{e}");
+}
+
+#[test]
 fn errors_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("none.db");
