@@ -140,13 +140,14 @@ pub fn cluster(sketches: &[Sketch]) -> Vec<Vec<usize>> {
         let p = &sketches[i].profile;
         let mut best: Option<(i32, usize)> = None;
         for c in blocks.candidates(p, &profiles) {
-            if clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
+            let Some(s) = score(p, &profiles[c]) else {
                 continue;
-            }
-            if let Some(s) = score(p, &profiles[c]) {
-                if s >= THRESHOLD && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc)) {
-                    best = Some((s, c));
-                }
+            };
+            let better =
+                s >= THRESHOLD && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc));
+            // Checked last: it is the costliest test and rarely fails.
+            if better && !clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
+                best = Some((s, c));
             }
         }
         match best {

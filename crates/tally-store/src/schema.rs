@@ -117,7 +117,11 @@ CREATE TABLE overrides (
 );
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+/// Version 5: a covering index for the hash -> id map every ingest reads
+/// first, so it does not scan the article texts.
+const V5: &str = "CREATE INDEX articles_hash_id ON articles(hash, id);";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
