@@ -36,7 +36,7 @@ pub fn build_all(
     segs: &[Segment],
     roles: &[SentenceRole],
 ) -> Vec<Incident> {
-    let segs = fold_repeats(doc, segs);
+    let segs = fold_follow_ups(doc, fold_repeats(doc, segs));
     let main_ids: Vec<usize> = (0..segs.len())
         .filter(|&i| segs[i].role == Role::Main)
         .collect();
@@ -57,7 +57,9 @@ pub fn build_all(
         let mut evidence = Vec::new();
         let date = incident_date(doc, seg, roles, &mut evidence);
         let role = match (seg.role, date, doc.published) {
-            (Role::Main, Some(d), Some(p)) if d.ordinal() < p.ordinal() - 14 => Role::Mentioned,
+            (Role::Main, Some(d), Some(p)) if d.ordinal() < p.ordinal() - 14 && !seg.follow_up => {
+                Role::Mentioned
+            }
             (r, _, _) => r,
         };
         let (admin1, admin2, place, lat, lon) = location(doc, lex, seg, &mut evidence);
@@ -151,6 +153,61 @@ fn fold_repeats(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
         i += 1;
     }
     out
+}
+
+/// How long after an attack a follow-up story (arrests, an inquiry, a
+/// funeral) still reports it.
+const FOLLOW_UP_DAYS: i64 = 45;
+
+/// A follow-up story is about the attack it dates in a background sentence:
+/// its lead, dated only by the weekday something was said (or not at all)
+/// and referring back to "the Besham attack" or "last month's attack", is
+/// that attack, reported again.
+fn fold_follow_ups(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
+    let mut i = 0;
+    while i < segs.len() {
+        let target = follow_up_target(doc, &segs, i);
+        match target {
+            Some(t) => {
+                let lead = segs.remove(i);
+                let t = if t > i { t - 1 } else { t };
+                segs[t].role = Role::Main;
+                segs[t].follow_up = true;
+                segs[t].sentences.extend(lead.sentences);
+                segs[t].sentences.sort_unstable();
+                segs[t].sentences.dedup();
+            }
+            None => i += 1,
+        }
+    }
+    segs
+}
+
+fn follow_up_target(doc: &Document, segs: &[Segment], i: usize) -> Option<usize> {
+    let lead = &segs[i];
+    let explicit = lead
+        .date
+        .is_some_and(|d| !lead.date_reported && is_explicit(doc, &lead.sentences, d));
+    let recalls = lead
+        .sentences
+        .iter()
+        .any(|&s| doc.cues.get(s).is_some_and(|c| c.recalls));
+    if lead.role != Role::Main || explicit || !recalls {
+        return None;
+    }
+    let reference = lead.date.or(doc.published);
+    segs.iter().position(|m| {
+        let dated = m.date.filter(|d| {
+            d.precision() == Precision::Day
+                && is_explicit(doc, &m.sentences, *d)
+                && reference
+                    .is_none_or(|r| (0..=FOLLOW_UP_DAYS).contains(&(r.ordinal() - d.ordinal())))
+        });
+        m.role == Role::Mentioned
+            && dated.is_some()
+            && m.district.is_some()
+            && (lead.district.is_none() || m.district == lead.district)
+    })
 }
 
 fn is_explicit(doc: &Document, sentences: &[usize], date: IncidentDate) -> bool {

@@ -2,7 +2,7 @@
 //! discourse markers (new incident, background, summary, claims, scope), and
 //! mentions of armed groups.
 
-use crate::document::{Document, GroupMention, SentenceCues};
+use crate::document::{DateKind, Document, GroupMention, SentenceCues};
 use tally_lexicon::{Lexicon, Marker};
 
 /// Words that report violence happening (beyond the casualty verbs).
@@ -58,6 +58,28 @@ fn is_eventful_word(w: &str) -> bool {
     )
 }
 
+/// Does an event noun (at these absolute token indexes) follow, within two
+/// words, a marker of a known event, or "the" + a place or a written date?
+fn recalls_known_event(doc: &Document, si: usize, known_ends: &[usize], nouns: &[usize]) -> bool {
+    let is_the = |t: usize| t > 0 && doc.tokens.get(t - 1).is_some_and(|x| x.lower == "the");
+    let definite_ends: Vec<usize> = doc
+        .places_in(si)
+        .iter()
+        .filter(|p| is_the(p.tok_start))
+        .map(|p| p.tok_end)
+        .chain(
+            doc.dates_in(si)
+                .iter()
+                .filter(|d| d.kind == DateKind::Explicit && is_the(d.tok_start))
+                .map(|d| d.tok_end),
+        )
+        .chain(known_ends.iter().copied())
+        .collect();
+    nouns
+        .iter()
+        .any(|&n| definite_ends.iter().any(|&e| e <= n && n <= e + 2))
+}
+
 pub fn run(doc: &mut Document, lex: &Lexicon) {
     let mut cues = Vec::with_capacity(doc.sentences.len());
     let mut groups = Vec::new();
@@ -74,9 +96,13 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 c.targets.push(*m.value);
             }
         }
+        let mut known_ends: Vec<usize> = Vec::new();
+        let mut nouns: Vec<usize> = Vec::new();
         for i in 0..toks.len() {
             for m in lex.markers.matches_at(toks, i) {
                 match m.value {
+                    Marker::KnownEvent => known_ends.push(tok_start + i + m.len),
+                    Marker::EventNoun => nouns.push(tok_start + i),
                     Marker::NewIncident => c.new_incident |= i < 4 || m.len > 1,
                     Marker::Shift => c.shift |= i < 4 || m.len > 1,
                     Marker::Background => {
@@ -98,6 +124,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             .enumerate()
             .any(|(i, t)| t.capitalized && lex.foreign_places.match_at(toks, i).is_some());
         c.eventful = toks.iter().any(|t| is_eventful_word(&t.lower));
+        c.recalls = recalls_known_event(doc, si, &known_ends, &nouns);
         let mut i = 0;
         while i < toks.len() {
             match lex.group_aliases.match_at(toks, i) {

@@ -112,6 +112,9 @@ pub struct SentenceCues {
     pub foreign: bool,
     /// Has a word that reports an event happening (attack, blast, killed...).
     pub eventful: bool,
+    /// Refers back to an attack the reader knows of: "the Besham attack",
+    /// "last month's attack", "the March 26 suicide attack".
+    pub recalls: bool,
 }
 
 /// An article with its annotation layers.

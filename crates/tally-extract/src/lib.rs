@@ -224,7 +224,7 @@ fn to_code_points(text: &str, incidents: &mut [Incident]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tally_model::ArticleMeta;
+    use tally_model::{ArticleMeta, IncidentDate};
 
     #[test]
     fn empty_and_odd_input_gives_an_empty_report() {
@@ -242,6 +242,50 @@ mod tests {
             let r = extract(&a, lex);
             assert!(r.incidents.is_empty());
         }
+    }
+
+    fn coded(text: &str, published: IncidentDate) -> Vec<tally_model::Incident> {
+        let Ok(lex) = Lexicon::try_embedded() else {
+            panic!("embedded data broken")
+        };
+        let a = Article {
+            meta: ArticleMeta {
+                id: "x".into(),
+                published: Some(published),
+                ..Default::default()
+            },
+            text: text.into(),
+        };
+        extract(&a, lex).incidents
+    }
+
+    #[test]
+    fn a_follow_up_story_reports_the_attack_it_recalls() {
+        // Written for this test: an arrests story weeks after a bombing.
+        let text = "Police on Friday arrested three men suspected of helping the bomber in \
+            the Kohat attack, officials said.\n\nOn May 2, a suicide bomber blew himself up \
+            outside a police station in Kohat, killing seven policemen and wounding 11 people.";
+        let incidents = coded(text, IncidentDate::day(2025, 5, 24));
+        assert_eq!(incidents.len(), 1, "{incidents:?}");
+        let inc = &incidents[0];
+        assert_eq!(inc.role, tally_model::Role::Main);
+        assert_eq!(inc.date, Some(IncidentDate::day(2025, 5, 2)));
+        assert_eq!(inc.admin2.as_deref(), Some("Kohat"));
+    }
+
+    #[test]
+    fn a_fresh_report_keeps_its_own_day_beside_an_older_attack() {
+        // Written for this test: no reference back, so two incidents.
+        let text = "A roadside bomb killed two soldiers in Kohat on Friday, the military said.\n\n\
+            On May 2, a suicide bomber blew himself up outside a police station in Kohat, \
+            killing seven policemen.";
+        let incidents = coded(text, IncidentDate::day(2025, 5, 24));
+        let main: Vec<_> = incidents
+            .iter()
+            .filter(|i| i.role == tally_model::Role::Main)
+            .collect();
+        assert_eq!(main.len(), 1, "{incidents:?}");
+        assert_eq!(main[0].date, Some(IncidentDate::day(2025, 5, 23)));
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub struct Segment {
     pub date: Option<IncidentDate>,
     /// The date is when something was said ("the ISPR said on Tuesday"), a fallback.
     pub date_reported: bool,
+    /// A follow-up story's lead folded into the attack it recalls: reported
+    /// again, so main however old.
+    pub follow_up: bool,
 }
 
 /// What the segmenter decided about one sentence.
@@ -195,6 +198,7 @@ impl State {
                 local: f.local,
                 date: f.date,
                 date_reported: f.date_reported,
+                follow_up: false,
             });
         }
         let idx = self.segs.len() - 1;
@@ -340,6 +344,7 @@ impl State {
             local: f.local,
             date: f.date,
             date_reported: f.date_reported,
+            follow_up: false,
         });
         self.current_main = Some(self.segs.len() - 1);
         self.roles[si] = SentenceRole::Incident(self.segs.len() - 1);

@@ -104,6 +104,11 @@ pub enum Marker {
     Attribution,
     OutOfScope,
     InScope,
+    /// "last month's": the event noun after it is one the reader knows of.
+    KnownEvent,
+    /// A noun naming one violent event ("attack", "blast"), for spotting
+    /// references back to it ("the Besham attack").
+    EventNoun,
 }
 
 /// An armed group: canonical name (SCHEMA's table or the text's own name).
@@ -420,6 +425,8 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "attribution" => Marker::Attribution,
         "out_of_scope" => Marker::OutOfScope,
         "in_scope" => Marker::InScope,
+        "known_event" => Marker::KnownEvent,
+        "event_noun" => Marker::EventNoun,
         _ => return None,
     })
 }
