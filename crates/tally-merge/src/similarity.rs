@@ -141,6 +141,27 @@ fn assumed_date_score(p: &Profile, c: &Profile) -> Option<i32> {
     (0..=7).contains(&(assumed - stated)).then_some(0)
 }
 
+/// One name in two spellings: "Mir Ali"/"Mirali", "Bisham"/"Besham"
+/// (transliterations differ mostly in vowels and doubled letters).
+pub(crate) fn same_place(a: &str, b: &str) -> bool {
+    if a.contains(b) || b.contains(a) {
+        return true;
+    }
+    let (sa, sb) = (skeleton(a), skeleton(b));
+    sa.len() >= 3 && sa == sb
+}
+
+/// Consonants only, doubled letters once.
+fn skeleton(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().filter(|c| !"aeiouy".contains(*c)) {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn squash(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_alphanumeric())
@@ -162,7 +183,7 @@ pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
     }
     if let (Some(a), Some(b)) = (&p.place, &c.place) {
         {
-            if a.contains(b.as_str()) || b.contains(a.as_str()) {
+            if same_place(a, b) {
                 s += 2;
             } else {
                 // Two named localities: usually two incidents ("Mir Ali" and

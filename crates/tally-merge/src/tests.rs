@@ -184,3 +184,12 @@ proptest! {
         prop_assert_eq!(merge(&shuffled), base);
     }
 }
+
+#[test]
+fn transliterated_place_names_are_one_place() {
+    use crate::similarity::same_place;
+    assert!(same_place("bisham", "besham"));
+    assert!(same_place("mirali", "mirali"));
+    assert!(same_place("kalaya", "kalayabazaar"));
+    assert!(!same_place("mirali", "miranshah"));
+}
