@@ -61,11 +61,12 @@ pub struct Sketch {
 }
 
 impl Sketch {
-    pub fn of(incident: &Incident, article: &str) -> Sketch {
+    /// The sketch of one per-article incident of an article published on `published`.
+    pub fn of(incident: &Incident, article: &str, published: Option<IncidentDate>) -> Sketch {
         Sketch {
             key: incident.id.clone(),
             article: article.to_string(),
-            profile: Profile::of(incident),
+            profile: Profile::of(incident, published),
         }
     }
 
@@ -73,7 +74,7 @@ impl Sketch {
     pub fn of_report(r: &ArticleReport) -> Vec<Sketch> {
         r.incidents
             .iter()
-            .map(|inc| Sketch::of(inc, &r.meta.id))
+            .map(|inc| Sketch::of(inc, &r.meta.id, r.published))
             .collect()
     }
 
@@ -90,7 +91,7 @@ pub fn merge(reports: &[ArticleReport]) -> Vec<Incident> {
     let members: Vec<Member> = reports.iter().flat_map(Member::of_report).collect();
     let sketches: Vec<Sketch> = members
         .iter()
-        .map(|m| Sketch::of(m.incident, m.article))
+        .map(|m| Sketch::of(m.incident, m.article, m.published))
         .collect();
     let mut out: Vec<Incident> = cluster(&sketches)
         .iter()

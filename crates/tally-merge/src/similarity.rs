@@ -24,7 +24,14 @@ pub struct Profile {
 }
 
 impl Profile {
-    pub fn of(i: &Incident) -> Profile {
+    /// The profile of one report; `published` is its article's publication day.
+    pub fn of(i: &Incident, published: Option<IncidentDate>) -> Profile {
+        // An undated main report happened on, or shortly before, the day it
+        // was published: that bounds which incidents it may join.
+        let assumed_day = published.filter(|p| {
+            i.date.is_none() && i.role == Role::Main && p.precision() == Precision::Day
+        });
+        let stated_by_text = i.evidence.iter().any(|e| e.field == "date");
         Profile {
             admin1: i.admin1.clone(),
             admin2: i.admin2.clone(),
@@ -39,12 +46,12 @@ impl Profile {
                         .and_then(|e| e.value.as_deref())
                 })
                 .map(squash),
-            dates: i.date.into_iter().collect(),
+            dates: i.date.or(assumed_day).into_iter().collect(),
             types: vec![i.event_type],
             groups: i.group.iter().cloned().collect(),
             killed: i.killed.total.map(|c| c.best).into_iter().collect(),
             role: i.role,
-            date_assumed: i.date.is_some() && !i.evidence.iter().any(|e| e.field == "date"),
+            date_assumed: (i.date.is_some() && !stated_by_text) || assumed_day.is_some(),
         }
     }
 

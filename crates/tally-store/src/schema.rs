@@ -121,7 +121,15 @@ CREATE TABLE overrides (
 /// first, so it does not scan the article texts.
 const V5: &str = "CREATE INDEX articles_hash_id ON articles(hash, id);";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+/// Version 6: sketches of undated reports carry their publication day, so
+/// every stored sketch is made again (the `members` rows are refilled by
+/// [`backfill_members`]; the next ingest refolds once).
+const V6: &str = "DELETE FROM members;";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+
+/// Versions whose migration leaves `members` to be refilled from the reports.
+const RESKETCH_AT: &[i64] = &[2, 6];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -160,7 +168,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         let tx = conn.transaction().map_err(err)?;
         tx.execute_batch(MIGRATIONS[version as usize])
             .map_err(err)?;
-        if version + 1 == 2 {
+        if RESKETCH_AT.contains(&(version + 1)) {
             backfill_members(&tx)?;
         }
         tx.pragma_update(None, "user_version", version + 1)
