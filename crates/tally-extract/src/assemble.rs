@@ -2,7 +2,7 @@
 //! reconciled into low/best/high per category, date, place, event type,
 //! responsible group, targets, and the evidence spans behind each field.
 
-use crate::document::{CasualtyStatement, Document};
+use crate::document::{CasualtyStatement, Document, PlaceMention};
 use crate::segment::{Segment, SentenceRole};
 use std::collections::HashMap;
 use tally_lexicon::{Lexicon, PlaceKind};
@@ -572,6 +572,20 @@ type Location = (
     Option<f64>,
 );
 
+/// "The Musakhel killings come four months after a similar incident near
+/// Noshki": in a sentence recalling an older incident, a place named before
+/// the recall belongs to the current story, when one follows it.
+fn before_recall(doc: &Document, m: &PlaceMention) -> bool {
+    let Some(at) = doc.cues.get(m.sentence).and_then(|c| c.background_at) else {
+        return false;
+    };
+    m.tok_start < at
+        && doc
+            .places_in(m.sentence)
+            .iter()
+            .any(|p| p.tok_start >= at && !p.weak)
+}
+
 fn location(
     doc: &Document,
     lex: &Lexicon,
@@ -597,7 +611,7 @@ fn location(
         if m.district_word {
             w += 2.0;
         }
-        if m.weak {
+        if m.weak || (seg.role == Role::Mentioned && before_recall(doc, m)) {
             w *= 0.1;
         }
         if let Some(d) = pl.admin2.as_deref() {
