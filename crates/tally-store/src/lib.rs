@@ -25,7 +25,8 @@ mod schema;
 pub use error::StoreError;
 pub use ingest::{AddOutcome, Ingest, IngestSummary};
 pub use query::{
-    best_total, Column, Filter, GroupBy, HistoryEntry, IncidentRow, Source, StatsRow, Totals,
+    best_total, Column, DistrictPoint, Filter, GroupBy, HistoryEntry, IncidentPage, IncidentRow,
+    IncidentSummary, MapPoints, Sort, SortKey, Source, StatsRow, Totals,
 };
 pub use schema::SCHEMA_VERSION;
 
