@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tally_store::{OpenMode, Store};
 
+/// How much of the database file `tally serve` maps into memory.
+const MMAP_BYTES: u64 = 2 << 30;
+
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     /// Database file (default: $TALLY_DB, else tally.db in the working directory).
@@ -28,6 +31,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         .or_else(|| std::env::var_os("TALLY_DB").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("tally.db"));
     let store = Store::open(&path, OpenMode::Existing)?;
+    // Every filter change scans the incidents table; reading it through a
+    // memory map saves copying each page.
+    store.map_into_memory(MMAP_BYTES)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(serve(args, store))
 }

@@ -27,7 +27,8 @@ mod schema;
 pub use error::StoreError;
 pub use ingest::{AddOutcome, Ingest, IngestSummary};
 pub use query::{
-    best_total, Column, Filter, GroupBy, HistoryEntry, IncidentRow, Source, StatsRow, Totals,
+    best_total, Column, DistrictPoint, Filter, GroupBy, HistoryEntry, IncidentPage, IncidentRow,
+    IncidentSummary, MapPoints, Sort, SortKey, Source, StatsRow, Totals,
 };
 pub use review::{parse_count, set_field, Review, CORRECTABLE};
 pub use schema::SCHEMA_VERSION;

@@ -466,3 +466,344 @@ pub(crate) fn upsert_incident(
         .execute(params![inc.id, json])?;
     Ok(())
 }
+
+// ------------------------------------------------------------ dashboard
+//
+// The web dashboard pages through and maps databases of 100,000+ incidents,
+// so these queries sort, page and aggregate in SQL and read only the narrow
+// columns, never the incidents' JSON.
+
+/// A column the incident table can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Date,
+    Killed,
+    Injured,
+    Province,
+    District,
+    Group,
+    Type,
+    Articles,
+    Id,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 9] = [
+        SortKey::Date,
+        SortKey::Killed,
+        SortKey::Injured,
+        SortKey::Province,
+        SortKey::District,
+        SortKey::Group,
+        SortKey::Type,
+        SortKey::Articles,
+        SortKey::Id,
+    ];
+
+    /// The key's name in the API (`date`, `killed`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortKey::Date => "date",
+            SortKey::Killed => "killed",
+            SortKey::Injured => "injured",
+            SortKey::Province => "province",
+            SortKey::District => "district",
+            SortKey::Group => "group",
+            SortKey::Type => "type",
+            SortKey::Articles => "articles",
+            SortKey::Id => "id",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The column, compared without case for names (as filters match them).
+    fn column(self) -> &'static str {
+        match self {
+            SortKey::Date => "date_ord",
+            SortKey::Killed => "killed",
+            SortKey::Injured => "injured",
+            SortKey::Province => "admin1 COLLATE NOCASE",
+            SortKey::District => "admin2 COLLATE NOCASE",
+            SortKey::Group => "\"group\" COLLATE NOCASE",
+            SortKey::Type => "event_type",
+            SortKey::Articles => "articles",
+            SortKey::Id => "id",
+        }
+    }
+}
+
+/// An order of incidents: by a key, missing values last in either
+/// direction, ties by id (ascending), so every page is deterministic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Sort {
+        Sort {
+            key: SortKey::Date,
+            descending: false,
+        }
+    }
+}
+
+impl Sort {
+    /// `ORDER BY` terms; `reversed` gives the exact reverse order (used to
+    /// read pages near the end from the other end).
+    fn order_by(self, reversed: bool) -> String {
+        let desc = self.descending != reversed;
+        format!(
+            "{} {} {}, id {}",
+            self.key.column(),
+            if desc { "DESC" } else { "ASC" },
+            if reversed {
+                "NULLS FIRST"
+            } else {
+                "NULLS LAST"
+            },
+            if reversed { "DESC" } else { "ASC" },
+        )
+    }
+}
+
+/// One incident as the dashboard's table shows it: the queryable columns,
+/// without the JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentSummary {
+    pub id: String,
+    pub date: Option<String>,
+    pub admin1: Option<String>,
+    pub admin2: Option<String>,
+    pub place: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub event_type: String,
+    pub group: Option<String>,
+    pub claimed: bool,
+    /// Best estimates (see [`best_total`]); categories as stated.
+    pub killed: Option<u32>,
+    pub killed_security_forces: Option<u32>,
+    pub killed_civilians: Option<u32>,
+    pub killed_militants: Option<u32>,
+    pub injured: Option<u32>,
+    pub articles: u32,
+}
+
+/// One page of matching incidents and how many match in all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncidentPage {
+    pub total: u64,
+    pub rows: Vec<IncidentSummary>,
+}
+
+/// Incidents and deaths of one district, at the mean coordinates of its
+/// located incidents (`None` when none has coordinates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictPoint {
+    pub district: String,
+    /// The district's province (the alphabetically first if its incidents
+    /// disagree).
+    pub province: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub incidents: u64,
+    pub killed: u64,
+}
+
+/// What the map shows: one point per district (by name), and how many
+/// matching incidents have no coordinates.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapPoints {
+    pub districts: Vec<DistrictPoint>,
+    pub unlocated: u64,
+}
+
+const SUMMARY_COLUMNS: &str = "id, date, admin1, admin2, place, lat, lon, event_type, \"group\", \
+     claimed, killed, killed_security_forces, killed_civilians, killed_militants, injured, articles";
+
+fn summary_row(r: &Row) -> rusqlite::Result<IncidentSummary> {
+    Ok(IncidentSummary {
+        id: r.get(0)?,
+        date: r.get(1)?,
+        admin1: r.get(2)?,
+        admin2: r.get(3)?,
+        place: r.get(4)?,
+        lat: r.get(5)?,
+        lon: r.get(6)?,
+        event_type: r.get(7)?,
+        group: r.get(8)?,
+        claimed: r.get(9)?,
+        killed: r.get(10)?,
+        killed_security_forces: r.get(11)?,
+        killed_civilians: r.get(12)?,
+        killed_militants: r.get(13)?,
+        injured: r.get(14)?,
+        articles: r.get(15)?,
+    })
+}
+
+/// Rows `offset..offset + limit` of `total`, as read in one direction: the
+/// far half is read backwards, so SQLite never sorts more than half of the
+/// matches to skip them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    limit: u64,
+    offset: u64,
+    reversed: bool,
+}
+
+impl Window {
+    fn new(total: u64, limit: u64, offset: u64) -> Window {
+        let forward = offset.saturating_add(limit);
+        if offset >= total || forward <= total - offset {
+            return Window {
+                limit,
+                offset,
+                reversed: false,
+            };
+        }
+        let end = forward.min(total);
+        Window {
+            limit: end - offset,
+            offset: total - end,
+            reversed: true,
+        }
+    }
+}
+
+impl Store {
+    /// Count the incidents matching `filter` and return one page of them in
+    /// `sort` order: rows `offset..offset + limit`.
+    pub fn page(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        limit: usize,
+        offset: usize,
+    ) -> Result<IncidentPage> {
+        let err = |e| StoreError::sqlite("reading a page of incidents", e);
+        // One read transaction: the count and the rows see the same snapshot
+        // even if an ingest commits in between.
+        let tx = self.conn.unchecked_transaction().map_err(err)?;
+        let total = self.count(filter)?;
+        let window = Window::new(total, limit as u64, offset as u64);
+        let rows = if window.offset >= total || window.limit == 0 {
+            Vec::new()
+        } else {
+            self.window(filter, sort, window)?
+        };
+        tx.finish().map_err(err)?;
+        Ok(IncidentPage { total, rows })
+    }
+
+    /// Number of incidents matching `filter`.
+    pub fn count(&self, filter: &Filter) -> Result<u64> {
+        let (clause, values) = filter.sql();
+        let sql = format!("SELECT COUNT(*) FROM incidents{clause}");
+        let n = self.rows(&sql, values, |r| r.get(0), "counting incidents")?;
+        Ok(n.first().copied().unwrap_or(0))
+    }
+
+    fn window(&self, filter: &Filter, sort: Sort, w: Window) -> Result<Vec<IncidentSummary>> {
+        let (clause, mut values) = filter.sql();
+        let order = sort.order_by(w.reversed);
+        // Sorting only rowids and keys keeps SQLite's sorter small; the
+        // page's columns are read for its rows alone.
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM incidents WHERE rowid IN \
+             (SELECT rowid FROM incidents{clause} ORDER BY {order} LIMIT ? OFFSET ?) \
+             ORDER BY {order}"
+        );
+        values.push(Value::Integer(clamp_i64(w.limit)));
+        values.push(Value::Integer(clamp_i64(w.offset)));
+        let mut rows = self.rows(&sql, values, summary_row, "reading a page of incidents")?;
+        if w.reversed {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// Incidents and deaths by district for the map, and the number of
+    /// matching incidents without coordinates, in one pass.
+    pub fn map_points(&self, filter: &Filter) -> Result<MapPoints> {
+        let (clause, values) = filter.sql();
+        let sql = format!(
+            "SELECT admin2, MIN(admin1),
+                AVG(CASE WHEN lon IS NOT NULL THEN lat END),
+                AVG(CASE WHEN lat IS NOT NULL THEN lon END),
+                COUNT(*), COALESCE(SUM(killed), 0), SUM(lat IS NULL OR lon IS NULL)
+             FROM incidents{clause} GROUP BY admin2 ORDER BY admin2"
+        );
+        let groups = self.rows(&sql, values, point_row, "aggregating districts")?;
+        let unlocated = groups.iter().map(|(_, unlocated)| unlocated).sum();
+        let districts = groups.into_iter().filter_map(|(p, _)| p).collect();
+        Ok(MapPoints {
+            districts,
+            unlocated,
+        })
+    }
+
+    /// The stored spelling of `value` in a text column (matched without
+    /// case), if any incident has it. Uses the column's index, unlike
+    /// [`Store::distinct`].
+    pub fn stored_value(&self, column: Column, value: &str) -> Result<Option<String>> {
+        let c = column.sql();
+        let sql = format!("SELECT {c} FROM incidents WHERE {c} = ?1 COLLATE NOCASE LIMIT 1");
+        let found = self.rows(
+            &sql,
+            vec![Value::Text(value.to_string())],
+            |r| r.get(0),
+            "looking up a filter value",
+        )?;
+        Ok(found.into_iter().next())
+    }
+
+    /// The values a filter on a text column accepts: one spelling per value
+    /// (filters ignore case), sorted. Walks the column's case-insensitive
+    /// index instead of sorting every row as [`Store::distinct`] does.
+    pub fn choices(&self, column: Column) -> Result<Vec<String>> {
+        let c = column.sql();
+        let sql = format!(
+            "SELECT v FROM (SELECT MIN({c}) AS v FROM incidents WHERE {c} IS NOT NULL \
+             GROUP BY {c} COLLATE NOCASE) ORDER BY v"
+        );
+        self.rows(&sql, Vec::new(), |r| r.get(0), "reading filter values")
+    }
+
+    /// Map the database file into memory for reading (up to `bytes`;
+    /// SQLite caps it at its build limit, 2 GiB by default). Scans of the
+    /// incidents table then skip a copy per page: the dashboard's queries
+    /// read every matching row.
+    pub fn map_into_memory(&self, bytes: u64) -> Result<()> {
+        self.conn
+            .pragma_update(None, "mmap_size", clamp_i64(bytes))
+            .map_err(|e| StoreError::sqlite("setting mmap_size", e))
+    }
+}
+
+/// A district point (`None` for incidents without a district) and how many
+/// of the group's incidents have no coordinates.
+fn point_row(r: &Row) -> rusqlite::Result<(Option<DistrictPoint>, u64)> {
+    let district: Option<String> = r.get(0)?;
+    let point = match district {
+        Some(district) => Some(DistrictPoint {
+            district,
+            province: r.get(1)?,
+            lat: r.get(2)?,
+            lon: r.get(3)?,
+            incidents: r.get(4)?,
+            killed: r.get(5)?,
+        }),
+        None => None,
+    };
+    Ok((point, r.get(6)?))
+}
+
+fn clamp_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}

@@ -453,3 +453,228 @@ fn bad_reviews_are_refused_with_a_reason() {
     assert!(err(store.review(&id, &split, "n")).contains("nothing to split"));
     assert_eq!(store.history(&id).unwrap().len(), 1);
 }
+
+// ------------------------------------------------------------ dashboard queries
+
+/// Varied incidents written straight into the table (no merging), with
+/// missing dates, figures, places and coordinates, and names differing only
+/// in case, so every sort has ties and missing values.
+fn varied_store(dir: &tempfile::TempDir) -> Store {
+    let store = temp_store(dir, "varied.db");
+    let districts = [
+        Some("Bannu"),
+        Some("bannu"),
+        Some("Quetta"),
+        None,
+        Some("Kech"),
+    ];
+    let groups = [Some("TTP"), None, Some("BLA"), Some("ttp")];
+    let mut seed = 7u64;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for i in 0..41 {
+        let mut inc = incident(&format!("x{i:02}"), 1, "", 0);
+        inc.date = match next(4) {
+            0 => None,
+            1 => Some(IncidentDate::month(2023, 1 + next(12) as u32)),
+            _ => Some(IncidentDate::day(
+                2023,
+                1 + next(12) as u32,
+                1 + next(28) as u32,
+            )),
+        };
+        inc.admin2 = districts[next(5) as usize].map(String::from);
+        inc.admin1 = inc
+            .admin2
+            .as_ref()
+            .map(|_| "Khyber Pakhtunkhwa".to_string());
+        inc.group = groups[next(4) as usize].map(String::from);
+        inc.event_type = EventType::ALL[next(7) as usize];
+        inc.articles = (0..=next(3)).map(|a| format!("x{i:02}-{a}")).collect();
+        inc.killed = match next(3) {
+            0 => Casualties::default(),
+            1 => Casualties {
+                total: Some(Count::exact(next(6) as u32)),
+                ..Default::default()
+            },
+            _ => Casualties {
+                civilians: Some(Count::exact(next(4) as u32)),
+                militants: Some(Count::exact(next(4) as u32)),
+                ..Default::default()
+            },
+        };
+        if next(3) == 0 {
+            inc.injured.total = Some(Count::exact(next(5) as u32));
+        }
+        if next(4) == 0 {
+            (inc.lat, inc.lon) = (None, None);
+        } else {
+            inc.lat = Some(30.0 + next(5) as f64);
+        }
+        let json = serde_json::to_string(&inc).unwrap();
+        crate::query::upsert_incident(&store.conn, &inc, &json, "h").unwrap();
+    }
+    store
+}
+
+/// The order `/api/incidents` promises, computed in Rust: by the key
+/// (names without ASCII case), missing values last either way, ties by id.
+fn reference_order(incidents: &[Incident], sort: Sort) -> Vec<String> {
+    #[derive(PartialEq, PartialOrd)]
+    enum V {
+        N(i64),
+        T(String),
+    }
+    let text = |s: &Option<String>| s.as_ref().map(|s| V::T(s.to_ascii_lowercase()));
+    let key = |i: &Incident| match sort.key {
+        SortKey::Date => i.date.map(|d| V::N(d.ordinal())),
+        SortKey::Killed => best_total(&i.killed).map(|n| V::N(n.into())),
+        SortKey::Injured => best_total(&i.injured).map(|n| V::N(n.into())),
+        SortKey::Province => text(&i.admin1),
+        SortKey::District => text(&i.admin2),
+        SortKey::Group => text(&i.group),
+        SortKey::Type => Some(V::T(i.event_type.as_str().into())),
+        SortKey::Articles => Some(V::N(i.articles.len() as i64)),
+        SortKey::Id => Some(V::T(i.id.clone())),
+    };
+    let mut v: Vec<&Incident> = incidents.iter().collect();
+    v.sort_by(|a, b| {
+        let by_key = match (key(a), key(b)) {
+            (Some(x), Some(y)) if sort.descending => y.partial_cmp(&x),
+            (Some(x), Some(y)) => x.partial_cmp(&y),
+            (x, y) => Some(x.is_none().cmp(&y.is_none())),
+        };
+        by_key
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    v.iter().map(|i| i.id.clone()).collect()
+}
+
+fn page_ids(
+    store: &Store,
+    filter: &Filter,
+    sort: Sort,
+    limit: usize,
+    offset: usize,
+) -> Vec<String> {
+    let page = store.page(filter, sort, limit, offset).unwrap();
+    page.rows.into_iter().map(|r| r.id).collect()
+}
+
+#[test]
+fn pages_follow_every_sort_with_missing_values_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = varied_store(&dir);
+    let all = store.incidents(&Filter::default(), None).unwrap();
+    for key in SortKey::ALL {
+        for descending in [false, true] {
+            let sort = Sort { key, descending };
+            let want = reference_order(&all, sort);
+            let got = page_ids(&store, &Filter::default(), sort, 100, 0);
+            assert_eq!(got, want, "{sort:?}");
+            // Pages of 6, including those read from the far end, add up to
+            // the same list.
+            let paged: Vec<String> = (0..8)
+                .flat_map(|p| page_ids(&store, &Filter::default(), sort, 6, p * 6))
+                .collect();
+            assert_eq!(paged, want, "{sort:?} in pages");
+        }
+    }
+}
+
+#[test]
+fn a_page_counts_all_matches_and_may_be_short_or_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = varied_store(&dir);
+    let f = Filter {
+        admin2: Some("BANNU".into()),
+        ..Default::default()
+    };
+    let matching = store.list(&f, None).unwrap().len();
+    assert!(
+        matching > 3,
+        "the fixture has Bannu incidents in both cases"
+    );
+    let sort = Sort::default();
+    let page = store.page(&f, sort, 2, 0).unwrap();
+    assert_eq!((page.total, page.rows.len()), (matching as u64, 2));
+    let tail = store.page(&f, sort, 10, matching - 1).unwrap();
+    assert_eq!(tail.rows.len(), 1);
+    assert!(store.page(&f, sort, 10, matching).unwrap().rows.is_empty());
+    assert!(store
+        .page(&f, sort, 10, usize::MAX)
+        .unwrap()
+        .rows
+        .is_empty());
+    assert!(store.page(&f, sort, 0, 0).unwrap().rows.is_empty());
+    let row = &page.rows[0];
+    let inc = store.incident(&row.id).unwrap().unwrap();
+    assert_eq!(row.killed, best_total(&inc.killed));
+    assert_eq!(row.killed_civilians, inc.killed.civilians.map(|c| c.best));
+    assert_eq!(row.articles as usize, inc.articles.len());
+    assert_eq!((row.lat, row.lon), (inc.lat, inc.lon));
+}
+
+#[test]
+fn map_points_aggregate_districts_and_count_the_unlocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = varied_store(&dir);
+    let all = store.incidents(&Filter::default(), None).unwrap();
+    let map = store.map_points(&Filter::default()).unwrap();
+    let names: Vec<&str> = map.districts.iter().map(|d| d.district.as_str()).collect();
+    // One point per stored name, in byte order.
+    assert_eq!(names, ["Bannu", "Kech", "Quetta", "bannu"]);
+    let unlocated = all.iter().filter(|i| i.lat.is_none()).count();
+    assert_eq!(map.unlocated, unlocated as u64);
+    for point in &map.districts {
+        let of: Vec<&Incident> = all
+            .iter()
+            .filter(|i| i.admin2.as_deref() == Some(point.district.as_str()))
+            .collect();
+        let located: Vec<f64> = of.iter().filter_map(|i| i.lat).collect();
+        let killed: u64 = of
+            .iter()
+            .map(|i| u64::from(best_total(&i.killed).unwrap_or(0)))
+            .sum();
+        assert_eq!(point.incidents, of.len() as u64);
+        assert_eq!(point.killed, killed);
+        assert_eq!(point.province.as_deref(), Some("Khyber Pakhtunkhwa"));
+        let mean =
+            (!located.is_empty()).then(|| located.iter().sum::<f64>() / located.len() as f64);
+        assert_eq!(
+            point.lat.map(|v| (v * 1e9).round()),
+            mean.map(|v| (v * 1e9).round())
+        );
+    }
+    let f = Filter {
+        admin2: Some("quetta".into()),
+        ..Default::default()
+    };
+    let quetta = store.map_points(&f).unwrap();
+    assert_eq!(quetta.districts.len(), 1);
+    assert_eq!(quetta.districts[0].district, "Quetta");
+}
+
+#[test]
+fn stored_value_matches_without_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &corpus());
+    let found = store.stored_value(Column::Admin2, "PESHAWAR").unwrap();
+    assert_eq!(found.as_deref(), Some("Peshawar"));
+    assert_eq!(store.stored_value(Column::Group, "Atlantis").unwrap(), None);
+    let varied = varied_store(&dir);
+    let districts = varied.choices(Column::Admin2).unwrap();
+    assert_eq!(
+        districts,
+        ["Bannu", "Kech", "Quetta"],
+        "one spelling per value"
+    );
+    assert_eq!(varied.choices(Column::Group).unwrap(), ["BLA", "TTP"]);
+    assert!(store.map_into_memory(1 << 20).is_ok());
+}

@@ -1,9 +1,13 @@
 // The overview page: filters -> counters, map, timeline and table, all
-// refreshed with fetch on every change (no reload).
+// refreshed with fetch on every change (no reload). Nothing here grows with
+// the number of incidents: the server aggregates the counters, months and
+// district points, and the table holds one page.
 "use strict";
 
 const form = document.getElementById("filters");
-const state = { sort: "-date", outline: null };
+// Table rows per page; `?rows=N` (1-1000) overrides it.
+const PAGE = Math.min(1000, Math.max(1, Number(new URLSearchParams(location.search).get("rows")) || 100));
+const state = { sort: "-date", offset: 0 };
 
 const COLUMNS = [
   ["date", "Date"], ["province", "Province"], ["district", "District"], [null, "Place"],
@@ -17,13 +21,22 @@ function filters() {
   return f;
 }
 
+// The map outline, fetched once (null if it cannot be had).
+const outline = fetch(withToken("/map/pakistan.geojson"))
+  .then((r) => (r.ok ? r.json() : null))
+  .catch(() => null);
+
 async function init() {
+  buildHeader();
+  form.addEventListener("change", refresh);
+  form.addEventListener("reset", () => setTimeout(refresh, 0));
+  form.addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
+  document.getElementById("p-prev").addEventListener("click", () => turnPage(-1));
+  document.getElementById("p-next").addEventListener("click", () => turnPage(1));
+  // The first refresh has no filters to read: it need not wait for their values.
+  const first = refresh();
   try {
-    const [opts, outline] = await Promise.all([
-      api("/api/options"),
-      fetch(withToken("/map/pakistan.geojson")).then((r) => r.json()),
-    ]);
-    state.outline = outline;
+    const opts = await api("/api/options");
     fillSelect("f-province", opts.provinces);
     fillSelect("f-district", opts.districts);
     fillSelect("f-group", opts.groups);
@@ -31,11 +44,7 @@ async function init() {
   } catch (e) {
     showError("Could not load the filter values: " + e.message);
   }
-  buildHeader();
-  form.addEventListener("change", refresh);
-  form.addEventListener("reset", () => setTimeout(refresh, 0));
-  form.addEventListener("submit", (e) => { e.preventDefault(); refresh(); });
-  refresh();
+  await first;
 }
 
 function fillSelect(id, values, show) {
@@ -43,24 +52,42 @@ function fillSelect(id, values, show) {
   for (const v of values) s.append(el("option", { value: v }, show ? show(v) : v));
 }
 
-let generation = 0;
+// Answers to an older request are dropped: filters may change faster than
+// the server answers.
+let generation = 0, tableGeneration = 0;
+
+// New filters: everything, from the first page of the table.
 async function refresh() {
   const mine = ++generation;
-  const f = filters();
+  state.offset = 0;
+  const table = refreshTable();
   try {
-    const [stats, list] = await Promise.all([
-      api("/api/stats", f),
-      api("/api/incidents", { ...f, sort: state.sort, limit: 10000 }),
-    ]);
+    const [stats, shape] = await Promise.all([api("/api/stats", filters()), outline]);
     if (mine !== generation) return;
     showError("");
     drawCounters(stats.counters);
-    drawMap(list.incidents, stats.unlocated);
+    drawMap(shape, stats.districts, stats.counters.incidents);
     drawTimeline(stats.monthly);
-    drawTable(list);
   } catch (e) {
     if (mine === generation) showError(e.message);
   }
+  await table;
+}
+
+// New sort or page: the table only.
+async function refreshTable() {
+  const mine = ++tableGeneration;
+  try {
+    const list = await api("/api/incidents", { ...filters(), sort: state.sort, limit: PAGE, offset: state.offset });
+    if (mine === tableGeneration) drawTable(list);
+  } catch (e) {
+    if (mine === tableGeneration) showError(e.message);
+  }
+}
+
+function turnPage(step) {
+  state.offset = Math.max(0, state.offset + step * PAGE);
+  refreshTable();
 }
 
 function drawCounters(c) {
@@ -102,45 +129,72 @@ function outlinePath(outline, project) {
   return d;
 }
 
-function drawMap(incidents, unlocated) {
+// One circle per district at the mean coordinates of its incidents, area
+// proportional to deaths; a click filters by the district.
+function drawMap(shape, districts, incidents) {
   const map = document.getElementById("map");
   map.replaceChildren();
-  if (!state.outline) return;
-  const project = projection(state.outline);
-  map.append(svg("path", { d: outlinePath(state.outline, project), class: "country" }));
-  const located = incidents.filter((i) => i.lat != null && i.lon != null);
-  located.sort((a, b) => (b.killed || 0) - (a.killed || 0));
-  for (const inc of located) map.append(incidentDot(inc, project));
-  map.append(sizeLegend());
   const note = document.getElementById("map-note");
-  note.textContent = `${located.length} incident(s) on the map` +
-    (unlocated ? `; ${unlocated} without coordinates are not shown` : "") +
-    ". Points sit at locality or district centres; province/district borders are not drawn.";
+  if (!shape) {
+    note.textContent = "The map outline could not be loaded.";
+    return;
+  }
+  const project = projection(shape);
+  map.append(svg("path", { d: outlinePath(shape, project), class: "country" }));
+  const located = districts.filter((d) => d.lat != null && d.lon != null);
+  located.sort((a, b) => b.killed - a.killed); // small circles on top
+  const scale = dotScale(Math.max(0, ...located.map((d) => d.killed)));
+  for (const d of located) map.append(districtDot(d, project, scale));
+  map.append(sizeLegend(scale));
+  const shown = located.reduce((n, d) => n + d.incidents, 0);
+  note.textContent = `${fmt(shown)} incident(s) in ${located.length} district(s) on the map` +
+    (incidents > shown ? `; ${fmt(incidents - shown)} without coordinates or district are not shown` : "") +
+    ". Circles sit at the mean coordinates of a district's incidents; click one to filter by its district.";
 }
 
-const dotRadius = (killed) => 3 + 2.2 * Math.sqrt(killed || 0);
+// Radius per square root of deaths: 2.2 as long as the largest circle stays
+// under MAX_R, else shrunk to fit.
+const MAX_R = 28;
+const dotScale = (maxKilled) => Math.min(2.2, (MAX_R - 3) / Math.sqrt(maxKilled || 1));
+const dotRadius = (killed, scale) => 3 + scale * Math.sqrt(killed || 0);
 
-// Reference circles for 1, 10 and 50 deaths, bottom right.
-function sizeLegend() {
+// 1, 2 or 5 times a power of ten, at most n.
+function roundDown(n) {
+  const p = 10 ** Math.floor(Math.log10(n));
+  return [5, 2, 1].map((k) => k * p).find((v) => v <= n);
+}
+
+// Reference circles (1, 10, 50 deaths, or fitted to the largest), bottom right.
+function sizeLegend(scale) {
+  const top = (MAX_R - 3) ** 2 / scale ** 2;
+  const values = scale === 2.2 ? [1, 10, 50] : [...new Set([top / 100, top / 10, top].filter((v) => v >= 1).map(roundDown))];
   const g = svg("g", { class: "size-legend" });
-  g.append(svg("text", { x: 470, y: 420, class: "axis" }, "deaths"));
+  const rs = values.map((n) => dotRadius(n, scale));
+  g.append(svg("text", { x: 470, y: 462 - 2 * Math.max(...rs), class: "axis" }, "deaths"));
   let x = 478;
-  for (const n of [1, 10, 50]) {
-    const r = dotRadius(n);
-    g.append(svg("circle", { cx: x + r, cy: 470 - r, r, class: "incident-dot legend-dot" }));
-    g.append(svg("text", { x: x + r, y: 486, "text-anchor": "middle", class: "axis" }, n));
+  values.forEach((n, i) => {
+    const r = rs[i];
+    g.append(svg("circle", { cx: x + r, cy: 470 - r, r, class: "district-dot legend-dot" }));
+    g.append(svg("text", { x: x + r, y: 486, "text-anchor": "middle", class: "axis" }, fmt(n)));
     x += 2 * r + 10;
-  }
+  });
   return g;
 }
 
-function incidentDot(inc, project) {
-  const [x, y] = project([inc.lon, inc.lat]);
-  const r = dotRadius(inc.killed);
-  const a = svg("a", { href: withToken("/incident/" + encodeURIComponent(inc.id)) },
-    svg("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), class: "incident-dot" + (inc.killed ? "" : " no-deaths") }),
-    svg("title", {}, `${inc.date || "undated"} · ${inc.place || inc.district || inc.province || "?"} · ${label(inc.type)} · killed ${fmt(inc.killed)}`));
-  return a;
+function districtDot(d, project, scale) {
+  const [x, y] = project([d.lon, d.lat]);
+  const g = svg("g", { class: "district", role: "button" },
+    svg("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: dotRadius(d.killed, scale).toFixed(1), class: "district-dot" + (d.killed ? "" : " no-deaths") }),
+    svg("title", {}, `${d.district}${d.province ? ", " + d.province : ""} · ${fmt(d.incidents)} incident(s) · killed ${fmt(d.killed)} · click to filter`));
+  g.addEventListener("click", () => filterByDistrict(d.district));
+  return g;
+}
+
+function filterByDistrict(name) {
+  const select = document.getElementById("f-district");
+  select.value = name;
+  if (select.value !== name) return; // not an option: leave the filters alone
+  refresh();
 }
 
 // ---------------------------------------------------------------- timeline
@@ -217,8 +271,9 @@ function buildHeader() {
 
 function sortBy(key) {
   state.sort = state.sort === key ? "-" + key : key;
+  state.offset = 0;
   markSort();
-  refresh();
+  refreshTable();
 }
 
 function markSort() {
@@ -237,8 +292,13 @@ function drawTable(list) {
     el("td", {}, label(i.type)), el("td", {}, i.group ? i.group + (i.claimed ? " (claimed)" : "") : "–"),
     el("td", { class: "num" }, fmt(i.killed)), el("td", { class: "num" }, fmt(i.injured)),
     el("td", { class: "num" }, i.articles))));
+  const first = list.incidents.length ? list.offset + 1 : 0;
+  const last = list.offset + list.incidents.length;
   document.getElementById("table-note").textContent =
-    `${list.incidents.length} of ${list.total} shown · click a column to sort, a date to open the incident`;
+    `${fmt(first)}–${fmt(last)} of ${fmt(list.total)} · click a column to sort, a date to open the incident`;
+  document.getElementById("p-info").textContent = `${fmt(first)}–${fmt(last)} of ${fmt(list.total)}`;
+  document.getElementById("p-prev").disabled = list.offset === 0;
+  document.getElementById("p-next").disabled = last >= list.total;
 }
 
 init();

@@ -34,16 +34,11 @@ pub async fn incidents(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery
     params.only(true)?;
     let page = params.page()?;
     with_store(state, move |store| {
-        let mut all = store.incidents(&params.filter(store)?, None)?;
-        shapes::sort(&mut all, page.sort);
-        let rows: Vec<Value> = all
-            .iter()
-            .skip(page.offset)
-            .take(page.limit)
-            .map(shapes::incident_row)
-            .collect();
+        let filter = params.filter(store)?;
+        let found = store.page(&filter, page.sort, page.limit, page.offset)?;
+        let rows: Vec<Value> = found.rows.iter().map(shapes::incident_row).collect();
         Ok(Json(json!({
-            "total": all.len(),
+            "total": found.total,
             "offset": page.offset,
             "limit": page.limit,
             "incidents": rows,
@@ -60,13 +55,12 @@ pub async fn stats(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) ->
         let filter = params.filter(store)?;
         let overall = store.stats(&filter, None)?;
         let months = store.stats(&filter, Some(GroupBy::Month))?;
-        let incidents = store.incidents(&filter, None)?;
-        let located = incidents.iter().filter(|i| i.lat.is_some()).count();
+        let map = store.map_points(&filter)?;
         Ok(Json(json!({
             "counters": shapes::counters(&overall),
             "monthly": shapes::monthly(&months),
-            "districts": shapes::districts(&incidents),
-            "unlocated": incidents.len() - located,
+            "districts": shapes::districts(&map.districts),
+            "unlocated": map.unlocated,
         })))
     })
     .await
@@ -77,9 +71,9 @@ pub async fn options(State(state): State<Arc<AppState>>) -> Answer {
     with_store(state, |store| {
         let types: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
         Ok(Json(json!({
-            "provinces": store.distinct(Column::Admin1)?,
-            "districts": store.distinct(Column::Admin2)?,
-            "groups": store.distinct(Column::Group)?,
+            "provinces": store.choices(Column::Admin1)?,
+            "districts": store.choices(Column::Admin2)?,
+            "groups": store.choices(Column::Group)?,
             "types": types,
         })))
     })

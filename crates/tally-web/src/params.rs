@@ -4,7 +4,7 @@ use crate::auth::percent_decode;
 use crate::ApiError;
 use std::collections::BTreeMap;
 use tally_model::{EventType, IncidentDate};
-use tally_store::{Column, Filter, Store};
+use tally_store::{Column, Filter, Sort, SortKey, Store};
 
 /// Parameters every filtered endpoint accepts.
 const FILTER_KEYS: [&str; 8] = [
@@ -22,11 +22,6 @@ const PAGE_KEYS: [&str; 3] = ["limit", "offset", "sort"];
 /// Largest page of `/api/incidents`.
 pub const MAX_LIMIT: usize = 10_000;
 const DEFAULT_LIMIT: usize = 500;
-
-/// Sort keys of `/api/incidents` (prefix `-` for descending).
-pub const SORT_KEYS: [&str; 9] = [
-    "date", "killed", "injured", "province", "district", "group", "type", "articles", "id",
-];
 
 /// The decoded query string; empty values count as absent.
 pub struct Params(BTreeMap<String, String>);
@@ -101,14 +96,15 @@ impl Params {
         let Some(given) = self.get(key) else {
             return Ok(None);
         };
-        let valid = store.distinct(column)?;
-        match valid.iter().find(|v| v.eq_ignore_ascii_case(given)) {
-            Some(v) => Ok(Some(v.clone())),
-            None => Err(ApiError::bad_request(format!(
-                "no incident has {key} {given:?} (known: {})",
-                valid.join(", ")
-            ))),
+        if let Some(stored) = store.stored_value(column, given)? {
+            return Ok(Some(stored));
         }
+        // Only a mistake pays for listing every value.
+        let valid = store.choices(column)?;
+        Err(ApiError::bad_request(format!(
+            "no incident has {key} {given:?} (known: {})",
+            valid.join(", ")
+        )))
     }
 
     fn event_type(&self) -> Result<Option<EventType>, ApiError> {
@@ -155,16 +151,19 @@ impl Params {
 
     fn sort(&self) -> Result<Sort, ApiError> {
         let s = self.get("sort").unwrap_or("date");
-        let (descending, key) = match s.strip_prefix('-') {
+        let (descending, name) = match s.strip_prefix('-') {
             Some(k) => (true, k),
             None => (false, s),
         };
-        match SORT_KEYS.iter().find(|k| **k == key) {
-            Some(k) => Ok(Sort { key: k, descending }),
-            None => Err(ApiError::bad_request(format!(
-                "sort={s:?} is not a sort key (valid: {}; prefix - for descending)",
-                SORT_KEYS.join(", ")
-            ))),
+        match SortKey::parse(name) {
+            Some(key) => Ok(Sort { key, descending }),
+            None => {
+                let names: Vec<&str> = SortKey::ALL.iter().map(|k| k.as_str()).collect();
+                Err(ApiError::bad_request(format!(
+                    "sort={s:?} is not a sort key (valid: {}; prefix - for descending)",
+                    names.join(", ")
+                )))
+            }
         }
     }
 }
@@ -175,11 +174,4 @@ pub struct Page {
     pub limit: usize,
     pub offset: usize,
     pub sort: Sort,
-}
-
-/// A sort key of [`SORT_KEYS`] and its direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    pub key: &'static str,
-    pub descending: bool,
 }

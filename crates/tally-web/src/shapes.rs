@@ -1,34 +1,33 @@
 //! The JSON the API sends, built from the store's values.
 
-use crate::params::Sort;
 use serde_json::{json, Value};
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
-use tally_model::{Category, Evidence, Incident};
-use tally_store::{best_total, HistoryEntry, Source, StatsRow, Totals};
+use tally_model::Evidence;
+use tally_store::{
+    best_total, DistrictPoint, HistoryEntry, IncidentSummary, Source, StatsRow, Totals,
+};
 
 /// One line of `/api/incidents`.
-pub fn incident_row(inc: &Incident) -> Value {
-    let cat = |c: &tally_model::Casualties, k| c.get(k).map(|x| x.best);
+pub fn incident_row(inc: &IncidentSummary) -> Value {
     json!({
         "id": inc.id,
-        "date": inc.date.map(|d| d.to_string()),
+        "date": inc.date,
         "province": inc.admin1,
         "district": inc.admin2,
         "place": inc.place,
         "lat": inc.lat,
         "lon": inc.lon,
-        "type": inc.event_type.as_str(),
+        "type": inc.event_type,
         "group": inc.group,
         "claimed": inc.claimed,
-        "killed": best_total(&inc.killed),
+        "killed": inc.killed,
         "killed_by": {
-            "security_forces": cat(&inc.killed, Category::SecurityForces),
-            "civilians": cat(&inc.killed, Category::Civilians),
-            "militants": cat(&inc.killed, Category::Militants),
+            "security_forces": inc.killed_security_forces,
+            "civilians": inc.killed_civilians,
+            "militants": inc.killed_militants,
         },
-        "injured": best_total(&inc.injured),
-        "articles": inc.articles.len(),
+        "injured": inc.injured,
+        "articles": inc.articles,
     })
 }
 
@@ -68,96 +67,21 @@ pub fn monthly(rows: &[StatsRow]) -> Vec<Value> {
         .collect()
 }
 
-#[derive(Default)]
-struct DistrictSum {
-    province: Option<String>,
-    lat: f64,
-    lon: f64,
-    located: u32,
-    incidents: u64,
-    killed: u64,
-}
-
-/// Incidents and deaths by district, at the mean coordinates of its incidents.
-pub fn districts(incidents: &[Incident]) -> Vec<Value> {
-    let mut by: BTreeMap<&str, DistrictSum> = BTreeMap::new();
-    for inc in incidents {
-        let Some(d) = inc.admin2.as_deref() else {
-            continue;
-        };
-        let s = by.entry(d).or_default();
-        s.province = s.province.take().or_else(|| inc.admin1.clone());
-        s.incidents += 1;
-        s.killed += u64::from(best_total(&inc.killed).unwrap_or(0));
-        if let (Some(la), Some(lo)) = (inc.lat, inc.lon) {
-            s.lat += la;
-            s.lon += lo;
-            s.located += 1;
-        }
-    }
-    by.into_iter().map(|(d, s)| district_point(d, &s)).collect()
-}
-
-fn district_point(district: &str, s: &DistrictSum) -> Value {
-    let mean = |v: f64| (s.located > 0).then(|| v / f64::from(s.located));
-    json!({
-        "district": district,
-        "province": s.province,
-        "lat": mean(s.lat),
-        "lon": mean(s.lon),
-        "incidents": s.incidents,
-        "killed": s.killed,
-    })
-}
-
-/// Order incidents by a sort key; ties (and missing values, always last) by id.
-pub fn sort(incidents: &mut [Incident], sort: Sort) {
-    incidents.sort_by(|a, b| {
-        let ord = compare(a, b, sort.key);
-        let ord = if sort.descending {
-            reverse_keeping_missing_last(ord, a, b, sort.key)
-        } else {
-            ord
-        };
-        ord.then_with(|| a.id.cmp(&b.id))
-    });
-}
-
-fn reverse_keeping_missing_last(ord: Ordering, a: &Incident, b: &Incident, key: &str) -> Ordering {
-    match (sort_value(a, key), sort_value(b, key)) {
-        (SortValue::Missing, _) | (_, SortValue::Missing) => ord,
-        _ => ord.reverse(),
-    }
-}
-
-#[derive(PartialEq, PartialOrd)]
-enum SortValue {
-    Number(i64),
-    Text(String),
-    Missing,
-}
-
-fn sort_value(inc: &Incident, key: &str) -> SortValue {
-    let num = |v: Option<i64>| v.map_or(SortValue::Missing, SortValue::Number);
-    let text =
-        |v: Option<&str>| v.map_or(SortValue::Missing, |s| SortValue::Text(s.to_lowercase()));
-    match key {
-        "date" => num(inc.date.map(|d| d.ordinal())),
-        "killed" => num(best_total(&inc.killed).map(i64::from)),
-        "injured" => num(best_total(&inc.injured).map(i64::from)),
-        "province" => text(inc.admin1.as_deref()),
-        "district" => text(inc.admin2.as_deref()),
-        "group" => text(inc.group.as_deref()),
-        "type" => text(Some(inc.event_type.as_str())),
-        "articles" => num(Some(inc.articles.len() as i64)),
-        _ => text(Some(&inc.id)),
-    }
-}
-
-fn compare(a: &Incident, b: &Incident, key: &str) -> Ordering {
-    sort_value(a, key)
-        .partial_cmp(&sort_value(b, key))
-        .unwrap_or(Ordering::Equal)
+/// District points of `/api/stats`.
+pub fn districts(points: &[DistrictPoint]) -> Vec<Value> {
+    points
+        .iter()
+        .map(|p| {
+            json!({
+                "district": p.district,
+                "province": p.province,
+                "lat": p.lat,
+                "lon": p.lon,
+                "incidents": p.incidents,
+                "killed": p.killed,
+            })
+        })
+        .collect()
 }
 
 /// The text between two code-point offsets.

@@ -221,3 +221,109 @@ async fn pages_and_assets_are_embedded() {
     let (status, _) = get(app(&dir, None), "/assets/nope.js", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// Twelve incidents in different districts (so none merge), with repeated
+/// death tolls (ties) and two without coordinates.
+fn many(dir: &tempfile::TempDir) -> Router {
+    let mut store = Store::open(&dir.path().join("many.db"), OpenMode::Create).unwrap();
+    let mut ing = store.begin_ingest().unwrap();
+    for i in 0..12u32 {
+        let id = format!("m{i:02}");
+        let mut inc = incident(&id, &format!("District {i:02}"), "Punjab", i * 7 % 5);
+        inc.date = Some(IncidentDate::day(2023, 1 + i % 6, 1 + i));
+        if i % 5 == 0 {
+            (inc.lat, inc.lon) = (None, None);
+        }
+        let (a, r) = report(&id, inc);
+        ing.add(&a, r).unwrap();
+    }
+    ing.finish().unwrap();
+    router(store, None)
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    let rows = list["incidents"].as_array().unwrap();
+    rows.iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn incident_pages_are_slices_of_one_sorted_list() {
+    let dir = tempfile::tempdir().unwrap();
+    for sort in [
+        "killed",
+        "-killed",
+        "date",
+        "-date",
+        "-district",
+        "type",
+        "-id",
+    ] {
+        let (_, whole) = get(many(&dir), &format!("/api/incidents?sort={sort}"), None).await;
+        assert_eq!(whole["total"], 12);
+        let all = ids(&whole);
+        assert_eq!(all.len(), 12);
+        let mut paged = Vec::new();
+        for offset in [0, 5, 10] {
+            let uri = format!("/api/incidents?sort={sort}&limit=5&offset={offset}");
+            let (status, page) = get(many(&dir), &uri, None).await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(
+                (page["offset"].clone(), page["limit"].clone()),
+                (offset.into(), 5.into())
+            );
+            assert_eq!(page["total"], 12);
+            paged.extend(ids(&page));
+        }
+        assert_eq!(paged, all, "sort={sort}");
+    }
+    let (_, by_killed) = get(many(&dir), "/api/incidents?sort=-killed", None).await;
+    let killed: Vec<u64> = by_killed["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["killed"].as_u64().unwrap())
+        .collect();
+    assert!(killed.windows(2).all(|w| w[0] >= w[1]), "{killed:?}");
+    let (_, past) = get(many(&dir), "/api/incidents?offset=99", None).await;
+    assert_eq!((past["total"].clone(), ids(&past).len()), (12.into(), 0));
+}
+
+#[tokio::test]
+async fn incident_rows_keep_their_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, l) = get(app(&dir, None), "/api/incidents?district=peshawar", None).await;
+    let row = &l["incidents"][0];
+    assert_eq!(row["date"], "2023-05-10");
+    assert_eq!(row["province"], "Khyber Pakhtunkhwa");
+    assert_eq!(row["district"], "Peshawar");
+    assert_eq!(row["type"], "bombing");
+    assert_eq!(row["group"], "TTP");
+    assert_eq!(row["claimed"], false);
+    assert_eq!(row["killed"], 9);
+    assert_eq!(row["killed_by"]["security_forces"], 5);
+    assert_eq!(row["killed_by"]["civilians"], Value::Null);
+    assert_eq!(row["injured"], Value::Null);
+    assert_eq!(row["articles"], 1);
+    assert_eq!(
+        (row["lat"].clone(), row["lon"].clone()),
+        (34.0.into(), 71.5.into())
+    );
+}
+
+#[tokio::test]
+async fn stats_count_incidents_without_coordinates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, s) = get(many(&dir), "/api/stats", None).await;
+    assert_eq!(s["unlocated"], 3);
+    let districts = s["districts"].as_array().unwrap();
+    assert_eq!(districts.len(), 12);
+    assert_eq!(districts[0]["district"], "District 00");
+    assert_eq!(districts[0]["lat"], Value::Null);
+    assert_eq!(districts[1]["lat"], 34.0);
+    assert_eq!(districts[1]["province"], "Punjab");
+    let (_, s) = get(many(&dir), "/api/stats?district=district%2001", None).await;
+    assert_eq!(s["districts"].as_array().unwrap().len(), 1);
+    assert_eq!(s["unlocated"], 0);
+}
