@@ -23,6 +23,7 @@ mod ingest;
 mod query;
 mod review;
 mod schema;
+mod stats_index;
 
 pub use error::StoreError;
 pub use ingest::{AddOutcome, Ingest, IngestSummary};
@@ -32,6 +33,7 @@ pub use query::{
 };
 pub use review::{parse_count, set_field, Review, CORRECTABLE};
 pub use schema::SCHEMA_VERSION;
+pub use stats_index::StatsIndex;
 
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};

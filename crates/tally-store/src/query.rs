@@ -62,7 +62,7 @@ impl Filter {
 }
 
 /// Ordinal of the last day a partial date covers.
-fn last_day_ordinal(d: IncidentDate) -> i64 {
+pub(crate) fn last_day_ordinal(d: IncidentDate) -> i64 {
     match (d.month, d.day) {
         (Some(_), Some(_)) => d.ordinal(),
         (Some(12), None) | (None, _) => IncidentDate::year(d.year + 1).ordinal() - 1,

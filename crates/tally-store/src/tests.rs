@@ -678,3 +678,60 @@ fn stored_value_matches_without_case() {
     assert_eq!(varied.choices(Column::Group).unwrap(), ["BLA", "TTP"]);
     assert!(store.map_into_memory(1 << 20).is_ok());
 }
+
+#[test]
+fn the_stats_index_answers_as_sql_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = varied_store(&dir);
+    let index = store.stats_index().unwrap();
+    assert_eq!(index.len() as u64, store.counts().unwrap().1);
+    let filters = [
+        Filter::default(),
+        Filter {
+            admin2: Some("BANNU".into()),
+            ..Default::default()
+        },
+        Filter {
+            group: Some("ttp".into()),
+            min_killed: Some(2),
+            ..Default::default()
+        },
+        Filter {
+            since: Some(IncidentDate::month(2023, 3)),
+            until: Some(IncidentDate::year(2023)),
+            event_type: Some(EventType::Bombing),
+            ..Default::default()
+        },
+        Filter {
+            admin1: Some("nowhere".into()),
+            ..Default::default()
+        },
+    ];
+    for f in &filters {
+        for by in [None, Some(GroupBy::Month)] {
+            assert_eq!(
+                index.stats(f, by),
+                Some(store.stats(f, by).unwrap()),
+                "{f:?} {by:?}"
+            );
+        }
+        let (mine, sql) = (index.map_points(f), store.map_points(f).unwrap());
+        assert_eq!(mine.unlocated, sql.unlocated, "{f:?}");
+        assert_eq!(mine.districts.len(), sql.districts.len(), "{f:?}");
+        for (a, b) in mine.districts.iter().zip(&sql.districts) {
+            let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+                (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+                (x, y) => x == y,
+            };
+            assert!(close(a.lat, b.lat) && close(a.lon, b.lon), "{a:?} {b:?}");
+            assert_eq!(
+                (&a.district, &a.province, a.incidents, a.killed),
+                (&b.district, &b.province, b.incidents, b.killed)
+            );
+        }
+    }
+    assert_eq!(
+        index.stats(&Filter::default(), Some(GroupBy::District)),
+        None
+    );
+}

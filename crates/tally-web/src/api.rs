@@ -51,11 +51,16 @@ pub async fn incidents(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery
 pub async fn stats(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Answer {
     let params = Params::parse(q.as_deref())?;
     params.only(false)?;
+    let shared = state.clone();
     with_store(state, move |store| {
         let filter = params.filter(store)?;
-        let overall = store.stats(&filter, None)?;
-        let months = store.stats(&filter, Some(GroupBy::Month))?;
-        let map = store.map_points(&filter)?;
+        // In memory: three SQL scans of 100,000 incidents take ~300 ms.
+        let index = shared.stats_index(store)?;
+        let overall = index.stats(&filter, None).unwrap_or_default();
+        let months = index
+            .stats(&filter, Some(GroupBy::Month))
+            .unwrap_or_default();
+        let map = index.map_points(&filter);
         Ok(Json(json!({
             "counters": shapes::counters(&overall),
             "monthly": shapes::monthly(&months),

@@ -24,12 +24,29 @@ use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use tally_store::Store;
+use tally_store::{StatsIndex, Store};
 
 /// What every handler shares: the database and the access token.
 pub struct AppState {
     store: Mutex<Store>,
     token: Option<String>,
+    /// Statistics columns of every incident, reloaded when the data stamp moves.
+    stats: Mutex<Option<Arc<StatsIndex>>>,
+}
+
+impl AppState {
+    /// The statistics index, read again if an ingest or a correction has
+    /// changed any incident since it was read.
+    fn stats_index(&self, store: &Store) -> Result<Arc<StatsIndex>, tally_store::StoreError> {
+        let stamp = store.data_stamp()?;
+        let mut cached = self.stats.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(index) = cached.as_ref().filter(|i| i.stamp() == stamp) {
+            return Ok(index.clone());
+        }
+        let index = Arc::new(store.stats_index()?);
+        *cached = Some(index.clone());
+        Ok(index)
+    }
 }
 
 /// Why `tally serve` refuses to start.
@@ -70,6 +87,7 @@ pub fn router(store: Store, token: Option<String>) -> Router {
     let state = Arc::new(AppState {
         store: Mutex::new(store),
         token,
+        stats: Mutex::new(None),
     });
     Router::new()
         .route("/", get(assets::overview))
