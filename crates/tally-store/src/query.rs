@@ -701,6 +701,23 @@ impl Store {
         Ok(IncidentPage { total, rows })
     }
 
+    /// The table rows of these incidents, in the order of `ids` (ids not
+    /// stored are left out).
+    pub fn summaries(&self, ids: &[String]) -> Result<Vec<IncidentSummary>> {
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM incidents WHERE id = ?1");
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let found = self.rows(
+                &sql,
+                vec![Value::Text(id.clone())],
+                summary_row,
+                "reading incident rows",
+            )?;
+            out.extend(found);
+        }
+        Ok(out)
+    }
+
     /// Number of incidents matching `filter`.
     pub fn count(&self, filter: &Filter) -> Result<u64> {
         let (clause, values) = filter.sql();

@@ -8,19 +8,25 @@
 //! [`Store::data_stamp`] it was read at, so a caller can tell when to reload.
 
 use crate::query::{last_day_ordinal, DistrictPoint, Filter, GroupBy, MapPoints, StatsRow, Totals};
+use crate::query::{Sort, SortKey};
 use crate::{Result, Store, StoreError};
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// One incident as statistics see it.
 #[derive(Debug, Clone)]
 struct Fact {
+    id: Arc<str>,
+    articles: u32,
     date_ord: Option<i64>,
     /// `YYYY-MM` (or `YYYY` for a year-precise date), as `stats --by month` groups.
     month: Option<Arc<str>>,
     admin1: Option<Arc<str>>,
     admin2: Option<Arc<str>>,
     group: Option<Arc<str>>,
+    /// The names above folded as SQLite's NOCASE folds them, for sorting.
+    folded: [Option<Arc<str>>; 3],
     event_type: Arc<str>,
     /// Best estimates: total (or sum of categories), security forces, civilians, militants.
     killed: [Option<u64>; 4],
@@ -63,7 +69,7 @@ impl Store {
                 "SELECT date_ord, substr(date, 1, 7), admin1, admin2, \"group\", event_type,
                     killed, killed_security_forces, killed_civilians, killed_militants,
                     injured, injured_security_forces, injured_civilians, injured_militants,
-                    lat, lon
+                    lat, lon, id, articles
                  FROM incidents",
             )
             .map_err(err)?;
@@ -78,12 +84,25 @@ impl Store {
                     r.get(base + 3)?,
                 ])
             };
+            let names: [Option<String>; 3] = [
+                r.get(2).map_err(err)?,
+                r.get(3).map_err(err)?,
+                r.get(4).map_err(err)?,
+            ];
+            let folded = names
+                .clone()
+                .map(|n| intern(n.map(|n| n.to_ascii_lowercase())));
+            let [admin1, admin2, group] = names.map(&mut intern);
+            let id: String = r.get(16).map_err(err)?;
             facts.push(Fact {
+                id: id.into(),
+                articles: r.get(17).map_err(err)?,
                 date_ord: r.get(0).map_err(err)?,
                 month: intern(r.get(1).map_err(err)?),
-                admin1: intern(r.get(2).map_err(err)?),
-                admin2: intern(r.get(3).map_err(err)?),
-                group: intern(r.get(4).map_err(err)?),
+                admin1,
+                admin2,
+                group,
+                folded,
                 event_type: intern(Some(r.get(5).map_err(err)?)).unwrap_or_else(|| "".into()),
                 killed: get4(6).map_err(err)?,
                 injured: get4(10).map_err(err)?,
@@ -194,6 +213,37 @@ impl StatsIndex {
         }
     }
 
+    /// What [`Store::page`] answers, as ids: how many incidents match, and
+    /// the ids of rows `offset..offset + limit` in `sort` order (missing
+    /// values last either way, ties by id).
+    pub fn page_ids(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        limit: usize,
+        offset: usize,
+    ) -> (u64, Vec<String>) {
+        let mut found: Vec<&Fact> = self.matching(filter).collect();
+        let total = found.len();
+        let end = offset.saturating_add(limit).min(total);
+        if offset >= end {
+            return (total as u64, Vec::new());
+        }
+        let cmp = |a: &&Fact, b: &&Fact| compare(a, b, sort);
+        // Selecting the window costs O(n); sorting every match would not.
+        if offset > 0 {
+            found.select_nth_unstable_by(offset, cmp);
+        }
+        let tail = &mut found[offset..];
+        if end - offset < tail.len() {
+            tail.select_nth_unstable_by(end - offset, cmp);
+        }
+        let window = &mut found[offset..end];
+        window.sort_unstable_by(cmp);
+        let ids = window.iter().map(|f| f.id.to_string()).collect();
+        (total as u64, ids)
+    }
+
     fn matching<'a>(&'a self, filter: &'a Filter) -> impl Iterator<Item = &'a Fact> + 'a {
         let since = filter.since.map(|d| d.ordinal());
         let until = filter.until.map(last_day_ordinal);
@@ -226,4 +276,38 @@ fn add(t: &mut Totals, v: &[Option<u64>; 4]) {
     t.security_forces += v[1].unwrap_or(0);
     t.civilians += v[2].unwrap_or(0);
     t.militants += v[3].unwrap_or(0);
+}
+
+/// The order of [`Sort`]: by the key (names without case), missing values
+/// last in either direction, then by id.
+fn compare(a: &Fact, b: &Fact, sort: Sort) -> Ordering {
+    let by_key = match sort.key {
+        SortKey::Date => values(a.date_ord, b.date_ord, sort),
+        SortKey::Killed => values(a.killed[0], b.killed[0], sort),
+        SortKey::Injured => values(a.injured[0], b.injured[0], sort),
+        SortKey::Province => values(a.folded[0].as_ref(), b.folded[0].as_ref(), sort),
+        SortKey::District => values(a.folded[1].as_ref(), b.folded[1].as_ref(), sort),
+        SortKey::Group => values(a.folded[2].as_ref(), b.folded[2].as_ref(), sort),
+        SortKey::Type => values(Some(&a.event_type), Some(&b.event_type), sort),
+        SortKey::Articles => values(Some(a.articles), Some(b.articles), sort),
+        SortKey::Id => Ordering::Equal,
+    };
+    by_key.then_with(|| {
+        let ids = a.id.cmp(&b.id);
+        if sort.key == SortKey::Id && sort.descending {
+            ids.reverse()
+        } else {
+            ids
+        }
+    })
+}
+
+fn values<T: Ord>(a: Option<T>, b: Option<T>, sort: Sort) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) if sort.descending => y.cmp(&x),
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
 }

@@ -735,3 +735,31 @@ fn the_stats_index_answers_as_sql_does() {
         None
     );
 }
+
+#[test]
+fn index_pages_equal_sql_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = varied_store(&dir);
+    let index = store.stats_index().unwrap();
+    let filters = [
+        Filter::default(),
+        Filter {
+            group: Some("TTP".into()),
+            ..Default::default()
+        },
+    ];
+    for f in &filters {
+        for key in SortKey::ALL {
+            for descending in [false, true] {
+                let sort = Sort { key, descending };
+                for (limit, offset) in [(100, 0), (6, 0), (6, 6), (5, 13), (7, 20), (3, 99)] {
+                    let sql = store.page(f, sort, limit, offset).unwrap();
+                    let (total, ids) = index.page_ids(f, sort, limit, offset);
+                    let want: Vec<String> = sql.rows.iter().map(|r| r.id.clone()).collect();
+                    assert_eq!((total, &ids), (sql.total, &want), "{f:?} {sort:?} {offset}");
+                    assert_eq!(store.summaries(&ids).unwrap(), sql.rows);
+                }
+            }
+        }
+    }
+}
