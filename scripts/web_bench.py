@@ -8,10 +8,12 @@ server. Standard library only.
 
     python3 scripts/web_bench.py --db /dev/shm/web.db
     python3 scripts/web_bench.py --db big.db --bin target/release/tally --runs 20 --json out.json
+    python3 scripts/web_bench.py --db big.db --only 'stats|offset'   # queries whose name matches
 """
 
 import argparse
 import json
+import re
 import socket
 import statistics
 import subprocess
@@ -121,6 +123,7 @@ def main():
     ap.add_argument("--db", required=True, help="database to serve (only read)")
     ap.add_argument("--bin", default=str(REPO / "target/release/tally"), help="tally binary")
     ap.add_argument("--runs", type=int, default=20, help="timed requests per query")
+    ap.add_argument("--only", help="time only the queries whose name matches this regular expression")
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args()
     if not Path(args.db).is_file():
@@ -132,6 +135,8 @@ def main():
     try:
         wait_until_up(base, server)
         total, todo = queries(base)
+        if args.only:
+            todo = [(name, path) for name, path in todo if re.search(args.only, name)]
         print(f"{total} incidents in {args.db}; {args.runs} runs per query (ms)")
         print(f"{'query':<44} {'median':>8} {'max':>8} {'bytes':>9}")
         results = []
