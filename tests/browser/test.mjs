@@ -1,13 +1,15 @@
 // Browser test of `tally serve`: ingest the example articles into a temp
 // database, serve it on a free loopback port, drive Debian's chromium with
 // playwright-core, check the overview, a filter, the map's district points,
-// table paging and an incident page, and take screenshots into ./screenshots/.
+// table paging, an incident page and its review (a correction, a split and a
+// merge, then the correction in the CSV and JSONL exports), and take
+// screenshots into ./screenshots/.
 //
 // Needs a built release binary: TALLY_BIN (default ../../target/release/tally).
 // Chromium: CHROMIUM (default /usr/bin/chromium).
 import { chromium } from "playwright-core";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -61,12 +63,19 @@ async function main() {
     const page = await browser.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    // `page.expectError` lets a step that provokes an error answer on purpose say so.
+    page.on("console", (m) => {
+      if (m.type() === "error" && !(page.expectError && page.expectError.test(m.text()))) errors.push(m.text());
+    });
     await overview(page, base);
     await filtered(page);
     await mapFilter(page);
     await paging(page, base);
     await incident(page, base);
+    const id = await correction(page);
+    await splitAndMerge(page);
+    await csvExport(id);
+    await jsonlExport(page, base, id);
     assert.deepEqual(errors, [], "no script errors in the pages");
     console.log("browser tests: all passed; screenshots in", shots);
   } finally {
@@ -174,6 +183,123 @@ async function incident(page, base) {
   const bad = await fetch(base + "/api/incidents?min_killed=lots");
   assert.equal(bad.status, 400);
   console.log(`incident: ${marks} highlighted spans`);
+}
+
+const GROUP = "Lashkar-e-Test";
+const NOTE = "ISPR statement of 19 Nov names the group";
+
+// On the incident page: a bad value is refused with the API's message next
+// to the form; a correction of the group (picked by clicking its row) shows
+// in the corrections list, as a badge on the field, and in the history.
+async function correction(page) {
+  const id = await page.evaluate(() => ID);
+  assert.match(await page.textContent("#corrections"), /None yet/);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, "incident-review.png") });
+  await page.selectOption("#r-field", "killed.total");
+  assert.match(await page.textContent("#r-hint"), /low\/best\/high/, "the hint explains counts");
+  await page.fill("#r-value", "many");
+  await page.fill("#r-note", "checking");
+  page.expectError = /status of 400/;
+  await page.click("#r-submit");
+  await page.waitForSelector("#r-msg.bad");
+  page.expectError = null;
+  assert.match(await page.textContent("#r-msg"), /is not a count/, "the 400 message is shown");
+
+  await page.click("#fields tr.correctable:has(th:text-is('group'))");
+  assert.equal(await page.inputValue("#r-field"), "group", "clicking a row picks its field");
+  const before = await page.inputValue("#r-value");
+  assert.ok(before && before !== GROUP, "the value box holds the current group");
+  await page.fill("#r-value", GROUP);
+  await page.fill("#r-note", NOTE);
+  await page.click("#r-submit");
+  await page.waitForSelector(`#corrections li:has-text("${GROUP}")`);
+  assert.match(await page.textContent("#corrections"), new RegExp(NOTE));
+  assert.equal(await page.locator("#fields tr:has(th:text('group')) .badge").count(), 1, "group marked reviewed");
+  assert.match(await page.textContent("#fields"), new RegExp(GROUP));
+  const reason = await page.textContent("#history tr:last-child td:nth-child(3)");
+  assert.match(reason, /^analyst correction: group set to Lashkar-e-Test/, "history has the correction");
+  assert.ok(await page.isVisible("#notice"), "success is reported");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, "incident-corrected.png") });
+  await page.reload();
+  await page.waitForSelector(`#corrections li:has-text("${GROUP}")`);
+  console.log(`review: ${id} group ${before} -> ${GROUP}`);
+  return id;
+}
+
+// Split the last article's report out (the page names the new incident),
+// then merge that incident back by its id.
+async function splitAndMerge(page) {
+  const articles = await page.locator("#articles article.source").count();
+  assert.ok(articles > 1, "the incident has several articles");
+  const last = page.locator("#articles article.source").last();
+  const article = (await last.getAttribute("id")).replace(/^article-/, "");
+  await last.locator("button.split-btn").click();
+  await last.locator(".split-form input").fill("a different attack");
+  await page.screenshot({ path: join(shots, "incident-split-form.png") });
+  await last.locator(".split-form button[type=submit]").click();
+  await page.waitForSelector("#notice a");
+  const off = (await page.textContent("#notice a")).replace(/^incident /, "");
+  assert.equal(await page.locator("#articles article.source").count(), articles - 1, "one article fewer");
+  assert.match(await page.textContent("#corrections"), new RegExp(`split out article ${article}`));
+  const id = await page.evaluate(() => ID);
+  assert.ok(page.url().includes(id), "the address follows the incident");
+
+  await page.fill("#m-other", off);
+  await page.fill("#m-note", "same attack after all");
+  await page.click("#m-submit");
+  await page.waitForFunction((n) => document.querySelectorAll("#articles article.source").length === n, articles);
+  assert.match(await page.textContent("#corrections"), new RegExp(`merged with ${off}`));
+  assert.match(await page.textContent("#corrections"), new RegExp(GROUP), "the group correction stays");
+  console.log(`split ${article} into ${off} and merged it back`);
+}
+
+// `tally export --format csv`: the row of the incident is flagged reviewed
+// and carries the correction with its note.
+async function csvExport(id) {
+  const csv = execFileSync(bin, ["export", "--format", "csv", "--db", db], { encoding: "utf8" });
+  const [head, ...rows] = parseCsv(csv);
+  const col = (name) => head.indexOf(name);
+  const row = rows.find((r) => r[col("event_id_cnty")] === id);
+  assert.ok(row, `the CSV export has ${id}`);
+  assert.equal(row[col("actor1")], GROUP);
+  assert.equal(row[col("reviewed")], "true");
+  assert.ok(row[col("corrections")].includes(`group=${GROUP} (${NOTE})`), row[col("corrections")]);
+  console.log("csv export: reviewed, with the note");
+}
+
+// The overview's download link, filtered by the corrected group.
+async function jsonlExport(page, base, id) {
+  await page.goto(base + "/");
+  await page.waitForSelector(`#f-group option[value="${GROUP}"]`, { state: "attached" });
+  await page.selectOption("#f-group", GROUP);
+  await page.waitForFunction(() => document.querySelector("#export").href.includes("group="));
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+  const lines = readFileSync(await download.path(), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.id), [id], "the export holds the filtered incident");
+  const c = lines[0].corrections.find((x) => x.field === "group");
+  assert.deepEqual([c.value, c.note], [GROUP, NOTE]);
+  console.log("jsonl export: the correction with its note");
+}
+
+// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines.
+function parseCsv(text) {
+  const rows = [[]];
+  let field = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { rows.at(-1).push(field); field = ""; }
+    else if (c === "\n") { rows.at(-1).push(field); field = ""; rows.push([]); }
+    else if (c !== "\r") field += c;
+  }
+  if (field || rows.at(-1).length) rows.at(-1).push(field);
+  return rows.filter((r) => r.length > 1);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,4 +1,4 @@
-// Shared helpers of tally's pages: API calls carrying the access token,
+// Shared helpers of tally's pages: API calls (GET and POST) carrying the access token,
 // element building, number formatting. Plain JS, no framework.
 "use strict";
 
@@ -19,6 +19,19 @@ async function api(path, params) {
   const body = await res.json().catch(() => ({ error: res.statusText }));
   if (!res.ok) throw new Error(body.error || res.statusText);
   return body;
+}
+
+// POST a JSON body; resolves with the answer, rejects with the API's error
+// message (a 400 says what is wrong with the request).
+async function send(path, body) {
+  const res = await fetch(withToken(path), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const answer = await res.json().catch(() => ({ error: res.statusText }));
+  if (!res.ok) throw new Error(answer.error || res.statusText);
+  return answer;
 }
 
 // el("td", {class: "num"}, "12", child, ...)

@@ -1,22 +1,39 @@
 // The incident page: fields with low/best/high, the provenance ledger,
-// articles with evidence highlighted, disagreements, history.
+// articles with evidence highlighted, disagreements, history, and the
+// analyst's review (correct a field, split a report out, merge incidents).
 "use strict";
 
-const ID = decodeURIComponent(location.pathname.replace(/^\/incident\//, ""));
+// The incident shown. A split or merge may give its reports another id;
+// the page then follows them (and updates the address).
+let ID = decodeURIComponent(location.pathname.replace(/^\/incident\//, ""));
+// The incident as last loaded, for prefilling corrections.
+let current = null;
 document.getElementById("home").href = withToken("/");
 
 async function init() {
+  setupReview();
+  await load();
+}
+
+async function load() {
   try {
     const d = await api("/api/incidents/" + encodeURIComponent(ID));
     const inc = d.incident;
+    current = inc;
+    showError("");
     document.title = "tally · " + inc.id;
-    document.getElementById("title").textContent =
-      `${inc.id} · ${inc.date || "undated"} · ${inc.place || inc.admin2 || inc.admin1 || ""} · ${label(inc.event_type)}`;
+    const reviewed = (inc.corrections || []).length > 0;
+    document.getElementById("title").replaceChildren(
+      `${inc.id} · ${inc.date || "undated"} · ${inc.place || inc.admin2 || inc.admin1 || ""} · ${label(inc.event_type)} `,
+      ...(reviewed ? [el("span", { class: "badge" }, "reviewed by an analyst")] : []));
     drawFields(inc);
+    drawCorrections(inc.corrections || []);
     drawDisagreements(d.disagreements);
     drawLedger(d.ledger, d.articles);
     drawArticles(d.articles, d.ledger);
     drawHistory(d.history);
+    prefill();
+    document.getElementById("split-hint").hidden = inc.articles.length < 2;
   } catch (e) {
     showError(e.message);
   }
@@ -28,24 +45,63 @@ function countCells(c) {
     el("td", { class: "num" + (i === 1 ? " best" : "") }, fmt(v) === "NaN" ? v : (typeof v === "number" ? fmt(v) : v)));
 }
 
+// Rows of the coded fields: label, value, and the correctable fields the
+// row shows (clicking the row picks the first in the review form).
+function fieldRows(inc) {
+  return [
+    ["date", inc.date, ["date"]], ["province", inc.admin1, ["admin1"]], ["district", inc.admin2, ["admin2"]],
+    ["place", inc.place, ["place"]],
+    ["coordinates", inc.lat != null ? `${inc.lat.toFixed(4)}, ${inc.lon.toFixed(4)}` : null, ["lat", "lon"]],
+    ["event type", label(inc.event_type), ["event_type"]], ["group", inc.group, ["group"]],
+    ["claimed", inc.claimed ? "yes" : "no", ["claimed"]],
+    ["targets", inc.targets.map(label).join(", "), []], ["role", inc.role, []],
+    ["articles", inc.articles.join(", "), ["members"]],
+  ];
+}
+
 function drawFields(inc) {
   const t = document.getElementById("fields");
-  const plain = [
-    ["date", inc.date], ["province", inc.admin1], ["district", inc.admin2], ["place", inc.place],
-    ["coordinates", inc.lat != null ? `${inc.lat.toFixed(4)}, ${inc.lon.toFixed(4)}` : null],
-    ["event type", label(inc.event_type)], ["group", inc.group], ["claimed", inc.claimed ? "yes" : "no"],
-    ["targets", inc.targets.map(label).join(", ")], ["role", inc.role], ["articles", inc.articles.join(", ")],
-  ];
-  const rows = plain.map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", { colspan: 3 }, v || "–")));
+  const notes = correctionNotes(inc.corrections || []);
+  const head = (name, fields) => {
+    const said = fields.flatMap((f) => notes[f] || []);
+    return el("th", {}, name, said.length ? el("span", { class: "badge", title: said.join("\n") }, "reviewed") : null);
+  };
+  const pickable = (fields) => fields.find((f) => f !== "members");
+  const row = (fields, ...cells) => el("tr", pickable(fields) ? {
+    class: "correctable", title: "click to correct this field (Review panel)",
+    onclick: () => pick(pickable(fields)),
+  } : {}, ...cells);
+  const rows = fieldRows(inc).map(([k, v, fields]) => row(fields, head(k, fields), el("td", { colspan: 3 }, v || "–")));
   rows.push(el("tr", { class: "subhead" }, el("th", {}, "casualties"), el("th", { class: "num" }, "low"),
     el("th", { class: "num" }, "best"), el("th", { class: "num" }, "high")));
   for (const outcome of ["killed", "injured"])
     for (const cat of ["total", "security_forces", "civilians", "militants"]) {
       const c = inc[outcome][cat];
       if (!c && cat !== "total") continue;
-      rows.push(el("tr", {}, el("th", {}, `${outcome} · ${label(cat)}`), ...countCells(c)));
+      const f = `${outcome}.${cat}`;
+      rows.push(row([f], head(`${outcome} · ${label(cat)}`, [f]), ...countCells(c)));
     }
   t.replaceChildren(...rows);
+}
+
+// Field -> "value: note" of each correction of it (for the badges' tooltips).
+function correctionNotes(corrections) {
+  const by = {};
+  for (const c of corrections) (by[c.field] = by[c.field] || []).push(`${c.value ?? "cleared"}: ${c.note}`);
+  return by;
+}
+
+function drawCorrections(corrections) {
+  const list = document.getElementById("corrections");
+  if (!corrections.length) {
+    list.replaceChildren(el("li", { class: "none" }, "None yet: every value is as coded from the articles."));
+    return;
+  }
+  list.replaceChildren(...corrections.map((c) => el("li", {},
+    el("b", {}, fieldName(c.field)), " ", c.field === "members" ? "" : "→ ",
+    el("span", { class: "value" }, c.value ?? "cleared"),
+    el("span", { class: "why" }, " — “", c.note, "”"),
+    el("small", {}, " " + c.at))));
 }
 
 function drawDisagreements(list) {
@@ -123,19 +179,184 @@ function highlightRow(n, on) {
 
 function drawArticles(articles, ledger) {
   const box = document.getElementById("articles");
+  const splittable = articles.length > 1;
   box.replaceChildren(...articles.map((a) => el("article", { class: "source", id: "article-" + a.id },
     el("h3", {}, a.id, el("small", {}, " " + [a.outlet, a.published].filter(Boolean).join(" · ")),
-      a.url ? el("small", {}, " · ", el("a", { href: a.url, rel: "noreferrer" }, "original")) : null),
+      a.url ? el("small", {}, " · ", el("a", { href: a.url, rel: "noreferrer" }, "original")) : null,
+      splittable ? el("button", { type: "button", class: "split-btn", onclick: (e) => toggleSplit(a.id, e.target) },
+        "Split this report out") : null),
     el("div", { class: "text" }, highlighted(a.text, ledger.filter((e) => e.article === a.id))))));
 }
 
 function drawHistory(history) {
   const t = document.getElementById("history");
   const head = el("tr", {}, ...["version", "time", "reason", "killed", "injured", "articles"].map((h) => el("th", {}, h)));
-  t.replaceChildren(head, ...history.map((h) => el("tr", {},
+  t.replaceChildren(head, ...history.map((h) => el("tr", { class: h.reason.startsWith("analyst") ? "analyst" : null },
     el("td", { class: "num" }, "v" + h.version), el("td", {}, h.at), el("td", {}, h.reason + (h.removed ? " (removed)" : "")),
     el("td", { class: "num" }, fmt(h.killed)), el("td", { class: "num" }, fmt(h.injured)),
     el("td", { class: "num" }, fmt(h.articles)))));
+}
+
+// ------------------------------------------------------------------ review
+
+const COUNT_HINT = "A number (12), or low/best/high (10/12/15); leave high empty for an open range (10/12/).";
+// Correctable field -> [name shown, its current value as text, format hint].
+const FIELDS = {
+  date: ["date", (i) => i.date, "YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known."],
+  admin1: ["province", (i) => i.admin1, "The province, e.g. Khyber Pakhtunkhwa."],
+  admin2: ["district", (i) => i.admin2, "The district, e.g. Bannu."],
+  place: ["place", (i) => i.place, "The town or locality within the district."],
+  lat: ["latitude", (i) => i.lat, "Decimal degrees north, e.g. 33.6844."],
+  lon: ["longitude", (i) => i.lon, "Decimal degrees east, e.g. 73.0479."],
+  event_type: ["event type", (i) => i.event_type, "One of the listed types."],
+  group: ["group", (i) => i.group, "The group responsible, as it should be written (known names are listed)."],
+  claimed: ["claimed", (i) => String(i.claimed), "true if the group claimed the attack, else false."],
+};
+// Values offered in the value box, from /api/options.
+const CHOICES = { admin1: "provinces", admin2: "districts", group: "groups", event_type: "types" };
+let OPTIONS = null;
+
+function fieldName(f) {
+  if (FIELDS[f]) return FIELDS[f][0];
+  if (f === "members") return "reports";
+  const [outcome, cat] = f.split(".");
+  return `${outcome} · ${label(cat)}`;
+}
+
+function currentValue(f) {
+  if (!current) return null;
+  if (FIELDS[f]) return FIELDS[f][1](current);
+  const [outcome, cat] = f.split(".");
+  const c = current[outcome] && current[outcome][cat];
+  if (!c) return null;
+  return c.low === c.best && c.best === c.high ? String(c.best) : `${c.low}/${c.best}/${c.high ?? ""}`;
+}
+
+async function setupReview() {
+  document.getElementById("correct-form").addEventListener("submit", submitCorrection);
+  document.getElementById("merge-form").addEventListener("submit", submitMerge);
+  document.getElementById("r-field").addEventListener("change", prefill);
+  try {
+    OPTIONS = await api("/api/options");
+  } catch (e) {
+    setMsg("r-msg", "Could not load the correctable fields: " + e.message, "bad");
+    return;
+  }
+  document.getElementById("r-field").replaceChildren(...OPTIONS.correctable.map((f) =>
+    el("option", { value: f }, fieldName(f))));
+  prefill();
+}
+
+// The selected field's current value, its format and the values on offer.
+function prefill() {
+  const f = document.getElementById("r-field").value;
+  if (!f) return;
+  const now = currentValue(f);
+  document.getElementById("r-value").value = now ?? "";
+  const hint = FIELDS[f] ? FIELDS[f][2] : COUNT_HINT;
+  document.getElementById("r-hint").textContent =
+    `Now: ${now ?? "(empty)"}. ${hint} Leave the value empty to clear the field.`;
+  const values = f === "claimed" ? ["true", "false"] : (OPTIONS && OPTIONS[CHOICES[f]]) || [];
+  document.getElementById("r-choices").replaceChildren(...values.map((v) => el("option", { value: v })));
+}
+
+// A click on a coded field's row: correct that field.
+function pick(field) {
+  const select = document.getElementById("r-field");
+  if (![...select.options].some((o) => o.value === field)) return;
+  select.value = field;
+  prefill();
+  document.getElementById("review").scrollIntoView({ block: "nearest" });
+  document.getElementById("r-value").focus();
+}
+
+// A form's message line (by id, or the element itself).
+function setMsg(target, text, kind) {
+  const m = typeof target === "string" ? document.getElementById(target) : target;
+  m.textContent = text;
+  m.className = "msg" + (kind ? " " + kind : "");
+}
+
+function notice(...parts) {
+  const box = document.getElementById("notice");
+  box.replaceChildren(...parts);
+  box.hidden = parts.length === 0;
+}
+
+// POST a review of the shown incident, then show the incident its reports
+// are in now. The API's message goes next to the form on failure.
+async function review(kind, body, msg, button) {
+  notice();
+  setMsg(msg, "Saving…", "");
+  button.disabled = true;
+  try {
+    const answer = await send(`/api/incidents/${encodeURIComponent(ID)}/${kind}`, body);
+    setMsg(msg, "Saved.", "ok");
+    if (answer.incident && answer.incident !== ID) {
+      ID = answer.incident;
+      history.replaceState(null, "", withToken("/incident/" + encodeURIComponent(ID)));
+    }
+    await load();
+    return answer;
+  } catch (e) {
+    setMsg(msg, e.message, "bad");
+    return null;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function submitCorrection(e) {
+  e.preventDefault();
+  const field = document.getElementById("r-field").value;
+  const value = document.getElementById("r-value").value.trim();
+  const note = document.getElementById("r-note");
+  const body = { field, value: value === "" ? null : value, note: note.value };
+  if (await review("corrections", body, "r-msg", document.getElementById("r-submit"))) {
+    note.value = "";
+    notice(`Saved: ${fieldName(field)} ${value === "" ? "cleared" : "set to " + value}. `,
+      "It is listed under Analyst corrections and History, and in exports.");
+  }
+}
+
+async function submitMerge(e) {
+  e.preventDefault();
+  const other = document.getElementById("m-other");
+  const note = document.getElementById("m-note");
+  const was = ID;
+  const answer = await review("merge", { other: other.value.trim(), note: note.value }, "m-msg",
+    document.getElementById("m-submit"));
+  if (answer) {
+    notice(`Merged ${other.value.trim()} into ${was}` + (ID !== was ? ` (the incident is now ${ID}).` : "."));
+    other.value = note.value = "";
+  }
+}
+
+// The inline form under an article's heading: a note, then split.
+function toggleSplit(article, button) {
+  const heading = button.closest("h3");
+  const open = heading.nextElementSibling && heading.nextElementSibling.classList.contains("split-form");
+  if (open) { heading.nextElementSibling.remove(); return; }
+  const note = el("input", { required: true, placeholder: "why: e.g. this article reports a different attack" });
+  const msg = el("span", { class: "msg", role: "status" });
+  const go = el("button", { type: "submit" }, "Split out");
+  const form = el("form", { class: "split-form review-form", autocomplete: "off" },
+    el("p", { class: "hint" }, `Make ${article}'s report an incident of its own; the other articles stay here.`),
+    el("div", { class: "review-row" }, el("label", { class: "grow" }, el("span", {}, "Note ", el("span", { class: "req" }, "(required)")), note)),
+    el("div", { class: "review-row" }, go,
+      el("button", { type: "button", onclick: () => form.remove() }, "Cancel"), msg));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const answer = await review("split", { article, note: note.value }, msg, go);
+    if (!answer) return;
+    const off = answer.split_off;
+    notice(`Article ${article} is now `,
+      off ? el("a", { href: withToken("/incident/" + encodeURIComponent(off)) }, `incident ${off}`) : "an incident of its own",
+      "; this page shows the incident its other articles stay in.");
+    document.getElementById("notice").scrollIntoView({ block: "nearest" });
+  });
+  heading.after(form);
+  note.focus();
 }
 
 init();

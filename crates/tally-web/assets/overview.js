@@ -60,6 +60,7 @@ let generation = 0, tableGeneration = 0;
 async function refresh() {
   const mine = ++generation;
   state.offset = 0;
+  exportLink();
   const table = refreshTable();
   try {
     const [stats, shape] = await Promise.all([api("/api/stats", filters()), outline]);
@@ -72,6 +73,12 @@ async function refresh() {
     if (mine === generation) showError(e.message);
   }
   await table;
+}
+
+// The export link downloads what the filters select.
+function exportLink() {
+  const q = new URLSearchParams(filters()).toString();
+  document.getElementById("export").href = withToken("/api/export.jsonl" + (q ? "?" + q : ""));
 }
 
 // New sort or page: the table only.

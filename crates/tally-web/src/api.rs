@@ -4,11 +4,13 @@ use crate::params::Params;
 use crate::{shapes, ApiError, AppState};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tally_model::{EventType, Incident};
-use tally_store::{Column, GroupBy, Store};
+use tally_store::{Column, GroupBy, Store, CORRECTABLE};
 
 type Answer = Result<Json<Value>, ApiError>;
 
@@ -17,15 +19,24 @@ async fn with_store<T: Send + 'static>(
     state: Arc<AppState>,
     f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    with_store_mut(state, |store| f(store)).await
+}
+
+/// Run `f` with the store on a blocking thread, allowed to write (a
+/// review). The lock makes a write and the reads around it one unit.
+pub(crate) async fn with_store_mut<T: Send + 'static>(
+    state: Arc<AppState>,
+    f: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(move || {
-        let store = state
+        let mut store = state
             .store
             .lock()
             .map_err(|_| ApiError::internal("the database lock is poisoned"))?;
-        f(&store)
+        f(&mut store)
     })
     .await
-    .map_err(|e| ApiError::internal(format!("query task failed: {e}")))?
+    .map_err(|e| ApiError::internal(format!("database task failed: {e}")))?
 }
 
 /// `GET /api/incidents`: filtered, sorted, paged incident rows.
@@ -76,7 +87,8 @@ pub async fn stats(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) ->
     .await
 }
 
-/// `GET /api/options`: the values the filters can take.
+/// `GET /api/options`: the values the filters can take, and the fields an
+/// analyst may correct.
 pub async fn options(State(state): State<Arc<AppState>>) -> Answer {
     with_store(state, |store| {
         let types: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
@@ -85,9 +97,45 @@ pub async fn options(State(state): State<Arc<AppState>>) -> Answer {
             "districts": store.choices(Column::Admin2)?,
             "groups": store.choices(Column::Group)?,
             "types": types,
+            "correctable": CORRECTABLE,
         })))
     })
     .await
+}
+
+/// `GET /api/export.jsonl`: the filtered incidents, one JSON object a line,
+/// as `tally export --format jsonl` writes them (with analysts'
+/// `corrections`), offered as a file download.
+pub async fn export_jsonl(
+    State(state): State<Arc<AppState>>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(q.as_deref())?;
+    params.only(false)?;
+    let body = with_store(state, move |store| {
+        let filter = params.filter(store)?;
+        jsonl(&store.incidents(&filter, None)?)
+    })
+    .await?;
+    let headers = [
+        (header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8"),
+        (
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"tally-incidents.jsonl\"",
+        ),
+    ];
+    Ok((headers, body).into_response())
+}
+
+fn jsonl(incidents: &[Incident]) -> Result<String, ApiError> {
+    let mut out = String::new();
+    for inc in incidents {
+        let line = serde_json::to_string(inc)
+            .map_err(|e| ApiError::internal(format!("encoding incident {}: {e}", inc.id)))?;
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 /// `GET /api/incidents/{id}`: one incident with ledger, articles and history.
@@ -114,7 +162,7 @@ pub async fn incident(
 }
 
 /// The incident with this id, or the only one whose id starts with it.
-fn find(store: &Store, id: &str) -> Result<Incident, ApiError> {
+pub(crate) fn find(store: &Store, id: &str) -> Result<Incident, ApiError> {
     if let Some(inc) = store.incident(id)? {
         return Ok(inc);
     }

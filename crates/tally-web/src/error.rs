@@ -35,8 +35,15 @@ impl ApiError {
 }
 
 impl From<tally_store::StoreError> for ApiError {
+    /// What the client asked for is missing (404) or cannot be done (400,
+    /// e.g. a bad correction); anything else is the server's fault.
     fn from(e: tally_store::StoreError) -> ApiError {
-        ApiError::internal(e.to_string())
+        use tally_store::StoreError::{Invalid, NotFound};
+        match e {
+            NotFound { .. } => ApiError::not_found(e.to_string()),
+            Invalid { message } => ApiError::bad_request(message),
+            _ => ApiError::internal(e.to_string()),
+        }
     }
 }
 

@@ -1,10 +1,12 @@
 //! tally's local web dashboard.
 //!
-//! An axum [`Router`] over an open [`Store`]: a read-only JSON API
-//! (`/api/incidents`, `/api/incidents/{id}`, `/api/stats`, `/api/options`)
-//! and two pages (overview `/`, incident `/incident/{id}`) whose HTML, CSS,
-//! JavaScript and map outline are embedded in the binary: the dashboard works
-//! offline. This crate knows nothing about extraction and prints nothing; the
+//! An axum [`Router`] over an open [`Store`]: a JSON API to read
+//! (`/api/incidents`, `/api/incidents/{id}`, `/api/stats`, `/api/options`,
+//! `/api/export.jsonl`) and to review incidents (`POST
+//! /api/incidents/{id}/corrections|split|merge`, the only writes), and two
+//! pages (overview `/`, incident `/incident/{id}`) whose HTML, CSS,
+//! JavaScript and map outline are embedded in the binary: the dashboard
+//! works offline. This crate knows nothing about extraction and prints nothing; the
 //! `tally serve` command builds the router and binds it.
 //!
 //! Access: when a token is configured every request must carry it, as
@@ -16,11 +18,12 @@ mod assets;
 mod auth;
 mod error;
 mod params;
+mod review;
 mod shapes;
 
 pub use error::ApiError;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -96,6 +99,10 @@ pub fn router(store: Store, token: Option<String>) -> Router {
         .route("/map/pakistan.geojson", get(assets::outline))
         .route("/api/incidents", get(api::incidents))
         .route("/api/incidents/{id}", get(api::incident))
+        .route("/api/incidents/{id}/corrections", post(review::correct))
+        .route("/api/incidents/{id}/split", post(review::split))
+        .route("/api/incidents/{id}/merge", post(review::merge))
+        .route("/api/export.jsonl", get(api::export_jsonl))
         .route("/api/stats", get(api::stats))
         .route("/api/options", get(api::options))
         .fallback(api::not_found)

@@ -327,3 +327,327 @@ async fn stats_count_incidents_without_coordinates() {
     assert_eq!(s["districts"].as_array().unwrap().len(), 1);
     assert_eq!(s["unlocated"], 0);
 }
+
+// ------------------------------------------------------------------ review
+
+async fn post(
+    app: Router,
+    uri: &str,
+    body: &str,
+    content_type: Option<&str>,
+    auth: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method("POST").uri(uri);
+    if let Some(t) = content_type {
+        req = req.header("content-type", t);
+    }
+    if let Some(t) = auth {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let res = app
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, json)
+}
+
+async fn post_json(app: Router, uri: &str, body: Value) -> (StatusCode, Value) {
+    post(app, uri, &body.to_string(), Some("application/json"), None).await
+}
+
+/// The id of the only incident in `district`.
+async fn id_in(app: Router, district: &str) -> String {
+    let (_, l) = get(app, &format!("/api/incidents?district={district}"), None).await;
+    assert_eq!(l["total"], 1, "{district}: {l}");
+    l["incidents"][0]["id"].as_str().unwrap().to_string()
+}
+
+async fn export_lines(app: Router, query: &str) -> Vec<Value> {
+    let req = Request::builder()
+        .uri(format!("/api/export.jsonl{query}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = app.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let kind = res.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(kind.starts_with("application/x-ndjson"), "{kind}");
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_correction_shows_in_the_incident_its_history_and_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = router(store(&dir), None);
+    let id = id_in(app.clone(), "Peshawar").await;
+    let body = serde_json::json!({"field": "group", "value": "Lashkar-e-Jhangvi", "note": "ISPR statement"});
+    // A unique prefix is enough.
+    let uri = format!("/api/incidents/{}/corrections", &id[..10]);
+    let (status, answer) = post_json(app.clone(), &uri, body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["incident"], id.as_str());
+    assert_eq!(answer["split_off"], Value::Null);
+    assert_eq!(answer["summary"]["updated"], 1);
+
+    let (_, d) = get(app.clone(), &format!("/api/incidents/{id}"), None).await;
+    assert_eq!(d["incident"]["group"], "Lashkar-e-Jhangvi");
+    let c = &d["incident"]["corrections"][0];
+    assert_eq!(
+        (&c["field"], &c["value"], &c["note"]),
+        (
+            &"group".into(),
+            &"Lashkar-e-Jhangvi".into(),
+            &"ISPR statement".into()
+        )
+    );
+    let history = d["history"].as_array().unwrap();
+    let last = history.last().unwrap()["reason"].as_str().unwrap();
+    assert!(
+        last.starts_with("analyst correction: group set to"),
+        "{last}"
+    );
+
+    let lines = export_lines(app.clone(), "?group=lashkar-e-jhangvi").await;
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["corrections"][0]["note"], "ISPR statement");
+    // Clearing with null, a count given as a number.
+    let clear = serde_json::json!({"field": "group", "value": null, "note": "no claim"});
+    let (status, _) = post_json(app.clone(), &uri, clear).await;
+    assert_eq!(status, StatusCode::OK);
+    let count = serde_json::json!({"field": "killed.civilians", "value": 4, "note": "hospital"});
+    let (status, _) = post_json(app.clone(), &uri, count).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, d) = get(app, &format!("/api/incidents/{id}"), None).await;
+    assert_eq!(d["incident"]["group"], Value::Null);
+    assert_eq!(d["incident"]["killed"]["civilians"]["best"], 4);
+    assert_eq!(d["incident"]["corrections"].as_array().unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn bad_reviews_are_400_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = router(store(&dir), None);
+    let id = id_in(app.clone(), "Peshawar").await;
+    let other = id_in(app.clone(), "Quetta").await;
+    let set = format!("/api/incidents/{id}/corrections");
+    let split = format!("/api/incidents/{id}/split");
+    let merge = format!("/api/incidents/{id}/merge");
+    let json = Some("application/json");
+    let cases: Vec<(&str, String, Option<&str>)> = vec![
+        (&set, "".into(), json),
+        (&set, "{not json".into(), json),
+        (&set, "[1, 2]".into(), json),
+        (
+            &set,
+            r#"{"field":"group","value":"TTP","note":"x"}"#.into(),
+            None,
+        ),
+        (
+            &set,
+            r#"{"field":"group","value":"TTP","note":"x"}"#.into(),
+            Some("text/plain"),
+        ),
+        (&set, r#"{"field":"group","value":"TTP"}"#.into(), json),
+        (&set, r#"{"field":"group","note":"x"}"#.into(), json),
+        (
+            &set,
+            r#"{"field":"group","value":"TTP","note":"  "}"#.into(),
+            json,
+        ),
+        (
+            &set,
+            r#"{"field":"group","value":"TTP","note":"x","by":"me"}"#.into(),
+            json,
+        ),
+        (
+            &set,
+            r#"{"field":"group","value":["TTP"],"note":"x"}"#.into(),
+            json,
+        ),
+        (
+            &set,
+            r#"{"field":"colour","value":"red","note":"x"}"#.into(),
+            json,
+        ),
+        (
+            &set,
+            r#"{"field":"killed.total","value":"many","note":"x"}"#.into(),
+            json,
+        ),
+        (
+            &set,
+            r#"{"field":"date","value":"last week","note":"x"}"#.into(),
+            json,
+        ),
+        (&split, r#"{"article":"a","note":"x"}"#.into(), json),
+        (&split, r#"{"article":"zzz","note":"x"}"#.into(), json),
+        (&split, r#"{"note":"x"}"#.into(), json),
+        (&merge, format!(r#"{{"other":"{id}","note":"x"}}"#), json),
+        (&merge, format!(r#"{{"other":"{other}","note":""}}"#), json),
+        (&merge, r#"{"other":"inc-","note":"x"}"#.into(), json),
+    ];
+    for (uri, body, kind) in cases {
+        let (status, answer) = post(app.clone(), uri, &body, kind, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri} {body}: {answer}");
+        let message = answer["error"].as_str().unwrap_or("");
+        assert!(!message.is_empty(), "{uri} {body}");
+    }
+    // Nothing was stored.
+    let (_, d) = get(app, &format!("/api/incidents/{id}"), None).await;
+    assert_eq!(d["incident"]["corrections"], Value::Null);
+    assert_eq!(d["history"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn reviews_of_unknown_incidents_are_404() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = router(store(&dir), None);
+    let id = id_in(app.clone(), "Peshawar").await;
+    let cases = [
+        (
+            "/api/incidents/inc-nope/corrections",
+            serde_json::json!({"field": "group", "value": "TTP", "note": "x"}),
+        ),
+        (
+            "/api/incidents/inc-nope/split",
+            serde_json::json!({"article": "a", "note": "x"}),
+        ),
+        (
+            "/api/incidents/inc-nope/merge",
+            serde_json::json!({"other": id, "note": "x"}),
+        ),
+    ];
+    for (uri, body) in cases {
+        let (status, answer) = post_json(app.clone(), uri, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {answer}");
+        assert!(answer["error"].is_string());
+    }
+    let uri = format!("/api/incidents/{id}/merge");
+    let (status, _) = post_json(
+        app.clone(),
+        &uri,
+        serde_json::json!({"other": "inc-nope", "note": "x"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // GET on a review endpoint is not a route.
+    let (status, _) = get(app, &uri, None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn reviews_need_the_token_when_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = router(store(&dir), Some("s3cret".into()));
+    let (_, l) = get(
+        app.clone(),
+        "/api/incidents?district=Peshawar",
+        Some("s3cret"),
+    )
+    .await;
+    let id = l["incidents"][0]["id"].as_str().unwrap().to_string();
+    let uri = format!("/api/incidents/{id}/corrections");
+    let body = r#"{"field":"group","value":"TTP-JA","note":"x"}"#;
+    let json = Some("application/json");
+    let (status, _) = post(app.clone(), &uri, body, json, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = post(app.clone(), &uri, body, json, Some("wrong")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = get(app.clone(), "/api/export.jsonl", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, d) = get(app.clone(), &format!("/api/incidents/{id}"), Some("s3cret")).await;
+    assert_eq!(
+        d["incident"]["corrections"],
+        Value::Null,
+        "refused requests change nothing"
+    );
+    let (status, _) = post(app.clone(), &uri, body, json, Some("s3cret")).await;
+    assert_eq!(status, StatusCode::OK);
+    let with_query = format!("{uri}?token=s3cret");
+    let (status, _) = post(app, &with_query, body, json, None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// Two reports of one bombing in Peshawar (merged) and one in Quetta.
+fn two_reports(dir: &tempfile::TempDir) -> Router {
+    let mut store = Store::open(&dir.path().join("two.db"), OpenMode::Create).unwrap();
+    let mut ing = store.begin_ingest().unwrap();
+    for (id, district, province) in [
+        ("a", "Peshawar", "Khyber Pakhtunkhwa"),
+        ("c", "Peshawar", "Khyber Pakhtunkhwa"),
+        ("b", "Quetta", "Balochistan"),
+    ] {
+        let (a, r) = report(id, incident(id, district, province, 9));
+        ing.add(&a, r).unwrap();
+    }
+    ing.finish().unwrap();
+    router(store, None)
+}
+
+#[tokio::test]
+async fn split_and_merge_answer_the_incident_to_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = two_reports(&dir);
+    let id = id_in(app.clone(), "Peshawar").await;
+    let (_, d) = get(app.clone(), &format!("/api/incidents/{id}"), None).await;
+    assert_eq!(d["incident"]["articles"], serde_json::json!(["a", "c"]));
+
+    // Splitting out the earliest report: the rest gets another id.
+    let body = serde_json::json!({"article": "a", "note": "different blast"});
+    let (status, s) = post_json(app.clone(), &format!("/api/incidents/{id}/split"), body).await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    let (kept, off) = (
+        s["incident"].as_str().unwrap(),
+        s["split_off"].as_str().unwrap(),
+    );
+    assert_ne!(kept, off);
+    let (_, k) = get(app.clone(), &format!("/api/incidents/{kept}"), None).await;
+    assert_eq!(k["incident"]["articles"], serde_json::json!(["c"]));
+    assert_eq!(k["incident"]["corrections"][0]["field"], "members");
+    let (_, o) = get(app.clone(), &format!("/api/incidents/{off}"), None).await;
+    assert_eq!(o["incident"]["articles"], serde_json::json!(["a"]));
+
+    // Merging them back: one incident with both reports, the other gone.
+    let body = serde_json::json!({"other": off, "note": "same blast after all"});
+    let (status, m) = post_json(app.clone(), &format!("/api/incidents/{kept}/merge"), body).await;
+    assert_eq!(status, StatusCode::OK, "{m}");
+    let merged = m["incident"].as_str().unwrap();
+    assert_eq!(m["summary"]["removed"], 1);
+    let (_, d) = get(app.clone(), &format!("/api/incidents/{merged}"), None).await;
+    assert_eq!(d["incident"]["articles"], serde_json::json!(["a", "c"]));
+    let gone = if merged == kept { off } else { kept };
+    let (status, _) = get(app.clone(), &format!("/api/incidents/{gone}"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let reviewed: Vec<Value> = export_lines(app, "")
+        .await
+        .into_iter()
+        .filter(|l| l["corrections"].is_array())
+        .collect();
+    assert_eq!(reviewed.len(), 1);
+    assert_eq!(reviewed[0]["corrections"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn export_follows_the_filters_and_options_list_correctable_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(export_lines(app(&dir, None), "").await.len(), 2);
+    let lines = export_lines(app(&dir, None), "?province=balochistan").await;
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["admin2"], "Quetta");
+    let (status, body) = get(app(&dir, None), "/api/export.jsonl?limit=5", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"].is_string());
+    let (_, opts) = get(app(&dir, None), "/api/options", None).await;
+    let fields = opts["correctable"].as_array().unwrap();
+    assert!(fields.contains(&"group".into()) && fields.contains(&"killed.civilians".into()));
+}
