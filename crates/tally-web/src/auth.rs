@@ -19,8 +19,30 @@ pub async fn require_token(
             message: "missing or wrong token (send `Authorization: Bearer T` or `?token=T`)".into(),
         }
         .into_response(),
+        // Without a token the server is bound to loopback; a page elsewhere
+        // that rebinds its own name to 127.0.0.1 still sends its own Host.
+        None if !loopback_host(&req) => ApiError {
+            status: StatusCode::FORBIDDEN,
+            message: "without --token, only requests to localhost or 127.0.0.1 are served".into(),
+        }
+        .into_response(),
         _ => next.run(req).await,
     }
+}
+
+/// The Host header names this machine's loopback (any port), or is absent.
+fn loopback_host(req: &Request) -> bool {
+    let Some(host) = req.headers().get(header::HOST) else {
+        return true;
+    };
+    let Ok(host) = host.to_str() else {
+        return false;
+    };
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(n, _)| n),
+    };
+    matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.")
 }
 
 fn carries(req: &Request, token: &str) -> bool {

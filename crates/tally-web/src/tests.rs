@@ -651,3 +651,23 @@ async fn export_follows_the_filters_and_options_list_correctable_fields() {
     let fields = opts["correctable"].as_array().unwrap();
     assert!(fields.contains(&"group".into()) && fields.contains(&"killed.civilians".into()));
 }
+
+#[tokio::test]
+async fn without_a_token_only_loopback_host_names_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    for (host, ok) in [
+        ("127.0.0.1:8080", true),
+        ("localhost:8080", true),
+        ("[::1]:8080", true),
+        ("evil.example:8080", false),
+        ("evil.example", false),
+    ] {
+        let req = Request::builder()
+            .uri("/api/options")
+            .header("host", host)
+            .body(Body::empty())
+            .unwrap();
+        let res = app(&dir, None).oneshot(req).await.unwrap();
+        assert_eq!(res.status() == StatusCode::OK, ok, "{host}");
+    }
+}
