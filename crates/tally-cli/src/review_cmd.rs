@@ -33,11 +33,15 @@ pub struct CorrectArgs {
 pub fn run(args: CorrectArgs) -> Result<ExitCode> {
     let review = review_of(&args)?;
     let mut store = args.db.open(OpenMode::Existing)?;
-    let summary = store.review(&args.id, &review, &args.note)?;
+    let outcome = store.review(&args.id, &review, &args.note)?;
+    let s = &outcome.summary;
     eprintln!(
-        "tally: correction stored; incidents: {} new, {} updated, {} removed",
-        summary.incidents_new, summary.incidents_updated, summary.incidents_removed
+        "tally: correction stored in {}; incidents: {} new, {} updated, {} removed",
+        outcome.incident, s.incidents_new, s.incidents_updated, s.incidents_removed
     );
+    if let Some(id) = &outcome.split_off {
+        eprintln!("tally: the article's report is now incident {id}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

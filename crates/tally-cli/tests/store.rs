@@ -312,10 +312,12 @@ fn sigkill_mid_ingest_leaves_the_database_as_before() {
     assert_eq!(health.integrity, "ok");
     assert_eq!(health.articles_without_report, 0);
     if !finished {
-        assert_eq!(
-            store.incidents_json().unwrap(),
-            before,
-            "killed after {delay:?}"
+        // Killed between its commit and its exit, the ingest is whole;
+        // otherwise nothing of it may show. Never anything in between.
+        let after = store.incidents_json().unwrap();
+        assert!(
+            after == before || after == incidents_json(&reference),
+            "killed after {delay:?}: a half-ingested database"
         );
     }
     drop(store);

@@ -31,7 +31,7 @@ pub use query::{
     best_total, Column, DistrictPoint, Filter, GroupBy, HistoryEntry, IncidentPage, IncidentRow,
     IncidentSummary, MapPoints, Sort, SortKey, Source, StatsRow, Totals,
 };
-pub use review::{parse_count, set_field, Review, CORRECTABLE};
+pub use review::{parse_count, set_field, Review, ReviewOutcome, CORRECTABLE};
 pub use schema::SCHEMA_VERSION;
 pub use stats_index::StatsIndex;
 

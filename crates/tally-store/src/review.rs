@@ -329,7 +329,7 @@ impl Store {
     /// whose id starts with it) with a note saying why, and rebuild what it
     /// changes. The correction is kept as an override that later ingests
     /// re-apply, and shows in the incident's history and `corrections`.
-    pub fn review(&mut self, id: &str, review: &Review, note: &str) -> Result<IngestSummary> {
+    pub fn review(&mut self, id: &str, review: &Review, note: &str) -> Result<ReviewOutcome> {
         let note = note.trim();
         if note.is_empty() {
             return Err(invalid("a correction needs a note saying why"));
@@ -372,9 +372,32 @@ impl Store {
             dirty,
             label: Some(label),
         })?;
+        // Ids follow the smallest member key, so say where the reports went.
+        let (anchor, kind, _, value) = &row;
+        let (kept, taken) = match kind {
+            Kind::Split => (value.as_deref().unwrap_or_default(), Some(anchor.as_str())),
+            _ => (anchor.as_str(), None),
+        };
+        let incident = ing.incident_of(kept)?;
+        let split_off = taken.map(|k| ing.incident_of(k)).transpose()?;
         ing.commit()?;
-        Ok(summary)
+        Ok(ReviewOutcome {
+            summary,
+            incident,
+            split_off,
+        })
     }
+}
+
+/// What a review changed, and where the reviewed reports are now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewOutcome {
+    pub summary: IngestSummary,
+    /// The incident holding the reviewed incident's reports (all but the
+    /// split one's, after a split; the merged one after a merge).
+    pub incident: String,
+    /// After a split: the incident the article's report went to.
+    pub split_off: Option<String>,
 }
 
 type Row = (String, Kind, Option<String>, Option<String>);
@@ -484,6 +507,18 @@ impl crate::Ingest<'_> {
             });
         }
         Ok(members)
+    }
+
+    /// The incident a member report sits in now.
+    fn incident_of(&self, key: &str) -> Result<String> {
+        self.tx
+            .query_row("SELECT incident FROM members WHERE key = ?1", [key], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .map_err(|e| StoreError::sqlite(format!("finding the incident of {key}"), e))?
+            .ok_or_else(|| StoreError::Inconsistent {
+                what: format!("report {key} belongs to no incident"),
+            })
     }
 
     fn add_override(&self, row: &Row, note: &str) -> Result<()> {

@@ -443,7 +443,7 @@ fn bad_reviews_are_refused_with_a_reason() {
     let mut store = temp_store(&dir, "t.db");
     ingest(&mut store, &corpus());
     let id = id_in(&store, "Quetta");
-    let err = |r: Result<IngestSummary>| r.err().map(|e| e.to_string()).unwrap_or_default();
+    let err = |r: Result<ReviewOutcome>| r.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(err(store.review(&id, &set("group", "X"), " ")).contains("needs a note"));
     assert!(err(store.review("inc-none", &set("group", "X"), "n")).contains("no incident"));
     assert!(err(store.review(&id, &set("date", "soon"), "n")).contains("not a date"));

@@ -162,7 +162,7 @@ pub async fn incident(
 }
 
 /// The incident with this id, or the only one whose id starts with it.
-pub(crate) fn find(store: &Store, id: &str) -> Result<Incident, ApiError> {
+fn find(store: &Store, id: &str) -> Result<Incident, ApiError> {
     if let Some(inc) = store.incident(id)? {
         return Ok(inc);
     }

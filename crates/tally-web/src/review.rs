@@ -3,7 +3,7 @@
 //! [`Store::review`] and answers which incident the page should show next,
 //! since a split or merge may change the incident's id.
 
-use crate::api::{find, with_store_mut};
+use crate::api::with_store_mut;
 use crate::{ApiError, AppState};
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
@@ -11,10 +11,8 @@ use axum::Json;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
-use std::collections::HashSet;
 use std::sync::Arc;
-use tally_model::Incident;
-use tally_store::{IngestSummary, Review, Store};
+use tally_store::{Review, ReviewOutcome};
 
 type Answer = Result<Json<Value>, ApiError>;
 
@@ -132,96 +130,21 @@ pub async fn merge(
 /// Store the review and answer what changed and which incident to show.
 async fn apply(state: Arc<AppState>, id: String, review: Review, note: String) -> Answer {
     with_store_mut(state, move |store| {
-        let before = find(store, &id)?;
-        let other = match &review {
-            Review::Merge { other } => Some(find(store, other)?),
-            _ => None,
-        };
-        let ids_before = live_ids(store)?;
-        let summary = store.review(&before.id, &review, &note)?;
-        let next = Next::after(store, &before, other.as_ref(), &review, &ids_before)?;
-        Ok(Json(answer(&next, &summary)))
+        let outcome = store.review(&id, &review, &note)?;
+        Ok(Json(answer(&outcome)))
     })
     .await
 }
 
-fn answer(next: &Next, summary: &IngestSummary) -> Value {
+fn answer(outcome: &ReviewOutcome) -> Value {
+    let summary = &outcome.summary;
     json!({
-        "incident": next.incident,
-        "split_off": next.split_off,
+        "incident": outcome.incident,
+        "split_off": outcome.split_off,
         "summary": {
             "new": summary.incidents_new,
             "updated": summary.incidents_updated,
             "removed": summary.incidents_removed,
         },
     })
-}
-
-/// Every incident id in the database (a few MB at 100,000 incidents).
-fn live_ids(store: &Store) -> Result<HashSet<String>, ApiError> {
-    // A limit no database reaches: all of them.
-    Ok(store
-        .ids_with_prefix("", i64::MAX as usize)?
-        .into_iter()
-        .collect())
-}
-
-/// Where the reviewed reports are after a review.
-struct Next {
-    /// The incident holding the reviewed incident's reports (all of them
-    /// but the split article's, after a split); `None` if none does.
-    incident: Option<String>,
-    /// After a split: the incident the article's report went to.
-    split_off: Option<String>,
-}
-
-impl Next {
-    /// Ids follow the smallest member report, so the reports may now sit
-    /// under a new id, or under the other incident's after a merge. A
-    /// review only reshapes the incidents it names, so the candidates are
-    /// those and the ids that did not exist before it; each is checked by
-    /// its articles.
-    fn after(
-        store: &Store,
-        before: &Incident,
-        other: Option<&Incident>,
-        review: &Review,
-        ids_before: &HashSet<String>,
-    ) -> Result<Next, ApiError> {
-        let mut ids = vec![before.id.clone()];
-        ids.extend(other.map(|o| o.id.clone()));
-        ids.extend(
-            live_ids(store)?
-                .into_iter()
-                .filter(|i| !ids_before.contains(i)),
-        );
-        let mut candidates = Vec::new();
-        for id in &ids {
-            candidates.extend(store.incident(id)?);
-        }
-        let holding = |articles: &[&str], except: Option<&str>| {
-            candidates
-                .iter()
-                .filter(|c| Some(c.id.as_str()) != except)
-                .find(|c| articles.iter().all(|a| c.articles.iter().any(|x| x == a)))
-                .map(|c| c.id.clone())
-        };
-        let mut wanted: Vec<&str> = before.articles.iter().map(String::as_str).collect();
-        if let Some(o) = other {
-            wanted.extend(o.articles.iter().map(String::as_str));
-        }
-        let Review::Split { article } = review else {
-            return Ok(Next {
-                incident: holding(&wanted, None),
-                split_off: None,
-            });
-        };
-        wanted.retain(|a| a != article);
-        let incident = holding(&wanted, None);
-        let split_off = holding(&[article.as_str()], incident.as_deref());
-        Ok(Next {
-            incident,
-            split_off,
-        })
-    }
 }
