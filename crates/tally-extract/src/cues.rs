@@ -80,6 +80,14 @@ fn recalls_known_event(doc: &Document, si: usize, known_ends: &[usize], nouns: &
         .any(|&n| definite_ends.iter().any(|&e| e <= n && n <= e + 2))
 }
 
+/// "the attack earlier this month", "the bombing last year": an event noun
+/// right before a marker of past time names an attack already known.
+fn recalled_by_time(nouns: &[usize], background_starts: &[usize]) -> bool {
+    nouns
+        .iter()
+        .any(|&n| background_starts.iter().any(|&b| n < b && b <= n + 2))
+}
+
 pub fn run(doc: &mut Document, lex: &Lexicon) {
     let mut cues = Vec::with_capacity(doc.sentences.len());
     let mut groups = Vec::new();
@@ -98,6 +106,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         }
         let mut known_ends: Vec<usize> = Vec::new();
         let mut nouns: Vec<usize> = Vec::new();
+        let mut background_starts: Vec<usize> = Vec::new();
         for i in 0..toks.len() {
             for m in lex.markers.matches_at(toks, i) {
                 match m.value {
@@ -106,6 +115,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::NewIncident => c.new_incident |= i < 4 || m.len > 1,
                     Marker::Shift => c.shift |= i < 4 || m.len > 1,
                     Marker::Background => {
+                        background_starts.push(tok_start + i);
                         c.background = true;
                         c.background_at.get_or_insert(tok_start + i);
                     }
@@ -124,7 +134,8 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             .enumerate()
             .any(|(i, t)| t.capitalized && lex.foreign_places.match_at(toks, i).is_some());
         c.eventful = toks.iter().any(|t| is_eventful_word(&t.lower));
-        c.recalls = recalls_known_event(doc, si, &known_ends, &nouns);
+        c.recalls = recalls_known_event(doc, si, &known_ends, &nouns)
+            || recalled_by_time(&nouns, &background_starts);
         let mut i = 0;
         while i < toks.len() {
             match lex.group_aliases.match_at(toks, i) {

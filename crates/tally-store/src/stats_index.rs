@@ -135,16 +135,12 @@ impl StatsIndex {
     /// What [`Store::stats`] answers, grouped by nothing or by month.
     /// Other groupings are left to SQL (`None`).
     pub fn stats(&self, filter: &Filter, by: Option<GroupBy>) -> Option<Vec<StatsRow>> {
-        let key = |f: &Fact| -> Option<Arc<str>> {
-            match by {
-                None => None,
-                Some(GroupBy::Month) => f.month.clone(),
-                Some(_) => None,
-            }
+        let by_month = match by {
+            None => false,
+            Some(GroupBy::Month) => true,
+            Some(_) => return None,
         };
-        if by.is_some_and(|b| b != GroupBy::Month) {
-            return None;
-        }
+        let key = |f: &Fact| f.month.clone().filter(|_| by_month);
         let mut groups: BTreeMap<Option<Arc<str>>, StatsRow> = BTreeMap::new();
         for f in self.matching(filter) {
             let k = key(f);
