@@ -32,6 +32,10 @@ pub struct ExtractArgs {
     /// Print each article's sentences with their annotations and incident roles (for tuning lexicons).
     #[arg(long, hide = true)]
     pub debug: bool,
+    /// Also write each article's report (relevance decision and score, the
+    /// scope classes that fired, its incidents before merging) as JSON Lines.
+    #[arg(long, value_name = "REPORTS.jsonl")]
+    pub reports: Option<PathBuf>,
     /// Hide the progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -67,6 +71,9 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
             plan.skipped.len()
         );
     }
+    if let Some(path) = &args.reports {
+        write_jsonl(&reports, Some(path))?;
+    }
     let incidents: Vec<Incident> = if args.no_merge {
         reports.into_iter().flat_map(|r| r.incidents).collect()
     } else {
@@ -83,7 +90,21 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Knowledge read from a folder by `--data`, in place of the embedded files.
+static DATA_DIR_LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+
+/// Use the data files under `dir` (laid out like the project's `data/`).
+pub fn use_data_dir(dir: &std::path::Path) -> Result<()> {
+    let lex = Lexicon::from_dir(dir)
+        .with_context(|| format!("reading the data files under {}", dir.display()))?;
+    let _ = DATA_DIR_LEXICON.set(lex);
+    Ok(())
+}
+
 pub fn load_lexicon() -> Result<&'static Lexicon> {
+    if let Some(lex) = DATA_DIR_LEXICON.get() {
+        return Ok(lex);
+    }
     Lexicon::try_embedded().map_err(|e| anyhow::anyhow!("the embedded data files are broken: {e}"))
 }
 
@@ -146,14 +167,14 @@ pub fn progress_bar(len: u64, wanted: bool) -> ProgressBar {
 }
 
 /// One JSON object per line, to a file or stdout.
-pub fn write_jsonl(incidents: &[Incident], path: Option<&PathBuf>) -> Result<()> {
+pub fn write_jsonl<T: serde::Serialize>(items: &[T], path: Option<&PathBuf>) -> Result<()> {
     let sink: Box<dyn Write> = match path {
         Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
         None => Box::new(io::stdout().lock()),
     };
     let mut w = BufWriter::new(sink);
-    for inc in incidents {
-        serde_json::to_writer(&mut w, inc).context("writing an incident")?;
+    for item in items {
+        serde_json::to_writer(&mut w, item).context("writing a record")?;
         w.write_all(b"\n").context("writing output")?;
     }
     w.flush().context("writing output")?;

@@ -7,6 +7,7 @@
 mod bench;
 mod explain_cmd;
 mod extract_cmd;
+mod relevance_cmd;
 mod review_cmd;
 mod serve_cmd;
 mod store_cmd;
@@ -28,6 +29,10 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "tally", version, propagate_version = true)]
 struct Cli {
+    /// Read places, groups, lexicons and models from this folder (laid out
+    /// like the project's data/) instead of the copies built into tally.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -130,10 +135,24 @@ enum Command {
     ///   tally serve --db pk.db --addr 127.0.0.1:8080
     #[command(verbatim_doc_comment)]
     Serve(serve_cmd::ServeArgs),
+    /// Train or measure the article relevance classifier (for developers).
+    ///
+    /// The classifier decides whether an article is news of militant
+    /// violence in Pakistan before incidents are coded. Its weights are data
+    /// (data/relevance/en/model.tsv), written by `train` from articles
+    /// labelled by hand; `eval` scores the shipped model against labels.
+    #[command(verbatim_doc_comment)]
+    Relevance(relevance_cmd::RelevanceArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(dir) = &cli.data {
+        if let Err(e) = extract_cmd::use_data_dir(dir) {
+            eprintln!("tally: error: {e:#}");
+            return ExitCode::from(2);
+        }
+    }
     let result: Result<ExitCode> = match cli.command {
         Command::Extract(args) => extract_cmd::run(args),
         Command::Explain(args) => explain_cmd::run(args),
@@ -146,6 +165,7 @@ fn main() -> ExitCode {
         Command::Correct(args) => review_cmd::run(args),
         Command::Synth(args) => synth_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
+        Command::Relevance(args) => relevance_cmd::run(args),
     };
     match result {
         Ok(code) => code,

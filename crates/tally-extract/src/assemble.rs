@@ -3,6 +3,7 @@
 //! responsible group, targets, and the evidence spans behind each field.
 
 use crate::document::{CasualtyStatement, Document, PlaceMention};
+use crate::relevance::Verdict;
 use crate::segment::{Segment, SentenceRole};
 use std::collections::HashMap;
 use tally_lexicon::{Lexicon, PlaceKind};
@@ -30,20 +31,32 @@ const AGENT_AFTER: &[&str] = &[
     "claimed",
 ];
 
+/// Segments that tell one incident twice become one: a recalled incident
+/// that is the main story, a follow-up's lead and the attack it recalls.
+pub fn fold(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
+    fold_follow_ups(doc, fold_repeats(doc, segs))
+}
+
+/// One incident per segment the relevance stage keeps (a segment it sends
+/// to the background is coded as `mentioned`).
 pub fn build_all(
     doc: &Document,
     lex: &Lexicon,
     segs: &[Segment],
     roles: &[SentenceRole],
+    verdicts: &[Verdict],
 ) -> Vec<Incident> {
-    let segs = fold_follow_ups(doc, fold_repeats(doc, segs));
     let main_ids: Vec<usize> = (0..segs.len())
         .filter(|&i| segs[i].role == Role::Main)
         .collect();
     let mut out = Vec::new();
-    let article_in_scope = doc.cues.iter().filter(|c| c.in_scope).count() >= 2;
     for (k, seg) in segs.iter().enumerate() {
-        if !in_scope(doc, seg, article_in_scope) || !has_substance(doc, seg) {
+        let background = match verdicts.get(k).copied().unwrap_or(Verdict::Keep) {
+            Verdict::Keep => false,
+            Verdict::Background(_) => true,
+            Verdict::Drop(_) => continue,
+        };
+        if !has_substance(doc, seg) {
             continue;
         }
         let sentences = &seg.sentences;
@@ -57,6 +70,7 @@ pub fn build_all(
         let mut evidence = Vec::new();
         let date = incident_date(doc, seg, roles, &mut evidence);
         let role = match (seg.role, date, doc.published) {
+            _ if background => Role::Mentioned,
             (Role::Main, Some(d), Some(p)) if d.ordinal() < p.ordinal() - 14 && !seg.follow_up => {
                 Role::Mentioned
             }
@@ -70,7 +84,7 @@ pub fn build_all(
         if event_type == EventType::SecurityOperation && killed.is_empty() && injured.is_empty() {
             continue;
         }
-        let floating = floating_sentences(roles, k, &main_ids, &segs, doc, lex);
+        let floating = floating_sentences(roles, k, &main_ids, segs, doc, lex);
         let (group, claimed) =
             responsible_group(doc, lex, seg, event_type, &floating, &mut evidence);
         let targets = targets(doc, seg, &stmts, event_type);
@@ -107,6 +121,7 @@ pub fn build_all(
             event_type,
             group,
             claimed,
+            foiled: false,
             targets,
             killed,
             injured,
@@ -228,21 +243,6 @@ fn same_time(main: Option<IncidentDate>, mention: Option<IncidentDate>) -> bool 
             _ => a.year == b.year && a.month == b.month,
         },
     }
-}
-
-/// Militant and insurgent violence only: accidents, disasters and crime are not incidents.
-fn in_scope(doc: &Document, seg: &Segment, article_in_scope: bool) -> bool {
-    let (mut inside, mut outside) = (false, false);
-    for c in seg.sentences.iter().filter_map(|&s| doc.cues.get(s)) {
-        inside |= c.in_scope;
-        outside |= c.out_of_scope;
-    }
-    let anchor_out = doc
-        .cues
-        .get(seg.anchor)
-        .is_some_and(|c| c.out_of_scope && !c.in_scope);
-    let inside = inside || (seg.role == Role::Mentioned && article_in_scope);
-    !anchor_out && (inside || !outside)
 }
 
 /// A main incident needs a figure or a place; a mentioned one a figure, place or date.

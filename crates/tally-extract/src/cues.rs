@@ -3,7 +3,7 @@
 //! mentions of armed groups.
 
 use crate::document::{DateKind, Document, GroupMention, SentenceCues};
-use tally_lexicon::{Lexicon, Marker};
+use tally_lexicon::{Lexicon, Marker, ScopeCue};
 
 /// Words that report violence happening (beyond the casualty verbs).
 fn is_eventful_word(w: &str) -> bool {
@@ -123,9 +123,19 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Claim => c.claim = true,
                     Marker::ClaimNegation => c.claim_negated = true,
                     Marker::Attribution => c.attribution = true,
-                    Marker::OutOfScope => c.out_of_scope = true,
-                    Marker::InScope => c.in_scope = true,
                     Marker::Report => {}
+                }
+            }
+        }
+        for m in lex.scope.scan(toks) {
+            match *m.value {
+                ScopeCue::Militancy => c.in_scope = true,
+                ScopeCue::Violence => c.violence = true,
+                ScopeCue::Happened => c.happened = true,
+                ScopeCue::Out(class) => {
+                    if !c.scope.contains(&class) {
+                        c.scope.push(class);
+                    }
                 }
             }
         }

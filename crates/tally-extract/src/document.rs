@@ -1,7 +1,7 @@
 //! The `Document`: an article's text plus the annotation layers each stage
 //! adds. Stages run in order and read only the layers before them.
 
-use tally_lexicon::Token;
+use tally_lexicon::{ScopeClass, Token};
 use tally_model::{Category, Count, EventType, IncidentDate, Outcome, Target};
 
 /// A sentence: a byte span of the text and its token range.
@@ -106,8 +106,14 @@ pub struct SentenceCues {
     pub claim: bool,
     pub claim_negated: bool,
     pub attribution: bool,
-    pub out_of_scope: bool,
+    /// Out-of-scope classes with a cue in the sentence (scope.tsv).
+    pub scope: Vec<ScopeClass>,
+    /// Names militants, terrorism or their weapons.
     pub in_scope: bool,
+    /// Names armed attackers or victims without saying who they are.
+    pub violence: bool,
+    /// Says an attack or clash took place.
+    pub happened: bool,
     /// Mentions a place abroad (Kabul, Iran...).
     pub foreign: bool,
     /// Has a word that reports an event happening (attack, blast, killed...).

@@ -9,8 +9,10 @@
 //! 4. `places`: gazetteer places
 //! 5. `cues`: event and target cues, discourse markers, armed groups
 //! 6. `casualties`: figures bound to killed / injured, by category
-//! 7. `segment`: sentences grouped into incidents (main, mentioned)
-//! 8. `assemble`: one coded incident per segment, with evidence
+//! 7. `relevance`: is the article news of militant violence in Pakistan
+//!    (a trained classifier)? Then, after `segment`, each passage by scope rules
+//! 8. `segment`: sentences grouped into incidents (main, mentioned)
+//! 9. `assemble`: one coded incident per kept segment, with evidence
 //!
 //! Extraction never fails: any input gives a report, possibly empty, with
 //! diagnostics. This crate knows nothing about files, JSON or storage.
@@ -23,12 +25,13 @@ mod dates;
 pub mod document;
 mod numbers;
 mod places;
+pub mod relevance;
 mod segment;
 
 pub use document::Document;
 
 use tally_lexicon::Lexicon;
-use tally_model::{Article, ArticleReport, Diagnostic, Incident};
+use tally_model::{Article, ArticleReport, Diagnostic, Incident, Relevance};
 
 /// Articles longer than this are cut for extraction (no news story is this
 /// long; a huge file is a scrape gone wrong) and a diagnostic says so.
@@ -60,9 +63,12 @@ pub fn extract(article: &Article, lex: &Lexicon) -> ArticleReport {
         ..Default::default()
     };
     annotate(&mut doc, lex);
+    let mut relevance = relevance::article(&doc, lex);
     let (segments, roles) = segment::run(&doc, lex);
-    let mut incidents = assemble::build_all(&doc, lex, &segments, &roles);
-    to_code_points(text, &mut incidents);
+    let segments = assemble::fold(&doc, &segments);
+    let verdicts = relevance::passages(&doc, lex, &segments, &mut relevance);
+    let mut incidents = assemble::build_all(&doc, lex, &segments, &roles, &verdicts);
+    to_code_points(text, &mut incidents, &mut relevance);
     for (i, inc) in incidents.iter_mut().enumerate() {
         inc.id = format!("{}#{}", article.meta.id, i + 1);
     }
@@ -81,7 +87,24 @@ pub fn extract(article: &Article, lex: &Lexicon) -> ArticleReport {
         published: doc.published,
         incidents,
         diagnostics,
+        relevance,
     }
+}
+
+/// The relevance classifier's features of one article, by name (for
+/// training and for explaining a score).
+pub fn relevance_features(article: &Article, lex: &Lexicon) -> Vec<(String, f32)> {
+    let mut doc = Document {
+        id: article.meta.id.clone(),
+        text: &article.text,
+        published: article.meta.published,
+        ..Default::default()
+    };
+    annotate(&mut doc, lex);
+    let mut sink = relevance::features::NameSink::default();
+    relevance::features::visit(&doc, lex, &mut sink);
+    sink.dedup();
+    sink.features
 }
 
 /// A readable dump of the layers and the segmentation, for developers
@@ -160,7 +183,7 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
         let c = &doc.cues[si];
         let _ = writeln!(
             out,
-            "        cues {:?} new={} bg={} sum={} claim={} neg={} attr={} in={} out={} ev={}",
+            "        cues {:?} new={} bg={} sum={} claim={} neg={} attr={} in={} scope={:?} ev={}",
             c.event_scores,
             c.new_incident,
             c.background,
@@ -169,7 +192,7 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
             c.claim_negated,
             c.attribution,
             c.in_scope,
-            c.out_of_scope,
+            c.scope.iter().map(|x| x.id()).collect::<Vec<_>>(),
             c.eventful
         );
     }
@@ -187,7 +210,7 @@ pub fn annotate(doc: &mut Document, lex: &Lexicon) {
 }
 
 /// Evidence is computed in byte offsets; SCHEMA wants code points.
-fn to_code_points(text: &str, incidents: &mut [Incident]) {
+fn to_code_points(text: &str, incidents: &mut [Incident], relevance: &mut Relevance) {
     if text.is_ascii() {
         return;
     }
@@ -197,6 +220,10 @@ fn to_code_points(text: &str, incidents: &mut [Incident]) {
             offsets.push((e.start, 0));
             offsets.push((e.end, 0));
         }
+    }
+    for d in &relevance.dropped {
+        offsets.push((d.start, 0));
+        offsets.push((d.end, 0));
     }
     offsets.sort_unstable();
     offsets.dedup();
@@ -218,6 +245,10 @@ fn to_code_points(text: &str, incidents: &mut [Incident]) {
             e.start = lookup(e.start);
             e.end = lookup(e.end);
         }
+    }
+    for d in relevance.dropped.iter_mut() {
+        d.start = lookup(d.start);
+        d.end = lookup(d.end);
     }
 }
 

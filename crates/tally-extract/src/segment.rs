@@ -307,7 +307,8 @@ impl State {
                 || f.district.is_some()
                 || f.local.is_some()
                 || typed
-                || c.in_scope;
+                || c.in_scope
+                || c.violence;
         };
         let seg = &self.segs[m];
         let placed = f.district.is_some() || f.local.is_some();

@@ -7,11 +7,15 @@
 //! country or language is a data change.
 
 mod gazetteer;
+mod model;
 mod phrases;
+mod scope;
 mod tokens;
 
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
+pub use model::{FeatureHash, LinearModel};
 pub use phrases::{PhraseMatch, PhraseTable};
+pub use scope::{ScopeClass, ScopeCue};
 pub use tokens::{tokenize, tokenize_from, Token, TokenKind};
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -102,8 +106,6 @@ pub enum Marker {
     Claim,
     ClaimNegation,
     Attribution,
-    OutOfScope,
-    InScope,
     /// "last month's": the event noun after it is one the reader knows of.
     KnownEvent,
     /// A noun naming one violent event ("attack", "blast"), for spotting
@@ -152,6 +154,10 @@ pub struct Lexicon {
     pub gazetteer: Gazetteer,
     /// Places outside the country that can host an attack news mentions.
     pub foreign_places: PhraseTable<()>,
+    /// Cues of militancy and of out-of-scope classes (accident, crime, ...).
+    pub scope: PhraseTable<ScopeCue>,
+    /// The article relevance classifier.
+    pub relevance: LinearModel,
 }
 
 /// The text of every data file, as embedded or read from a folder.
@@ -167,10 +173,12 @@ pub struct Sources<'a> {
     pub boilerplate: &'a str,
     pub places: &'a str,
     pub foreign_places: &'a str,
+    pub scope: &'a str,
+    pub relevance: &'a str,
 }
 
 /// File names relative to the data folder, in the order of [`Sources`].
-pub const DATA_FILES: [&str; 11] = [
+pub const DATA_FILES: [&str; 13] = [
     "lexicon/en/numbers.tsv",
     "lexicon/en/qualifiers.tsv",
     "lexicon/en/victims.tsv",
@@ -182,6 +190,8 @@ pub const DATA_FILES: [&str; 11] = [
     "lexicon/en/boilerplate.tsv",
     "gazetteer/places.tsv",
     "lexicon/en/foreign_places.tsv",
+    "lexicon/en/scope.tsv",
+    "relevance/en/model.tsv",
 ];
 
 const EMBEDDED: Sources<'static> = Sources {
@@ -196,6 +206,8 @@ const EMBEDDED: Sources<'static> = Sources {
     boilerplate: include_str!("../../../data/lexicon/en/boilerplate.tsv"),
     places: include_str!("../../../data/gazetteer/places.tsv"),
     foreign_places: include_str!("../../../data/lexicon/en/foreign_places.tsv"),
+    scope: include_str!("../../../data/lexicon/en/scope.tsv"),
+    relevance: include_str!("../../../data/relevance/en/model.tsv"),
 };
 
 impl Lexicon {
@@ -231,6 +243,8 @@ impl Lexicon {
             boilerplate: &texts[8],
             places: &texts[9],
             foreign_places: &texts[10],
+            scope: &texts[11],
+            relevance: &texts[12],
         };
         Lexicon::from_sources(&s)
     }
@@ -262,19 +276,21 @@ impl Lexicon {
             boilerplate: load_boilerplate(s.boilerplate)?,
             gazetteer: Gazetteer::parse(s.places)?,
             foreign_places: load_table(s.foreign_places, "foreign_places.tsv", 1, |_| Some(()))?,
+            scope: load_table(s.scope, "scope.tsv", 2, |c| ScopeCue::parse(c[1]))?,
+            relevance: LinearModel::parse(s.relevance, "relevance/en/model.tsv")?,
         })
     }
 }
 
 /// Non-comment, non-empty lines split on tabs, with their 1-based numbers.
-fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+pub(crate) fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|(i, l)| (i + 1, l.split('\t').map(str::trim).collect()))
 }
 
-fn bad(file: &str, line: usize, message: impl Into<String>) -> LexiconError {
+pub(crate) fn bad(file: &str, line: usize, message: impl Into<String>) -> LexiconError {
     LexiconError::BadLine {
         file: file.to_string(),
         line,
@@ -423,8 +439,6 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "claim" => Marker::Claim,
         "claim_negation" => Marker::ClaimNegation,
         "attribution" => Marker::Attribution,
-        "out_of_scope" => Marker::OutOfScope,
-        "in_scope" => Marker::InScope,
         "known_event" => Marker::KnownEvent,
         "event_noun" => Marker::EventNoun,
         _ => return None,

@@ -84,6 +84,9 @@ pub fn fold(members: &[&Member]) -> Incident {
         event_type: type_vote(&voters),
         group: majority(group_pool.iter().filter_map(|m| m.incident.group.clone())),
         claimed: !claimed.is_empty(),
+        // Foiled only when most main reports say so: a later report that the
+        // bomb went off outweighs an early "defused".
+        foiled: 2 * voters.iter().filter(|m| m.incident.foiled).count() > voters.len(),
         targets,
         killed: counts(members, Outcome::Killed),
         injured: counts(members, Outcome::Injured),

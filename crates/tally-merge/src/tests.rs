@@ -24,6 +24,7 @@ fn incident(
         event_type: event,
         group: None,
         claimed: false,
+        foiled: false,
         targets: vec![],
         killed: Casualties {
             total: Some(Count::exact(killed)),
@@ -52,6 +53,7 @@ fn report(article: &str, published: &str, incidents: Vec<Incident>) -> ArticleRe
         published: IncidentDate::parse(published),
         incidents,
         diagnostics: vec![],
+        relevance: Default::default(),
     }
 }
 

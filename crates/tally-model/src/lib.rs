@@ -277,6 +277,10 @@ pub struct Incident {
     pub event_type: EventType,
     pub group: Option<String>,
     pub claimed: bool,
+    /// A bomb found and defused, or an attack stopped before it began
+    /// (SCHEMA: `foiled`, left out of the JSON when false).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub foiled: bool,
     pub targets: Vec<Target>,
     pub killed: Casualties,
     pub injured: Casualties,
@@ -313,6 +317,38 @@ impl Incident {
     }
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The relevance stage's verdict on one article: is it news of militant
+/// violence in Pakistan, how sure the classifier is, and which scope
+/// classes fired (`scope.abroad`, `scope.accident`, ...) on the article or
+/// on passages that were then not coded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Relevance {
+    /// The classifier's probability that the article reports an incident as news.
+    pub score: f32,
+    /// The decision: incidents are coded as `main` only when true.
+    pub news: bool,
+    /// Scope classes that fired, in text order, each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fired: Vec<String>,
+    /// Passages that reported violence but were left out, with the class that left them out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped: Vec<DroppedPassage>,
+}
+
+/// A passage the relevance stage kept out of the incidents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DroppedPassage {
+    /// Code-point offsets of the passage's first sentence.
+    pub start: usize,
+    pub end: usize,
+    /// The scope class that dropped it (`scope.crime`, ...).
+    pub class: String,
+}
+
 /// A note about something the extractor could not read cleanly. Extraction
 /// never fails; it reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,6 +365,10 @@ pub struct ArticleReport {
     pub published: Option<IncidentDate>,
     pub incidents: Vec<Incident>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Why the article's incidents are (not) coded (absent in reports stored
+    /// before the relevance stage existed).
+    #[serde(default)]
+    pub relevance: Relevance,
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
         event_type: EventType::Bombing,
         group: Some("TTP".into()),
         claimed: false,
+        foiled: false,
         targets: vec![],
         killed: Casualties {
             total: Some(Count::exact(killed)),
@@ -46,6 +47,7 @@ fn article(id: &str, text: &str, incidents: Vec<Incident>) -> (Article, ArticleR
         published: meta.published,
         incidents,
         diagnostics: vec![],
+        relevance: Default::default(),
     };
     let article = Article {
         meta,

@@ -29,6 +29,7 @@ fn incident(article: &str, district: &str, province: &str, killed: u32) -> Incid
         event_type: EventType::Bombing,
         group: Some("TTP".into()),
         claimed: false,
+        foiled: false,
         targets: vec![],
         killed: Casualties {
             total: Some(Count::exact(killed)),
@@ -60,6 +61,7 @@ fn report(id: &str, inc: Incident) -> (Article, ArticleReport) {
         published: meta.published,
         incidents: vec![inc],
         diagnostics: vec![],
+        relevance: Default::default(),
     };
     let text = format!("{TEXT} ({id})");
     (Article { meta, text }, report)

@@ -1,0 +1,280 @@
+//! Stage: relevance. Does the article, and each of its passages, report
+//! militant or insurgent violence in Pakistan, or a security operation
+//! against militants there, as news?
+//!
+//! reads: tokens, sentences, places, dates, groups, cues (scope cues,
+//!   militancy, foreign places), casualties; for passages, the segments.
+//! writes: the article's [`Relevance`] (classifier score, decision, the
+//!   scope classes that fired) and one [`Verdict`] per segment.
+//!
+//! Two levels, and this stage alone decides scope:
+//! 1. **Article.** A logistic-regression classifier (`relevance/en/model.tsv`,
+//!    trained by `tally relevance-train` on labelled real news) over word,
+//!    lead-word and word-pair presence, scope-cue counts and counts read off
+//!    earlier layers (`features.rs`). Below its threshold the article is not
+//!    news of an incident (`scope.not_news`): a story it tells is background
+//!    at most.
+//! 2. **Passage.** One rule per scope class, tried in this order; the first
+//!    that fires decides (see each `fn` for its condition):
+//!    `scope.abroad`, `scope.interstate`, `scope.accident`, `scope.disaster`,
+//!    `scope.crime`, `scope.obituary`, `scope.figurative`, `scope.verdict`,
+//!    `scope.anniversary`, `scope.threat_arrest`, then the article's
+//!    `scope.not_news`.
+
+pub mod features;
+pub mod train;
+
+use crate::document::{DateKind, Document};
+use crate::segment::Segment;
+use tally_lexicon::{Lexicon, PlaceKind, ScopeClass};
+use tally_model::{DroppedPassage, Relevance, Role};
+
+/// What the relevance stage says about one segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Keep,
+    /// Out of scope as news, but it recalls an in-scope attack with its own
+    /// date: code it as a `mentioned` incident.
+    Background(ScopeClass),
+    Drop(ScopeClass),
+}
+
+/// The article-level decision.
+pub fn article(doc: &Document, lex: &Lexicon) -> Relevance {
+    let score = score(doc, lex);
+    let news = score >= lex.relevance.threshold;
+    let mut fired = Vec::new();
+    if !news {
+        fired.push(ScopeClass::NotNews.id().to_string());
+    }
+    Relevance {
+        score,
+        news,
+        fired,
+        dropped: Vec::new(),
+    }
+}
+
+/// The classifier's probability that the article reports an incident as news.
+pub fn score(doc: &Document, lex: &Lexicon) -> f32 {
+    let model = &lex.relevance;
+    if model.is_empty() {
+        return 1.0;
+    }
+    let mut sink = features::HashSink::default();
+    features::visit(doc, lex, &mut sink);
+    sink.dedup();
+    let z = model.bias
+        + sink
+            .features
+            .iter()
+            .map(|(h, v)| model.weight(*h) * v)
+            .sum::<f32>();
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Verdicts for every segment, recording what fired on `relevance`.
+pub fn passages(
+    doc: &Document,
+    lex: &Lexicon,
+    segs: &[Segment],
+    relevance: &mut Relevance,
+) -> Vec<Verdict> {
+    let mut verdicts = Vec::with_capacity(segs.len());
+    for seg in segs {
+        let v = passage(doc, lex, seg, relevance.news);
+        if let Verdict::Drop(class) | Verdict::Background(class) = v {
+            let id = class.id().to_string();
+            if !relevance.fired.contains(&id) {
+                relevance.fired.push(id.clone());
+            }
+            if matches!(v, Verdict::Drop(_)) {
+                let s = &doc.sentences[seg.anchor];
+                relevance.dropped.push(DroppedPassage {
+                    start: s.start,
+                    end: s.end,
+                    class: id,
+                });
+            }
+        }
+        verdicts.push(v);
+    }
+    verdicts
+}
+
+/// A passage rule: does its class fire on this passage?
+type Rule = fn(&Passage) -> bool;
+
+fn passage(doc: &Document, lex: &Lexicon, seg: &Segment, news: bool) -> Verdict {
+    let p = Passage::read(doc, lex, seg);
+    let rules: [(ScopeClass, Rule); 10] = [
+        (ScopeClass::Abroad, abroad),
+        (ScopeClass::Interstate, interstate),
+        (ScopeClass::Accident, accident),
+        (ScopeClass::Disaster, disaster),
+        (ScopeClass::Crime, crime),
+        (ScopeClass::Obituary, obituary),
+        (ScopeClass::Figurative, figurative),
+        (ScopeClass::Verdict, court_case),
+        (ScopeClass::Anniversary, anniversary),
+        (ScopeClass::ThreatArrest, threat_or_arrest),
+    ];
+    for (class, fires) in rules {
+        if fires(&p) {
+            return match class {
+                ScopeClass::Verdict | ScopeClass::Anniversary => background_or_drop(&p, class),
+                _ => Verdict::Drop(class),
+            };
+        }
+    }
+    if !news && seg.role == Role::Main && !seg.follow_up {
+        return background_or_drop(&p, ScopeClass::NotNews);
+    }
+    Verdict::Keep
+}
+
+/// A story an out-of-scope article recalls is background when the text
+/// dates it itself; undated, it cannot be told from the article's own day.
+fn background_or_drop(p: &Passage, class: ScopeClass) -> Verdict {
+    if p.role == Role::Mentioned || p.own_date {
+        Verdict::Background(class)
+    } else {
+        Verdict::Drop(class)
+    }
+}
+
+/// What the rules read off one segment.
+struct Passage {
+    role: Role,
+    /// Some class cue per class, over the segment's sentences.
+    cues: Vec<ScopeClass>,
+    /// Cues of the introducing sentence.
+    anchor_cues: Vec<ScopeClass>,
+    militancy: bool,
+    violence: bool,
+    happened: bool,
+    groups: bool,
+    figures: bool,
+    /// A sentence that reports the event names a place abroad.
+    foreign_scene: bool,
+    /// A sentence that reports the event names a place of the country at
+    /// district level or finer (not a weak mention).
+    home_scene: bool,
+    /// The segment carries a written date of its own (not the publication day).
+    own_date: bool,
+}
+
+impl Passage {
+    fn read(doc: &Document, lex: &Lexicon, seg: &Segment) -> Passage {
+        let mut p = Passage {
+            role: seg.role,
+            cues: Vec::new(),
+            anchor_cues: doc
+                .cues
+                .get(seg.anchor)
+                .map(|c| c.scope.clone())
+                .unwrap_or_default(),
+            militancy: false,
+            violence: false,
+            happened: false,
+            groups: false,
+            figures: false,
+            foreign_scene: false,
+            home_scene: false,
+            own_date: false,
+        };
+        for &si in &seg.sentences {
+            let Some(c) = doc.cues.get(si) else { continue };
+            for class in &c.scope {
+                if !p.cues.contains(class) {
+                    p.cues.push(*class);
+                }
+            }
+            p.militancy |= c.in_scope;
+            p.violence |= c.violence;
+            p.happened |= c.happened;
+            p.groups |= !doc.groups_in(si).is_empty();
+            let figures = !doc.casualties_in(si).is_empty();
+            p.figures |= figures;
+            let reports_event = figures || c.happened || si == seg.anchor;
+            if reports_event {
+                p.foreign_scene |= c.foreign;
+                p.home_scene |= doc.places_in(si).iter().any(|m| {
+                    !m.weak
+                        && lex
+                            .gazetteer
+                            .places
+                            .get(m.place)
+                            .is_some_and(|pl| pl.kind >= PlaceKind::District)
+                });
+            }
+            p.own_date |= doc
+                .dates_in(si)
+                .iter()
+                .any(|d| d.date.is_some() && d.kind == DateKind::Explicit && !d.reporting);
+        }
+        p
+    }
+
+    fn has(&self, class: ScopeClass) -> bool {
+        self.cues.contains(&class)
+    }
+}
+
+/// `scope.abroad`: the sentences that report the event name a place abroad
+/// and none of the country's districts or towns ("a suicide bombing in
+/// Kabul killed ten", in a story datelined Islamabad).
+fn abroad(p: &Passage) -> bool {
+    p.foreign_scene && !p.home_scene
+}
+
+/// `scope.interstate`: regular forces of two states fight (cross-border
+/// shelling, missile strikes, border clashes with a neighbour's army), and
+/// no militants are named.
+fn interstate(p: &Passage) -> bool {
+    p.has(ScopeClass::Interstate) && !p.militancy
+}
+
+/// `scope.accident`: a crash, a cylinder or mine-gas blast, a collapse, a
+/// fire, with no militants or weapons of theirs named.
+fn accident(p: &Passage) -> bool {
+    p.has(ScopeClass::Accident) && !p.militancy && !p.groups
+}
+
+/// `scope.disaster`: floods, storms, quakes, heat, disease.
+fn disaster(p: &Passage) -> bool {
+    p.has(ScopeClass::Disaster) && !p.militancy && !p.groups
+}
+
+/// `scope.crime`: robbery, dacoits, feuds, disputes, honour killings, mobs,
+/// when no militants, terrorism or armed group is named. "Gunmen" alone do
+/// not make a crime militant.
+fn crime(p: &Passage) -> bool {
+    p.has(ScopeClass::Crime) && !p.militancy && !p.groups
+}
+
+/// `scope.obituary`: a death from illness or old age.
+fn obituary(p: &Passage) -> bool {
+    p.anchor_cues.contains(&ScopeClass::Obituary) && !p.militancy && !p.violence
+}
+
+/// `scope.figurative`: sport or markets using violent words.
+fn figurative(p: &Passage) -> bool {
+    p.has(ScopeClass::Figurative) && !p.militancy && !p.violence
+}
+
+/// `scope.verdict`: a court story; the attack it tries is background.
+fn court_case(p: &Passage) -> bool {
+    p.anchor_cues.contains(&ScopeClass::Verdict)
+}
+
+/// `scope.anniversary`: a commemoration; the attack it marks is background.
+fn anniversary(p: &Passage) -> bool {
+    p.anchor_cues.contains(&ScopeClass::Anniversary)
+}
+
+/// `scope.threat_arrest`: arrests, seizures or threat alerts, and nobody is
+/// hurt and no attack or clash is said to have taken place.
+fn threat_or_arrest(p: &Passage) -> bool {
+    p.anchor_cues.contains(&ScopeClass::ThreatArrest) && !p.figures && !p.happened
+}
