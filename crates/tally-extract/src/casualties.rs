@@ -7,7 +7,7 @@
 //! figures a group claims for itself.
 
 use crate::document::{CasualtyStatement, Document, NumberSpan};
-use tally_lexicon::{CasualtyVerb, Lexicon, Token, TokenKind, VerbPosition, VictimClass};
+use tally_lexicon::{CasualtyVerb, Lexicon, Marker, Token, TokenKind, VerbPosition, VictimClass};
 use tally_model::{Category, Count, Outcome, Target};
 
 /// Words that may stand between a figure and its verb.
@@ -134,7 +134,12 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let mut prev_class: Option<VictimClass> = None;
         let mut classes_seen: Vec<VictimClass> = Vec::new();
         for (pi, p) in phrases.iter().enumerate() {
-            let Some((outcome, via)) = bind(p, &phrases, &verbs, toks) else {
+            let bound = if other_fate_follows(p, toks, lex) {
+                None
+            } else {
+                bind(p, &phrases, &verbs, toks)
+            };
+            let Some((outcome, via)) = bound else {
                 if let Some(c) = concrete(p.class) {
                     prev_class = Some(c);
                 }
@@ -589,6 +594,29 @@ fn bind(
         (None, None) => return None,
     };
     Some((v.verb.outcome, Some(v)))
+}
+
+/// "two others arrested", "three were rescued": the figure's own verb tells
+/// a fate that is not a casualty (`other_fate` in markers.tsv), so a
+/// casualty verb before it is not theirs.
+fn other_fate_follows(p: &Phrase, toks: &[Token], lex: &Lexicon) -> bool {
+    const REACH: usize = 4;
+    let mut k = p.end;
+    while k < toks.len() && k < p.end + REACH {
+        if lex
+            .markers
+            .matches_at(toks, k)
+            .any(|m| *m.value == Marker::OtherFate)
+        {
+            return true;
+        }
+        let w = toks[k].lower.as_str();
+        if w == "," || !SKIP_RIGHT.contains(&w) {
+            return false;
+        }
+        k += 1;
+    }
+    false
 }
 
 /// Tokens skipped between a figure and its verb, not counting other figures.

@@ -123,7 +123,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Claim => c.claim = true,
                     Marker::ClaimNegation => c.claim_negated = true,
                     Marker::Attribution => c.attribution = true,
-                    Marker::Report => {}
+                    Marker::Report | Marker::OtherFate => {}
                 }
             }
         }

@@ -271,7 +271,8 @@ fn find_at(
     }
 }
 
-/// "in 2021", "since 2014": a bare year after a preposition.
+/// "in 2021", "since 2014", "between 2006 and 2023", "from 2019 to 2024":
+/// a bare year after a preposition or as the end of a period.
 fn is_year_word(t: &[Token], i: usize) -> bool {
     let Some(tok) = t.get(i) else { return false };
     tok.kind == TokenKind::Number
@@ -280,9 +281,14 @@ fn is_year_word(t: &[Token], i: usize) -> bool {
             .lower
             .parse::<u32>()
             .is_ok_and(|y| (1950..=2100).contains(&y))
-        && i.checked_sub(1)
-            .and_then(|p| t.get(p))
-            .is_some_and(|p| matches!(p.lower.as_str(), "in" | "since" | "of" | "during"))
+        && i.checked_sub(1).and_then(|p| t.get(p)).is_some_and(|p| {
+            matches!(
+                p.lower.as_str(),
+                "in" | "since" | "of" | "during" | "between" | "from"
+            ) || (matches!(p.lower.as_str(), "and" | "to" | "till" | "until")
+                && i >= 2
+                && is_year_word(t, i - 2))
+        })
 }
 
 fn month_shift(d: &IncidentDate, months: i32) -> IncidentDate {

@@ -66,7 +66,7 @@ pub fn extract(article: &Article, lex: &Lexicon) -> ArticleReport {
     let mut relevance = relevance::article(&doc, lex);
     let (segments, roles) = segment::run(&doc, lex);
     let segments = assemble::fold(&doc, &segments);
-    let verdicts = relevance::passages(&doc, lex, &segments, &mut relevance);
+    let verdicts = relevance::passages(&doc, lex, &segments, &roles, &mut relevance);
     let mut incidents = assemble::build_all(&doc, lex, &segments, &roles, &verdicts);
     to_code_points(text, &mut incidents, &mut relevance);
     for (i, inc) in incidents.iter_mut().enumerate() {

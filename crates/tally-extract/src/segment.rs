@@ -399,7 +399,14 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
         ds.len()
     };
     let headline = doc.sentences[si].headline;
-    multi || (plural && (over_time || headline)) || (plural && distinct_districts >= 3)
+    // "between 2006 and 2023", "from 2019 to 2024": figures over a period.
+    let years = doc
+        .dates_in(si)
+        .iter()
+        .filter(|d| d.date.is_some_and(|x| x.precision() == Precision::Year))
+        .count();
+    let period = years >= 2;
+    multi || period || (plural && (over_time || headline)) || (plural && distinct_districts >= 3)
 }
 
 /// A mentioned incident needs a place or date, and a type or a figure; a

@@ -111,6 +111,9 @@ pub enum Marker {
     /// A noun naming one violent event ("attack", "blast"), for spotting
     /// references back to it ("the Besham attack").
     EventNoun,
+    /// A fate that is not a casualty ("arrested", "rescued"): a figure
+    /// followed by it is not counted as killed or injured.
+    OtherFate,
 }
 
 /// An armed group: canonical name (SCHEMA's table or the text's own name).
@@ -441,6 +444,7 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "attribution" => Marker::Attribution,
         "known_event" => Marker::KnownEvent,
         "event_noun" => Marker::EventNoun,
+        "other_fate" => Marker::OtherFate,
         _ => return None,
     })
 }

@@ -25,7 +25,7 @@ pub mod features;
 pub mod train;
 
 use crate::document::{DateKind, Document};
-use crate::segment::Segment;
+use crate::segment::{Segment, SentenceRole};
 use tally_lexicon::{Lexicon, PlaceKind, ScopeClass};
 use tally_model::{DroppedPassage, Relevance, Role};
 
@@ -39,11 +39,11 @@ pub enum Verdict {
     Drop(ScopeClass),
 }
 
-/// The article-level decision.
+/// The article-level decision, with the scope classes its lead shows.
 pub fn article(doc: &Document, lex: &Lexicon) -> Relevance {
     let score = score(doc, lex);
     let news = score >= lex.relevance.threshold;
-    let mut fired = Vec::new();
+    let mut fired = lead_classes(doc, lex);
     if !news {
         fired.push(ScopeClass::NotNews.id().to_string());
     }
@@ -53,6 +53,55 @@ pub fn article(doc: &Document, lex: &Lexicon) -> Relevance {
         fired,
         dropped: Vec::new(),
     }
+}
+
+/// Classes the lead (headline and first sentences) is about: cues of the
+/// class and no militancy in the lead; `scope.abroad` when the lead names a
+/// place abroad and none at home. They explain the decision; passage rules
+/// still decide each passage.
+fn lead_classes(doc: &Document, lex: &Lexicon) -> Vec<String> {
+    let end = features::lead_end(doc).min(doc.cues.len());
+    let lead = &doc.cues[..end];
+    let militancy = lead.iter().any(|c| c.in_scope);
+    let happened =
+        lead.iter().any(|c| c.happened) || doc.casualties.iter().any(|c| c.sentence < end);
+    let mut out: Vec<String> = Vec::new();
+    let home = (0..end).any(|si| home_place_in(doc, lex, si));
+    if lead.iter().any(|c| c.foreign) && !home {
+        out.push(ScopeClass::Abroad.id().to_string());
+    }
+    for c in lead {
+        for &class in &c.scope {
+            let shows = match class {
+                // Militants named make these militant violence after all.
+                ScopeClass::Accident
+                | ScopeClass::Disaster
+                | ScopeClass::Crime
+                | ScopeClass::Obituary
+                | ScopeClass::Figurative => !militancy,
+                // An arrest story is one only if nothing happened.
+                ScopeClass::ThreatArrest => !happened,
+                ScopeClass::Statement | ScopeClass::NotNews => false,
+                _ => true,
+            };
+            let id = class.id().to_string();
+            if shows && !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out
+}
+
+fn home_place_in(doc: &Document, lex: &Lexicon, si: usize) -> bool {
+    doc.places_in(si).iter().any(|m| {
+        !m.weak
+            && lex
+                .gazetteer
+                .places
+                .get(m.place)
+                .is_some_and(|pl| pl.kind >= PlaceKind::District)
+    })
 }
 
 /// The classifier's probability that the article reports an incident as news.
@@ -78,11 +127,25 @@ pub fn passages(
     doc: &Document,
     lex: &Lexicon,
     segs: &[Segment],
+    roles: &[SentenceRole],
     relevance: &mut Relevance,
 ) -> Vec<Verdict> {
+    // `scope.statistics`: figures in a sentence that adds up a period or
+    // several incidents (the segmenter keeps them out of every incident).
+    let counted = (0..roles.len())
+        .any(|si| roles[si] == SentenceRole::Summary && !doc.casualties_in(si).is_empty());
+    let stats = ScopeClass::Statistics.id().to_string();
+    if counted && !relevance.fired.contains(&stats) {
+        relevance.fired.push(stats);
+    }
     let mut verdicts = Vec::with_capacity(segs.len());
+    let lead: Vec<ScopeClass> = relevance
+        .fired
+        .iter()
+        .filter_map(|id| ScopeClass::parse(id))
+        .collect();
     for seg in segs {
-        let v = passage(doc, lex, seg, relevance.news);
+        let v = passage(doc, lex, seg, relevance.news, &lead);
         if let Verdict::Drop(class) | Verdict::Background(class) = v {
             let id = class.id().to_string();
             if !relevance.fired.contains(&id) {
@@ -105,8 +168,23 @@ pub fn passages(
 /// A passage rule: does its class fire on this passage?
 type Rule = fn(&Passage) -> bool;
 
-fn passage(doc: &Document, lex: &Lexicon, seg: &Segment, news: bool) -> Verdict {
-    let p = Passage::read(doc, lex, seg);
+fn passage(
+    doc: &Document,
+    lex: &Lexicon,
+    seg: &Segment,
+    news: bool,
+    lead: &[ScopeClass],
+) -> Verdict {
+    let mut p = Passage::read(doc, lex, seg);
+    // A passage that names no militancy belongs to the story its lead tells
+    // (the second sentence of an accident report is about the accident).
+    if !p.militancy {
+        for class in lead {
+            if !p.cues.contains(class) && *class != ScopeClass::ThreatArrest {
+                p.cues.push(*class);
+            }
+        }
+    }
     let rules: [(ScopeClass, Rule); 10] = [
         (ScopeClass::Abroad, abroad),
         (ScopeClass::Interstate, interstate),
@@ -199,14 +277,7 @@ impl Passage {
             let reports_event = figures || c.happened || si == seg.anchor;
             if reports_event {
                 p.foreign_scene |= c.foreign;
-                p.home_scene |= doc.places_in(si).iter().any(|m| {
-                    !m.weak
-                        && lex
-                            .gazetteer
-                            .places
-                            .get(m.place)
-                            .is_some_and(|pl| pl.kind >= PlaceKind::District)
-                });
+                p.home_scene |= home_place_in(doc, lex, si);
             }
             p.own_date |= doc
                 .dates_in(si)
@@ -255,7 +326,7 @@ fn crime(p: &Passage) -> bool {
 
 /// `scope.obituary`: a death from illness or old age.
 fn obituary(p: &Passage) -> bool {
-    p.anchor_cues.contains(&ScopeClass::Obituary) && !p.militancy && !p.violence
+    p.has(ScopeClass::Obituary) && !p.militancy && !p.violence
 }
 
 /// `scope.figurative`: sport or markets using violent words.
