@@ -28,6 +28,18 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
+# Districts split or renamed since 2018 that news and labellers still name
+# either way: one place for matching.
+SAME_DISTRICT = [
+    {"South Waziristan", "Lower South Waziristan", "Upper South Waziristan"},
+    {"Kurram", "Lower Kurram", "Upper Kurram", "Central Kurram"},
+    {"Kohistan", "Upper Kohistan", "Lower Kohistan", "Kolai-Palas", "Kolai Palas"},
+    {"Chaman", "Qila Abdullah", "Killa Abdullah"},
+    {"Qila Saifullah", "Killa Saifullah"},
+    {"Noshki", "Nushki"},
+    {"Kachhi", "Bolan"},
+    {"Dera Ismail Khan", "Paharpur"},
+]
 PROVINCES = {"Khyber Pakhtunkhwa", "Balochistan", "Sindh", "Punjab", "Islamabad Capital Territory",
              "Gilgit-Baltistan", "Azad Kashmir"}
 
@@ -72,10 +84,14 @@ def locate(name, gaz):
     return gaz.get(name.lower(), (None, name))
 
 
+def same_district(a, b):
+    return a == b or any(a in g and b in g for g in SAME_DISTRICT)
+
+
 def same_place(coded, listed):
     (a1, a2), (b1, b2) = coded, listed
     if a2 and b2:
-        return a2 == b2
+        return same_district(a2, b2)
     if a1 and b1:
         return a1 == b1
     return True  # one side has no place at all: nothing contradicts

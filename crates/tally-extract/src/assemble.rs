@@ -80,8 +80,17 @@ pub fn build_all(
         if admin1.is_none() && doc.cues.get(seg.anchor).is_some_and(|c| c.foreign) {
             continue;
         }
-        // Raids that kill or wound nobody are arrests, not violent events.
-        if event_type == EventType::SecurityOperation && killed.is_empty() && injured.is_empty() {
+        // Raids that kill or wound nobody and report no clash are arrests,
+        // not violent events (scope.threat_arrest's operation form).
+        let clash = seg
+            .sentences
+            .iter()
+            .any(|&si| doc.cues.get(si).is_some_and(|c| c.clash));
+        if event_type == EventType::SecurityOperation
+            && killed.is_empty()
+            && injured.is_empty()
+            && !clash
+        {
             continue;
         }
         let floating = floating_sentences(roles, k, &main_ids, segs, doc, lex);

@@ -29,6 +29,8 @@ const SKIP_RIGHT: &[&str] = &[
     "subsequently",
     "allegedly",
     "got",
+    // "eight militants were engaged and neutralised" (press-release wording)
+    "engaged",
     "both",
     "each",
     "initially",

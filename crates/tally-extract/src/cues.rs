@@ -3,60 +3,8 @@
 //! mentions of armed groups.
 
 use crate::document::{DateKind, Document, GroupMention, SentenceCues};
-use tally_lexicon::{Lexicon, Marker, ScopeCue};
+use tally_lexicon::{Lexicon, Marker, ScopeCue, Token};
 
-/// Words that report violence happening (beyond the casualty verbs).
-fn is_eventful_word(w: &str) -> bool {
-    matches!(
-        w,
-        "attack"
-            | "attacked"
-            | "attacks"
-            | "blast"
-            | "explosion"
-            | "bombing"
-            | "bomb"
-            | "stormed"
-            | "ambushed"
-            | "ambush"
-            | "opened"
-            | "fired"
-            | "operation"
-            | "ibo"
-            | "clash"
-            | "clashes"
-            | "shootout"
-            | "firefight"
-            | "gunbattle"
-            | "raid"
-            | "raids"
-            | "struck"
-            | "exploded"
-            | "detonated"
-            | "kidnapped"
-            | "abducted"
-            | "targeted"
-            | "assault"
-            | "encounter"
-            | "martyred"
-            | "killed"
-            | "shot"
-            | "gunned"
-            | "neutralised"
-            | "neutralized"
-            | "injured"
-            | "wounded"
-            | "dead"
-            | "died"
-            | "blew"
-            | "exchange"
-            | "storm"
-            | "foiled"
-            | "repulsed"
-            | "repelled"
-            | "beaten"
-    )
-}
 
 /// Does an event noun (at these absolute token indexes) follow, within two
 /// words, a marker of a known event, or "the" + a place or a written date?
@@ -88,6 +36,35 @@ fn recalled_by_time(nouns: &[usize], background_starts: &[usize]) -> bool {
         .any(|&n| background_starts.iter().any(|&b| n < b && b <= n + 2))
 }
 
+/// Where in a sentence an ordinal may stand and still open it ("Another
+/// ...", "In the third ...", "Security forces conducted another ...").
+const ORDINAL_OPENS_WITHIN: usize = 6;
+/// Words allowed between an ordinal and its incident noun ("another
+/// intelligence based operation"): at most this many.
+const ORDINAL_NOUN_GAP: usize = 3;
+
+/// `segment.new.ordinal_event`: an ordinal near the start of the sentence,
+/// then within a few words a noun naming one incident, with nothing between
+/// that makes the ordinal count something else ("the second day of the
+/// operation", "another such attack").
+fn ordinal_event(toks: &[Token], ordinals: &[usize], nouns: &[usize]) -> bool {
+    ordinals
+        .iter()
+        .filter(|&&o| o < ORDINAL_OPENS_WITHIN)
+        .any(|&o| {
+            nouns.iter().any(|&n| {
+                n > o
+                    && n <= o + 1 + ORDINAL_NOUN_GAP
+                    && toks[o + 1..n].iter().all(|t| {
+                        !matches!(
+                            t.lower.as_str(),
+                            "of" | "day" | "time" | "phase" | "week" | "round" | "such" | "," | "."
+                        )
+                    })
+            })
+        })
+}
+
 pub fn run(doc: &mut Document, lex: &Lexicon) {
     let mut cues = Vec::with_capacity(doc.sentences.len());
     let mut groups = Vec::new();
@@ -107,6 +84,8 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let mut known_ends: Vec<usize> = Vec::new();
         let mut nouns: Vec<usize> = Vec::new();
         let mut background_starts: Vec<usize> = Vec::new();
+        let mut ordinals: Vec<usize> = Vec::new();
+        let mut incident_nouns: Vec<usize> = Vec::new();
         for i in 0..toks.len() {
             for m in lex.markers.matches_at(toks, i) {
                 match m.value {
@@ -123,15 +102,42 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Claim => c.claim = true,
                     Marker::ClaimNegation => c.claim_negated = true,
                     Marker::Attribution => c.attribution = true,
+                    Marker::Ordinal => ordinals.push(i),
+                    Marker::IncidentNoun => incident_nouns.push(i),
                     Marker::Report | Marker::OtherFate => {}
                 }
             }
         }
-        for m in lex.scope.scan(toks) {
+        // Every cue phrase counts, except that an event word inside a longer
+        // out-of-scope phrase is that phrase's ("heart attack", "cylinder
+        // blast" report no attack).
+        let all: Vec<_> = (0..toks.len())
+            .flat_map(|i| lex.scope.matches_at(toks, i))
+            .collect();
+        let inside_out = |m: &tally_lexicon::PhraseMatch<ScopeCue>| {
+            all.iter().any(|o| {
+                matches!(o.value, ScopeCue::Out(_))
+                    && o.len > m.len
+                    && o.start <= m.start
+                    && m.start + m.len <= o.start + o.len
+            })
+        };
+        let scope_cues = all.iter().filter(|m| {
+            !matches!(
+                m.value,
+                ScopeCue::Event | ScopeCue::Happened | ScopeCue::Clash
+            ) || !inside_out(m)
+        });
+        for m in scope_cues {
             match *m.value {
                 ScopeCue::Militancy => c.in_scope = true,
                 ScopeCue::Violence => c.violence = true,
                 ScopeCue::Happened => c.happened = true,
+                ScopeCue::Event => c.eventful = true,
+                ScopeCue::Clash => {
+                    c.clash = true;
+                    c.happened = true;
+                }
                 ScopeCue::Out(class) => {
                     if !c.scope.contains(&class) {
                         c.scope.push(class);
@@ -139,11 +145,12 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 }
             }
         }
+        c.new_incident |= ordinal_event(toks, &ordinals, &incident_nouns);
         c.foreign = toks
             .iter()
             .enumerate()
             .any(|(i, t)| t.capitalized && lex.foreign_places.match_at(toks, i).is_some());
-        c.eventful = toks.iter().any(|t| is_eventful_word(&t.lower));
+        c.eventful |= c.happened;
         c.recalls = recalls_known_event(doc, si, &known_ends, &nouns)
             || recalled_by_time(&nouns, &background_starts);
         let mut i = 0;

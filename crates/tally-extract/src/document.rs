@@ -114,6 +114,8 @@ pub struct SentenceCues {
     pub violence: bool,
     /// Says an attack or clash took place.
     pub happened: bool,
+    /// Says the two sides fought (exchange of fire, clash, encounter).
+    pub clash: bool,
     /// Mentions a place abroad (Kabul, Iran...).
     pub foreign: bool,
     /// Has a word that reports an event happening (attack, blast, killed...).

@@ -63,7 +63,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                         tok_end: s.tok_start + i + len,
                         place: candidates[0],
                         district_word,
-                        weak: is_weak(toks, i, len),
+                        weak: is_weak(toks, i, len) || is_home_of(toks, i + len, lex),
                     },
                     candidates,
                 ));
@@ -154,6 +154,21 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
     let official = OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0));
     let aside = (1..=4).any(|k| ASIDE_BEFORE.contains(&before(k)));
     travel || official || aside
+}
+
+/// `place.home_of_victim`: "Badin district's Naik Abdul Raheem", "Swat's
+/// constable Ali": a possessive place before a person names where the
+/// person is from, not where the event happened ("Quetta's Margate area"
+/// stays a scene: "area" is no person).
+fn is_home_of(toks: &[Token], after: usize, lex: &Lexicon) -> bool {
+    let mut k = after;
+    if toks.get(k).is_some_and(|t| matches!(t.lower.as_str(), "district" | "city" | "town")) {
+        k += 1;
+    }
+    if toks.get(k).is_none_or(|t| t.lower != "'s" && t.lower != "’s") {
+        return false;
+    }
+    lex.victims.match_at(toks, k + 1).is_some()
 }
 
 /// Should a gazetteer match count as a place mention?

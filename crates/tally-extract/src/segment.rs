@@ -159,7 +159,9 @@ impl Facts {
             .unwrap_or(0);
         Facts {
             has_figures,
-            eventful: has_figures || (c.eventful && !c.event_scores.is_empty()),
+            // An event word with a type cue, or words that say an attack or
+            // clash took place ("were killed in a fire exchange", "defused").
+            eventful: has_figures || (c.eventful && !c.event_scores.is_empty()) || c.happened,
             district: sentence_district(doc, si, lex, from),
             local: sentence_local(doc, si, lex, from),
             date,
@@ -374,8 +376,20 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
     }
     let toks = doc.sentence_tokens(si);
     let plural_at = |i: usize| PLURAL_EVENTS.contains(&toks[i].lower.as_str());
+    // "In the first of the three operations, ...": one item of a list, not its sum.
+    let item_of = |k: usize| {
+        k >= 3
+            && toks[k - 1].lower == "the"
+            && toks[k - 2].lower == "of"
+            && matches!(
+                toks[k - 3].lower.as_str(),
+                "first" | "second" | "third" | "fourth" | "one" | "last"
+            )
+    };
     let multi = (0..toks.len()).any(|i| {
-        plural_at(i) && (i.saturating_sub(3)..i).any(|k| MULTI.contains(&toks[k].lower.as_str()))
+        plural_at(i)
+            && (i.saturating_sub(3)..i)
+                .any(|k| MULTI.contains(&toks[k].lower.as_str()) && !item_of(k))
     });
     let plural = (0..toks.len()).any(plural_at);
     let over_time = toks.iter().any(|t| OVER_TIME.contains(&t.lower.as_str()))

@@ -111,6 +111,11 @@ pub enum Marker {
     /// A noun naming one violent event ("attack", "blast"), for spotting
     /// references back to it ("the Besham attack").
     EventNoun,
+    /// "another", "second", "a further": with an incident noun right after
+    /// it, the sentence starts a new incident.
+    Ordinal,
+    /// A noun naming one incident of any kind ("operation", "engagement").
+    IncidentNoun,
     /// A fate that is not a casualty ("arrested", "rescued"): a figure
     /// followed by it is not counted as killed or injured.
     OtherFate,
@@ -445,6 +450,8 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "known_event" => Marker::KnownEvent,
         "event_noun" => Marker::EventNoun,
         "other_fate" => Marker::OtherFate,
+        "ordinal" => Marker::Ordinal,
+        "incident_noun" => Marker::IncidentNoun,
         _ => return None,
     })
 }

@@ -79,6 +79,10 @@ pub enum ScopeCue {
     Violence,
     /// An attack or clash took place.
     Happened,
+    /// The two sides fought.
+    Clash,
+    /// A word that reports violence happening ("attack", "fired").
+    Event,
     /// A cue of an out-of-scope class.
     Out(ScopeClass),
 }
@@ -89,6 +93,8 @@ impl ScopeCue {
             "militancy" => return Some(ScopeCue::Militancy),
             "violence" => return Some(ScopeCue::Violence),
             "happened" => return Some(ScopeCue::Happened),
+            "clash" => return Some(ScopeCue::Clash),
+            "event" => return Some(ScopeCue::Event),
             _ => {}
         }
         ScopeClass::parse(s).map(ScopeCue::Out)
