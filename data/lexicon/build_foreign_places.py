@@ -23,7 +23,8 @@ Filters, applied to every source:
     (data/gazetteer/places.tsv) is dropped ("Hyderabad", "Basra", "Poonch"),
     and so is a name found inside one ("Jammu" is inside "Azad Jammu and
     Kashmir": the extractor tries the list at every capitalised token, so it
-    would mark that Pakistani name foreign);
+    would mark that Pakistani name foreign); so is a name that GeoNames
+    (cities500 file) gives to a populated place in Pakistan ("Barishal");
   - SKIP: common English words, person names and news vocabulary that a
     capital letter at a sentence start or in a headline would turn into a
     place ("Reading", "Nice", "Vladimir", "Marka" of Marka-e-Haq);
@@ -115,6 +116,7 @@ SKIP = {
     "Mesa", "Nice", "Oral", "Paradise", "Perm", "Pest", "Phoenix", "Queens", "Reading",
     "Riverside", "Saga", "Sale", "Samba", "Sari", "Tamale", "Van", "Warder", "Woodlands",
     "Latina", "Americana", "Batman", "Serra", "Formosa", "Rosetta", "Natal", "Miri",
+    "Mage", "Nada",
     "Victoria", "Regina", "Aurora", "Jersey", "Reunion",
     # English words that are towns abroad, kept out should a source ever list them
     "Mobile", "Split", "Bath", "Police", "Independence", "Concord", "Providence",
@@ -151,6 +153,9 @@ SKIP = {
     "Rangpur",   # a town of Muzaffargarh
     "Gujarat",   # a common misspelling of Gujrat (Punjab)
     "DRC",       # Danish Refugee Council, district committees; "DR Congo" is listed
+    "Hisar",     # Bala Hisar, the fort of Peshawar
+    "Gaya", "Pali", "Puri", "Anand",  # Urdu 'gaya' (went), halwa puri, names
+    "Mohammadpur",  # a common village name in Pakistan
     # never foreign on their own although the name is shared with a place abroad
     "Kashmir",   # Azad Kashmir is Pakistani; the hand file has Indian-held Kashmir
     "Punjab",    # Pakistani province; the hand file has Indian Punjab

@@ -134,6 +134,8 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 ScopeCue::Violence => c.violence = true,
                 ScopeCue::Happened => c.happened = true,
                 ScopeCue::Event => c.eventful = true,
+                ScopeCue::Protected => c.protected = true,
+                ScopeCue::Shooting => c.shooting = true,
                 ScopeCue::Clash => {
                     c.clash = true;
                     c.happened = true;

@@ -116,6 +116,11 @@ pub struct SentenceCues {
     pub happened: bool,
     /// Says the two sides fought (exchange of fire, clash, encounter).
     pub clash: bool,
+    /// Names a victim whose killing is militancy's business even
+    /// unattributed (an official, a journalist, a minority, a foreigner).
+    pub protected: bool,
+    /// The violence was gunfire.
+    pub shooting: bool,
     /// Mentions a place abroad (Kabul, Iran...).
     pub foreign: bool,
     /// Has a word that reports an event happening (attack, blast, killed...).

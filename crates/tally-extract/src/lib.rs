@@ -118,7 +118,10 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
         ..Default::default()
     };
     annotate(&mut doc, lex);
+    let mut relevance = relevance::article(&doc, lex);
     let (segments, roles) = segment::run(&doc, lex);
+    let folded = assemble::fold(&doc, &segments);
+    let verdicts = relevance::passages(&doc, lex, &folded, &roles, &mut relevance);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -183,7 +186,7 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
         let c = &doc.cues[si];
         let _ = writeln!(
             out,
-            "        cues {:?} new={} bg={} sum={} claim={} neg={} attr={} in={} scope={:?} ev={}",
+            "        cues {:?} new={} bg={} sum={} claim={} neg={} attr={} in={} scope={:?} ev={} flags={}{}{}{}{} targets={:?}",
             c.event_scores,
             c.new_incident,
             c.background,
@@ -193,7 +196,30 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
             c.attribution,
             c.in_scope,
             c.scope.iter().map(|x| x.id()).collect::<Vec<_>>(),
-            c.eventful
+            c.eventful,
+            if c.violence { "V" } else { "" },
+            if c.happened { "H" } else { "" },
+            if c.clash { "C" } else { "" },
+            if c.protected { "P" } else { "" },
+            if c.shooting { "S" } else { "" },
+            c.targets
+        );
+    }
+    let _ = writeln!(
+        out,
+        "relevance score {:.3} news {} fired {:?}",
+        relevance.score, relevance.news, relevance.fired
+    );
+    for (seg, v) in folded.iter().zip(&verdicts) {
+        let _ = writeln!(
+            out,
+            "segment {:?} anchor {} sentences {:?} district {:?} date {:?}: {:?}",
+            seg.role,
+            seg.anchor,
+            seg.sentences,
+            seg.district,
+            seg.date.map(|d| d.to_string()),
+            v
         );
     }
     out

@@ -83,6 +83,11 @@ pub enum ScopeCue {
     Clash,
     /// A word that reports violence happening ("attack", "fired").
     Event,
+    /// The violence was gunfire.
+    Shooting,
+    /// A victim whose killing is militancy's business even unattributed
+    /// (an official, a journalist, a minority, a foreigner).
+    Protected,
     /// A cue of an out-of-scope class.
     Out(ScopeClass),
 }
@@ -95,6 +100,8 @@ impl ScopeCue {
             "happened" => return Some(ScopeCue::Happened),
             "clash" => return Some(ScopeCue::Clash),
             "event" => return Some(ScopeCue::Event),
+            "protected" => return Some(ScopeCue::Protected),
+            "shooting" => return Some(ScopeCue::Shooting),
             _ => {}
         }
         ScopeClass::parse(s).map(ScopeCue::Out)

@@ -27,7 +27,7 @@ pub mod train;
 use crate::document::{DateKind, Document};
 use crate::segment::{Segment, SentenceRole};
 use tally_lexicon::{Lexicon, PlaceKind, ScopeClass};
-use tally_model::{DroppedPassage, Relevance, Role};
+use tally_model::{Category, DroppedPassage, EventType, Relevance, Role, Target};
 
 /// What the relevance stage says about one segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,6 +247,14 @@ struct Passage {
     militancy: bool,
     violence: bool,
     happened: bool,
+    protected: bool,
+    shooting: bool,
+    /// A bombing or suicide-bombing cue (blasts are not crime's tools).
+    explosive: bool,
+    /// Some figure is about security forces or militants.
+    armed_victims: bool,
+    /// Targets other than civilians (police, officials, worshippers...).
+    protected_targets: bool,
     groups: bool,
     figures: bool,
     /// A sentence that reports the event names a place abroad.
@@ -271,6 +279,11 @@ impl Passage {
             militancy: false,
             violence: false,
             happened: false,
+            protected: false,
+            shooting: false,
+            explosive: false,
+            armed_victims: false,
+            protected_targets: false,
             groups: false,
             figures: false,
             foreign_scene: false,
@@ -279,6 +292,8 @@ impl Passage {
         };
         for &si in &seg.sentences {
             let Some(c) = doc.cues.get(si) else { continue };
+            let figures = !doc.casualties_in(si).is_empty();
+            p.figures |= figures;
             for class in &c.scope {
                 if !p.cues.contains(class) {
                     p.cues.push(*class);
@@ -287,9 +302,19 @@ impl Passage {
             p.militancy |= c.in_scope;
             p.violence |= c.violence;
             p.happened |= c.happened;
+            // Who the victims are is told where the figures are.
+            p.protected |= c.protected && figures;
+            p.shooting |= c.shooting;
+            p.explosive |= c.event_scores.iter().any(|(t, w)| {
+                *w > 0 && matches!(t, EventType::Bombing | EventType::SuicideBombing)
+            });
+            p.armed_victims |= doc
+                .casualties_in(si)
+                .iter()
+                .any(|s| matches!(s.category, Category::SecurityForces | Category::Militants));
+            p.protected_targets |= figures && c.targets.iter().any(|t| *t != Target::Civilians);
             p.groups |= !doc.groups_in(si).is_empty();
-            let figures = !doc.casualties_in(si).is_empty();
-            p.figures |= figures;
+
             let reports_event = figures || c.happened || si == seg.anchor;
             if reports_event {
                 p.foreign_scene |= c.foreign;
@@ -336,10 +361,21 @@ fn disaster(p: &Passage) -> bool {
 }
 
 /// `scope.crime`: robbery, dacoits, feuds, disputes, honour killings, mobs,
-/// when no militants, terrorism or armed group is named. "Gunmen" alone do
-/// not make a crime militant.
+/// when no militants, terrorism or armed group is named ("gunmen" alone do
+/// not make a crime militant); or a shooting of private people by unnamed
+/// attackers with no sign of militancy (SCHEMA: ordinary crime "where no
+/// militant group or terrorism is named"), unless the victims are of the
+/// kinds militants target (officials, politicians, elders, journalists,
+/// clerics, minorities, foreigners, security forces).
 fn crime(p: &Passage) -> bool {
-    p.has(ScopeClass::Crime) && !p.militancy && !p.groups
+    let named_crime = p.has(ScopeClass::Crime);
+    let unattributed_private_shooting = p.figures
+        && p.shooting
+        && !p.explosive
+        && !p.protected
+        && !p.armed_victims
+        && !p.protected_targets;
+    (named_crime || unattributed_private_shooting) && !p.militancy && !p.groups
 }
 
 /// `scope.obituary`: a death from illness or old age.
