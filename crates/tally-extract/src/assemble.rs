@@ -265,10 +265,26 @@ fn has_substance(doc: &Document, seg: &Segment) -> bool {
 
 /// Statements of the segment; a headline's figures count only when the body gives none.
 fn counted_statements<'d>(doc: &'d Document, sentences: &[usize]) -> Vec<&'d CasualtyStatement> {
-    let all: Vec<&CasualtyStatement> = sentences
+    let mut all: Vec<&CasualtyStatement> = sentences
         .iter()
         .flat_map(|&si| doc.casualties_in(si))
         .collect();
+    // "Nobody was hurt" counts only where no one is said to be: "two killed;
+    // no one else was injured" keeps its two.
+    let positive = |o: Outcome, all: &[&CasualtyStatement]| {
+        all.iter().any(|c| c.outcome == o && c.count.best > 0)
+    };
+    let (killed, injured) = (
+        positive(Outcome::Killed, &all),
+        positive(Outcome::Injured, &all),
+    );
+    all.retain(|c| {
+        c.count.best > 0
+            || match c.outcome {
+                Outcome::Killed => !killed,
+                Outcome::Injured => !injured && !killed,
+            }
+    });
     let body: Vec<&CasualtyStatement> = all
         .iter()
         .copied()

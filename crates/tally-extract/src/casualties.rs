@@ -178,6 +178,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             }
         }
         out.extend(tolls(toks, &numbers, &verbs, si, base));
+        nobody_hurt(toks, &verbs, lex, si, base, &mut out);
         if let Some(c) = last_plural_class(toks, lex) {
             antecedent = Some(c);
         }
@@ -596,6 +597,62 @@ fn bind(
         (None, None) => return None,
     };
     Some((v.verb.outcome, Some(v)))
+}
+
+/// `figure.nobody_hurt`: "no one was hurt", "nobody was killed", "no loss of
+/// life", "no casualties were reported": a figure of zero. "No one" is not
+/// one person: a statement read off its "one" is replaced. Nobody hurt is
+/// also nobody killed (SCHEMA: counts [0, 0]); nobody killed says nothing
+/// about the injured. Zeros only count where the incident has no other
+/// figure (`assemble`).
+fn nobody_hurt(
+    toks: &[Token],
+    verbs: &[Verb],
+    lex: &Lexicon,
+    si: usize,
+    base: usize,
+    out: &mut Vec<CasualtyStatement>,
+) {
+    const REACH: usize = 5;
+    let zero = |outcome, start: usize, end: usize| CasualtyStatement {
+        sentence: si,
+        tok_start: base + start,
+        tok_end: base + end,
+        outcome,
+        category: Category::Total,
+        count: Count::exact(0),
+        subset: false,
+        update: false,
+        target: None,
+    };
+    for i in 0..toks.len() {
+        for m in lex.markers.matches_at(toks, i) {
+            let (start, end) = (i, i + m.len);
+            let outcomes: Vec<Outcome> = match m.value {
+                Marker::NoCasualties => vec![Outcome::Killed, Outcome::Injured],
+                Marker::Nobody => {
+                    let Some(v) = verbs
+                        .iter()
+                        .find(|v| v.start >= end && v.start <= end + REACH)
+                    else {
+                        continue;
+                    };
+                    match v.verb.outcome {
+                        Outcome::Injured => vec![Outcome::Killed, Outcome::Injured],
+                        Outcome::Killed => vec![Outcome::Killed],
+                    }
+                }
+                _ => continue,
+            };
+            // "no one" read as "one ... injured": not a figure.
+            out.retain(|c| {
+                c.sentence != si || c.tok_end <= base + start || c.tok_start >= base + end
+            });
+            for o in outcomes {
+                out.push(zero(o, start, end));
+            }
+        }
+    }
 }
 
 /// "two others arrested", "three were rescued": the figure's own verb tells

@@ -5,7 +5,6 @@
 use crate::document::{DateKind, Document, GroupMention, SentenceCues};
 use tally_lexicon::{Lexicon, Marker, ScopeCue, Token};
 
-
 /// Does an event noun (at these absolute token indexes) follow, within two
 /// words, a marker of a known event, or "the" + a place or a written date?
 fn recalls_known_event(doc: &Document, si: usize, known_ends: &[usize], nouns: &[usize]) -> bool {
@@ -104,7 +103,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Attribution => c.attribution = true,
                     Marker::Ordinal => ordinals.push(i),
                     Marker::IncidentNoun => incident_nouns.push(i),
-                    Marker::Report | Marker::OtherFate => {}
+                    Marker::Report | Marker::OtherFate | Marker::Nobody | Marker::NoCasualties => {}
                 }
             }
         }

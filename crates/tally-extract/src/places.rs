@@ -162,10 +162,16 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
 /// stays a scene: "area" is no person).
 fn is_home_of(toks: &[Token], after: usize, lex: &Lexicon) -> bool {
     let mut k = after;
-    if toks.get(k).is_some_and(|t| matches!(t.lower.as_str(), "district" | "city" | "town")) {
+    if toks
+        .get(k)
+        .is_some_and(|t| matches!(t.lower.as_str(), "district" | "city" | "town"))
+    {
         k += 1;
     }
-    if toks.get(k).is_none_or(|t| t.lower != "'s" && t.lower != "’s") {
+    if toks
+        .get(k)
+        .is_none_or(|t| t.lower != "'s" && t.lower != "’s")
+    {
         return false;
     }
     lex.victims.match_at(toks, k + 1).is_some()

@@ -111,6 +111,10 @@ pub enum Marker {
     /// A noun naming one violent event ("attack", "blast"), for spotting
     /// references back to it ("the Besham attack").
     EventNoun,
+    /// "no one", "nobody": before a casualty verb, a figure of zero.
+    Nobody,
+    /// "no casualties", "no loss of life": nobody killed or injured.
+    NoCasualties,
     /// "another", "second", "a further": with an incident noun right after
     /// it, the sentence starts a new incident.
     Ordinal,
@@ -451,6 +455,8 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "event_noun" => Marker::EventNoun,
         "other_fate" => Marker::OtherFate,
         "ordinal" => Marker::Ordinal,
+        "nobody" => Marker::Nobody,
+        "no_casualties" => Marker::NoCasualties,
         "incident_noun" => Marker::IncidentNoun,
         _ => return None,
     })
