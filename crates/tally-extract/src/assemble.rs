@@ -130,7 +130,7 @@ pub fn build_all(
             event_type,
             group,
             claimed,
-            foiled: false,
+            foiled: foiled(doc, seg, &killed, &injured),
             targets,
             killed,
             injured,
@@ -252,6 +252,25 @@ fn same_time(main: Option<IncidentDate>, mention: Option<IncidentDate>) -> bool 
             _ => a.year == b.year && a.month == b.month,
         },
     }
+}
+
+/// `frame.foiled`: a bomb found and defused, or an attacker stopped before
+/// he could strike (SCHEMA: `foiled`), when nothing went off and nobody but
+/// attackers was killed or hurt.
+fn foiled(doc: &Document, seg: &Segment, killed: &Casualties, injured: &Casualties) -> bool {
+    let cues = || seg.sentences.iter().filter_map(|&si| doc.cues.get(si));
+    let stopped = cues().any(|c| c.foiled);
+    let went_off = cues().any(|c| c.detonated && !c.foiled);
+    let victims = |c: &Casualties| {
+        [c.security_forces, c.civilians]
+            .iter()
+            .flatten()
+            .any(|n| n.best > 0)
+            || c.total.is_some_and(|t| {
+                t.best > c.militants.map_or(0, |m| m.best)
+            })
+    };
+    stopped && !went_off && !victims(killed) && !victims(injured)
 }
 
 /// A main incident needs a figure or a place; a mentioned one a figure, place or date.

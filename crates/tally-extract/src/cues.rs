@@ -103,6 +103,8 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Attribution => c.attribution = true,
                     Marker::Ordinal => ordinals.push(i),
                     Marker::IncidentNoun => incident_nouns.push(i),
+                    Marker::Foiled => c.foiled = true,
+                    Marker::Detonated => c.detonated = true,
                     Marker::Report | Marker::OtherFate | Marker::Nobody | Marker::NoCasualties => {}
                 }
             }

@@ -121,6 +121,10 @@ pub struct SentenceCues {
     pub protected: bool,
     /// The violence was gunfire.
     pub shooting: bool,
+    /// A bomb was defused or an attacker stopped before striking.
+    pub foiled: bool,
+    /// Something went off ("exploded", "blast").
+    pub detonated: bool,
     /// Mentions a place abroad (Kabul, Iran...).
     pub foreign: bool,
     /// Has a word that reports an event happening (attack, blast, killed...).

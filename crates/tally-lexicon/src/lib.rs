@@ -111,6 +111,10 @@ pub enum Marker {
     /// A noun naming one violent event ("attack", "blast"), for spotting
     /// references back to it ("the Besham attack").
     EventNoun,
+    /// "defused", "before he could detonate": the attack was stopped.
+    Foiled,
+    /// "exploded", "went off": something was set off after all.
+    Detonated,
     /// "no one", "nobody": before a casualty verb, a figure of zero.
     Nobody,
     /// "no casualties", "no loss of life": nobody killed or injured.
@@ -456,6 +460,8 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "other_fate" => Marker::OtherFate,
         "ordinal" => Marker::Ordinal,
         "nobody" => Marker::Nobody,
+        "foiled" => Marker::Foiled,
+        "detonated" => Marker::Detonated,
         "no_casualties" => Marker::NoCasualties,
         "incident_noun" => Marker::IncidentNoun,
         _ => return None,
