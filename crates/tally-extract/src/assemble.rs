@@ -60,7 +60,8 @@ pub fn build_all(
             continue;
         }
         let sentences = &seg.sentences;
-        let stmts: Vec<&CasualtyStatement> = counted_statements(doc, sentences);
+        let mut stmts: Vec<&CasualtyStatement> = counted_statements(doc, sentences);
+        stmts.retain(|c| !seg.excluded.contains(&(c.sentence, c.tok_start)));
         let killed = reconcile(&stmts, Outcome::Killed);
         let injured = reconcile(&stmts, Outcome::Injured);
         let summaries: Vec<usize> = (0..roles.len())
@@ -680,7 +681,11 @@ fn location(
             .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))
             .map(|(k, _)| k.to_string())
     };
-    let admin2 = top(&district_votes);
+    let admin2 = if seg.locked {
+        seg.district.clone()
+    } else {
+        top(&district_votes)
+    };
     let district_row = admin2.as_deref().and_then(|d| lex.gazetteer.district(d));
     let admin1 = district_row
         .and_then(|d| d.admin1.clone())

@@ -141,6 +141,29 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             } else {
                 bind(p, &phrases, &verbs, toks)
             };
+            let last_here = out
+                .last()
+                .filter(|c: &&CasualtyStatement| c.sentence == si)
+                .map(|c| (c.outcome, c.category));
+            let gapped = last_here.filter(|_| bound.is_none() && is_gapped(p, toks));
+            if let Some((outcome, category)) = gapped {
+                let category = match concrete(p.class) {
+                    Some(c) => category_of(c),
+                    None => category,
+                };
+                out.push(CasualtyStatement {
+                    sentence: si,
+                    tok_start: base + p.start,
+                    tok_end: base + p.end,
+                    outcome,
+                    category,
+                    count: p.count,
+                    subset: false,
+                    update: false,
+                    target: p.target,
+                });
+                continue;
+            }
             let Some((outcome, via)) = bound else {
                 if let Some(c) = concrete(p.class) {
                     prev_class = Some(c);
@@ -653,6 +676,20 @@ fn nobody_hurt(
             }
         }
     }
+}
+
+/// `figure.gapped_list`: "four were killed in North Waziristan, three in
+/// Bannu and two in Lakki Marwat": a figure after a comma or "and", with no
+/// verb of its own and a place right after it, repeats the verb of the
+/// figure before it.
+fn is_gapped(p: &Phrase, toks: &[Token]) -> bool {
+    let before = p.start.checked_sub(1).map(|k| toks[k].lower.as_str());
+    let joined = matches!(before, Some("," | "and" | "while" | "whereas"));
+    let at_place = toks
+        .get(p.end)
+        .is_some_and(|t| matches!(t.lower.as_str(), "in" | "at" | "near" | "from"))
+        && toks.get(p.end + 1).is_some_and(|t| t.capitalized);
+    joined && at_place
 }
 
 /// "two others arrested", "three were rescued": the figure's own verb tells

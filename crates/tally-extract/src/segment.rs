@@ -24,6 +24,13 @@ pub struct Segment {
     /// A follow-up story's lead folded into the attack it recalls: reported
     /// again, so main however old.
     pub follow_up: bool,
+    /// The district was set by splitting a sentence that lists several
+    /// (`segment.split.district_list`): it is the incident's, whatever else
+    /// the sentences name.
+    pub locked: bool,
+    /// Statements of its sentences that belong to a sibling incident, as
+    /// (sentence, first token).
+    pub excluded: Vec<(usize, usize)>,
 }
 
 /// What the segmenter decided about one sentence.
@@ -82,7 +89,8 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         continued: None,
     };
     for si in 0..doc.sentences.len() {
-        if is_summary(doc, si, lex) {
+        let parts = district_parts(doc, si, lex);
+        if parts.is_none() && is_summary(doc, si, lex) {
             st.roles[si] = SentenceRole::Summary;
             continue;
         }
@@ -118,6 +126,10 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         }
         if !f.eventful {
             st.attach_quietly(si, &f);
+            continue;
+        }
+        if let Some(parts) = parts {
+            st.open_parts(doc, si, &f, parts);
             continue;
         }
         if st.starts_new(doc, si, &f, lex) {
@@ -201,6 +213,8 @@ impl State {
                 date: f.date,
                 date_reported: f.date_reported,
                 follow_up: false,
+                locked: false,
+                excluded: Vec::new(),
             });
         }
         let idx = self.segs.len() - 1;
@@ -348,10 +362,136 @@ impl State {
             date: f.date,
             date_reported: f.date_reported,
             follow_up: false,
+            locked: false,
+            excluded: Vec::new(),
         });
         self.current_main = Some(self.segs.len() - 1);
         self.roles[si] = SentenceRole::Incident(self.segs.len() - 1);
     }
+}
+
+impl State {
+    /// One incident per district of a split sentence: the first joins the
+    /// current story when it is in the same district (or the story has
+    /// none), the others open incidents of their own.
+    fn open_parts(&mut self, doc: &Document, si: usize, f: &Facts, parts: Vec<Part>) {
+        let key = |k: usize| (doc.casualties[k].sentence, doc.casualties[k].tok_start);
+        let all: Vec<(usize, usize)> = parts
+            .iter()
+            .flat_map(|p| p.statements.iter().map(|&k| key(k)))
+            .collect();
+        for (n, part) in parts.into_iter().enumerate() {
+            let mine: Vec<(usize, usize)> = part.statements.iter().map(|&k| key(k)).collect();
+            let excluded: Vec<(usize, usize)> =
+                all.iter().copied().filter(|x| !mine.contains(x)).collect();
+            let joins = n == 0
+                && !doc.cues[si].new_incident
+                && self.current_main.is_some_and(|m| {
+                    self.segs[m]
+                        .district
+                        .as_ref()
+                        .is_none_or(|d| *d == part.district)
+                });
+            if joins {
+                if let Some(m) = self.current_main {
+                    self.attach(si, f, false);
+                    let seg = &mut self.segs[m];
+                    seg.district = Some(part.district);
+                    seg.locked = true;
+                    seg.excluded.extend(excluded);
+                }
+                continue;
+            }
+            self.open_main(
+                si,
+                Facts {
+                    district: Some(part.district),
+                    local: None,
+                    ..f.clone()
+                },
+            );
+            if let Some(m) = self.current_main {
+                self.segs[m].locked = true;
+                self.segs[m].excluded = excluded;
+            }
+        }
+    }
+}
+
+/// The figures of one district in a sentence that lists several.
+pub struct Part {
+    pub district: String,
+    /// Indexes into `doc.casualties`.
+    pub statements: Vec<usize>,
+}
+
+/// How far after a figure its place may stand ("two policemen were
+/// martyred in Tank": three words).
+const FIGURE_PLACE_REACH: usize = 6;
+
+/// `segment.split.district_list`: one sentence names several districts as
+/// scenes, each with its own figures ("four were killed in North Waziristan,
+/// three in Bannu", "killed five, three and two terrorists respectively");
+/// each district is an incident. Every figure must find its district, else
+/// the sentence is not split (a figure the text does not split stays whole).
+fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>> {
+    let first = doc.casualties.partition_point(|c| c.sentence < si);
+    let stmts: Vec<usize> = (first..doc.casualties.len())
+        .take_while(|&k| doc.casualties[k].sentence == si)
+        .filter(|&k| !doc.casualties[k].subset && !doc.casualties[k].update)
+        .collect();
+    if stmts.len() < 2 {
+        return None;
+    }
+    let scenes: Vec<(usize, String)> = doc
+        .places_in(si)
+        .iter()
+        .filter(|p| !p.weak)
+        .filter_map(|p| {
+            let pl = lex.gazetteer.places.get(p.place)?;
+            (pl.kind >= PlaceKind::District)
+                .then(|| pl.admin2.clone())
+                .flatten()
+                .map(|d| (p.tok_start, d))
+        })
+        .collect();
+    let mut districts: Vec<&str> = Vec::new();
+    for (_, d) in &scenes {
+        if !districts.contains(&d.as_str()) {
+            districts.push(d);
+        }
+    }
+    if districts.len() < 2 {
+        return None;
+    }
+    let respectively = doc.sentence_tokens(si).iter().any(|t| t.lower == "respectively");
+    let assigned: Vec<String> = if respectively && districts.len() == stmts.len() {
+        districts.iter().map(|d| d.to_string()).collect()
+    } else {
+        let mut out = Vec::with_capacity(stmts.len());
+        for (n, &k) in stmts.iter().enumerate() {
+            let c = &doc.casualties[k];
+            let next_figure = stmts.get(n + 1).map(|&j| doc.casualties[j].tok_start);
+            let d = scenes.iter().find(|(at, _)| {
+                *at >= c.tok_end
+                    && *at <= c.tok_end + FIGURE_PLACE_REACH
+                    && next_figure.is_none_or(|nf| *at < nf)
+            })?;
+            out.push(d.1.clone());
+        }
+        out
+    };
+    let mut parts: Vec<Part> = Vec::new();
+    for (k, d) in stmts.into_iter().zip(assigned) {
+        match parts.iter_mut().find(|p| p.district == d) {
+            Some(p) => p.statements.push(k),
+            None => parts.push(Part {
+                district: d,
+                statements: vec![k],
+            }),
+        }
+    }
+    (parts.len() >= 2).then_some(parts)
 }
 
 /// "In Panjgur, ...", "At Mir Ali, ...", "Near Besham, ...".
