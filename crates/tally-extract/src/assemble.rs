@@ -267,9 +267,8 @@ fn foiled(doc: &Document, seg: &Segment, killed: &Casualties, injured: &Casualti
             .iter()
             .flatten()
             .any(|n| n.best > 0)
-            || c.total.is_some_and(|t| {
-                t.best > c.militants.map_or(0, |m| m.best)
-            })
+            || c.total
+                .is_some_and(|t| t.best > c.militants.map_or(0, |m| m.best))
     };
     stopped && !went_off && !victims(killed) && !victims(injured)
 }

@@ -136,6 +136,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let mut prev_class: Option<VictimClass> = None;
         let mut classes_seen: Vec<VictimClass> = Vec::new();
         for (pi, p) in phrases.iter().enumerate() {
+            if is_age(p, toks) {
+                continue;
+            }
             let bound = if other_fate_follows(p, toks, lex) {
                 None
             } else {
@@ -676,6 +679,33 @@ fn nobody_hurt(
             }
         }
     }
+}
+
+/// Oldest age a bare figure after a name can be.
+const MAX_AGE: u32 = 110;
+
+/// `figure.age`: "Gul Khan, 80, died", "he was 72 and died", "aged 35", "a
+/// 40-year-old man": an age, not a count of victims.
+fn is_age(p: &Phrase, toks: &[Token]) -> bool {
+    if !p.bare || p.count.best > MAX_AGE {
+        return false;
+    }
+    let w = |k: Option<usize>| k.and_then(|k| toks.get(k)).map(|t| t.lower.as_str());
+    let before = |n: usize| w(p.start.checked_sub(n));
+    let after = |n: usize| w(Some(p.end + n - 1));
+    let name_before = p
+        .start
+        .checked_sub(2)
+        .and_then(|k| toks.get(k))
+        .is_some_and(|t| t.capitalized && t.is_word());
+    let apposition =
+        before(1) == Some(",") && name_before && matches!(after(1), Some("," | ")" | "and" | "."));
+    let aged = matches!(before(1), Some("aged" | "age" | "ages"));
+    let was =
+        matches!(before(1), Some("was" | "is")) && matches!(before(2), Some("he" | "she" | "who"));
+    let years_old = matches!(after(1), Some("-year" | "year" | "years"))
+        || (after(1) == Some("-") && matches!(after(2), Some("year" | "years")));
+    apposition || aged || was || years_old
 }
 
 /// `figure.gapped_list`: "four were killed in North Waziristan, three in

@@ -288,6 +288,11 @@ fn is_year_word(t: &[Token], i: usize) -> bool {
             ) || (matches!(p.lower.as_str(), "and" | "to" | "till" | "until")
                 && i >= 2
                 && is_year_word(t, i - 2))
+                // "the 2019 bombing", "the 2016 park attack"
+                || (p.lower == "the"
+                    && t.get(i + 1).is_some_and(|n| {
+                        n.is_word() && !matches!(n.lower.as_str(), "people" | "persons")
+                    }))
         })
 }
 

@@ -464,7 +464,10 @@ fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>>
     if districts.len() < 2 {
         return None;
     }
-    let respectively = doc.sentence_tokens(si).iter().any(|t| t.lower == "respectively");
+    let respectively = doc
+        .sentence_tokens(si)
+        .iter()
+        .any(|t| t.lower == "respectively");
     let assigned: Vec<String> = if respectively && districts.len() == stmts.len() {
         districts.iter().map(|d| d.to_string()).collect()
     } else {

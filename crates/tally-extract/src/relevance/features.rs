@@ -19,9 +19,9 @@ pub trait Sink {
 /// Sentences of the lead: headlines plus the first two body sentences.
 const LEAD_BODY_SENTENCES: usize = 2;
 /// Days before publication within which a dated event is fresh news.
-const FRESH_DAYS: i64 = 3;
+pub const FRESH_DAYS: i64 = 3;
 /// Days before publication beyond which a dated event is background.
-const OLD_DAYS: i64 = 14;
+pub const OLD_DAYS: i64 = 14;
 
 pub fn visit(doc: &Document, lex: &Lexicon, sink: &mut impl Sink) {
     words(doc, sink);

@@ -27,7 +27,7 @@ pub mod train;
 use crate::document::{DateKind, Document};
 use crate::segment::{Segment, SentenceRole};
 use tally_lexicon::{Lexicon, PlaceKind, ScopeClass};
-use tally_model::{Category, DroppedPassage, EventType, Relevance, Role, Target};
+use tally_model::{Category, DroppedPassage, EventType, Precision, Relevance, Role, Target};
 
 /// What the relevance stage says about one segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +264,9 @@ struct Passage {
     home_scene: bool,
     /// The segment carries a written date of its own (not the publication day).
     own_date: bool,
+    /// A sentence that reports the event dates it within the last few days:
+    /// news, whatever court or anniversary the story also mentions.
+    fresh: bool,
 }
 
 impl Passage {
@@ -289,6 +292,7 @@ impl Passage {
             foreign_scene: false,
             home_scene: false,
             own_date: false,
+            fresh: false,
         };
         for &si in &seg.sentences {
             let Some(c) = doc.cues.get(si) else { continue };
@@ -319,6 +323,31 @@ impl Passage {
             if reports_event {
                 p.foreign_scene |= c.foreign;
                 p.home_scene |= home_place_in(doc, lex, si);
+            }
+            if reports_event {
+                // A recent day, and no older date the event could be ("on
+                // Monday sentenced ... for the 2019 bombing").
+                let age = |d: &crate::document::DateMention| {
+                    d.date
+                        .zip(doc.published)
+                        .map(|(x, pb)| (x, pb.ordinal() - x.ordinal()))
+                };
+                let dates = doc.dates_in(si);
+                let recent = dates.iter().any(|d| {
+                    !d.reporting
+                        && d.kind != DateKind::Vague
+                        && age(d).is_some_and(|(x, a)| {
+                            x.precision() == Precision::Day
+                                && (0..=features::FRESH_DAYS).contains(&a)
+                        })
+                });
+                let older = dates.iter().any(|d| {
+                    age(d).is_some_and(|(x, a)| match x.precision() {
+                        Precision::Day => a > features::OLD_DAYS,
+                        _ => doc.published.is_some_and(|pb| x.year < pb.year),
+                    })
+                });
+                p.fresh |= recent && !older;
             }
             p.own_date |= doc
                 .dates_in(si)
@@ -388,14 +417,17 @@ fn figurative(p: &Passage) -> bool {
     p.has(ScopeClass::Figurative) && !p.militancy && !p.violence
 }
 
-/// `scope.verdict`: a court story; the attack it tries is background.
+/// `scope.verdict`: a court story; the attack it tries is background
+/// (not when the passage reports an attack of the last few days: "a judge
+/// of the anti-terrorism court was shot dead on Monday").
 fn court_case(p: &Passage) -> bool {
-    p.anchor_cues.contains(&ScopeClass::Verdict)
+    p.anchor_cues.contains(&ScopeClass::Verdict) && !p.fresh
 }
 
-/// `scope.anniversary`: a commemoration; the attack it marks is background.
+/// `scope.anniversary`: a commemoration; the attack it marks is background
+/// (unless the passage reports a fresh attack, "on the anniversary of ...").
 fn anniversary(p: &Passage) -> bool {
-    p.anchor_cues.contains(&ScopeClass::Anniversary)
+    p.anchor_cues.contains(&ScopeClass::Anniversary) && !p.fresh
 }
 
 /// `scope.threat_arrest`: arrests, seizures or threat alerts, and nobody is
