@@ -27,6 +27,29 @@ fn recalls_known_event(doc: &Document, si: usize, known_ends: &[usize], nouns: &
         .any(|&n| definite_ends.iter().any(|&e| e <= n && n <= e + 2))
 }
 
+/// Words an event noun's definite article may stand before it ("the deadly
+/// attack", "the March 26 suicide attack").
+const DEFINITE_REACH: usize = 4;
+
+/// Is the event noun at absolute token `n` preceded, within a few words of
+/// the same phrase, by "the", "this", "that" or "same"?
+fn definite_before(tokens: &[Token], n: usize, sentence_start: usize) -> bool {
+    let from = n.saturating_sub(DEFINITE_REACH).max(sentence_start);
+    for k in (from..n).rev() {
+        let w = tokens[k].lower.as_str();
+        if matches!(w, "the" | "this" | "that" | "same") {
+            return true;
+        }
+        if matches!(
+            w,
+            "," | "." | ";" | ":" | "a" | "an" | "and" | "in" | "of" | "on"
+        ) {
+            return false;
+        }
+    }
+    false
+}
+
 /// "the attack earlier this month", "the bombing last year": an event noun
 /// right before a marker of past time names an attack already known.
 fn recalled_by_time(nouns: &[usize], background_starts: &[usize]) -> bool {
@@ -126,7 +149,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let scope_cues = all.iter().filter(|m| {
             !matches!(
                 m.value,
-                ScopeCue::Event | ScopeCue::Happened | ScopeCue::Clash
+                ScopeCue::Event | ScopeCue::Happened | ScopeCue::Struck | ScopeCue::Clash
             ) || !inside_out(m)
         });
         for m in scope_cues {
@@ -134,11 +157,16 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 ScopeCue::Militancy => c.in_scope = true,
                 ScopeCue::Violence => c.violence = true,
                 ScopeCue::Happened => c.happened = true,
+                ScopeCue::Struck => {
+                    c.struck = true;
+                    c.happened = true;
+                }
                 ScopeCue::Event => c.eventful = true,
                 ScopeCue::Protected => c.protected = true,
                 ScopeCue::Shooting => c.shooting = true,
                 ScopeCue::Clash => {
                     c.clash = true;
+                    c.struck = true;
                     c.happened = true;
                 }
                 ScopeCue::Out(class) => {
@@ -154,6 +182,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             .enumerate()
             .any(|(i, t)| t.capitalized && lex.foreign_places.match_at(toks, i).is_some());
         c.eventful |= c.happened;
+        c.definite_event = nouns
+            .iter()
+            .any(|&n| definite_before(&doc.tokens, n, tok_start));
         c.recalls = recalls_known_event(doc, si, &known_ends, &nouns)
             || recalled_by_time(&nouns, &background_starts);
         let mut i = 0;

@@ -112,8 +112,10 @@ pub struct SentenceCues {
     pub in_scope: bool,
     /// Names armed attackers or victims without saying who they are.
     pub violence: bool,
-    /// Says an attack or clash took place.
+    /// Says someone was killed, hurt or taken, or an attack took place.
     pub happened: bool,
+    /// Has an attack verb: set off, fired, stormed, defused.
+    pub struck: bool,
     /// Says the two sides fought (exchange of fire, clash, encounter).
     pub clash: bool,
     /// Names a victim whose killing is militancy's business even
@@ -132,6 +134,9 @@ pub struct SentenceCues {
     /// Refers back to an attack the reader knows of: "the Besham attack",
     /// "last month's attack", "the March 26 suicide attack".
     pub recalls: bool,
+    /// Names an event with a definite article ("the attack", "that blast"):
+    /// one the reader already knows of.
+    pub definite_event: bool,
 }
 
 /// An article with its annotation layers.

@@ -92,6 +92,8 @@ const TRAVEL_BEFORE: &[&str] = &[
     "towards",
     "toward",
     "back",
+    // "fired from the direction of Khyber Agency"
+    "direction",
 ];
 const OFFICIAL_BEFORE: &[&str] = &[
     "dig",
@@ -153,7 +155,16 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
         || (after(0) == "-" && matches!(after(1), "bound" | "based"));
     let official = OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0));
     let aside = (1..=4).any(|k| ASIDE_BEFORE.contains(&before(k)));
-    travel || official || aside
+    // "shifted to the district headquarters hospital in Khar": where the
+    // wounded were taken, not where they were hurt.
+    let hospital = (1..=4).any(|k| matches!(before(k), "hospital" | "hospitals"))
+        && (2..=9).any(|k| {
+            matches!(
+                before(k),
+                "shifted" | "moved" | "taken" | "rushed" | "brought" | "referred" | "transported"
+            )
+        });
+    travel || official || aside || hospital
 }
 
 /// `place.home_of_victim`: "Badin district's Naik Abdul Raheem", "Swat's

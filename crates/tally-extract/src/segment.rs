@@ -88,7 +88,14 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         pending_scene: None,
         continued: None,
     };
+    let mut body_seen = false;
     for si in 0..doc.sentences.len() {
+        // `segment.skip.subhead`: a heading between paragraphs announces a
+        // section its body sentences tell again; it opens no incident.
+        if doc.sentences[si].headline && body_seen {
+            continue;
+        }
+        body_seen |= !doc.sentences[si].headline;
         let parts = district_parts(doc, si, lex);
         if parts.is_none() && is_summary(doc, si, lex) {
             st.roles[si] = SentenceRole::Summary;
@@ -108,6 +115,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         // date of the story the article is about, not another incident.
         let dates_the_main = older
             && f.eventful
+            && doc.cues[si].definite_event
             && !doc.cues[si].background
             && !chained
             && !f.has_figures
@@ -334,7 +342,7 @@ impl State {
         (c.new_incident && (placed || f.has_figures))
             || (c.shift && (other_district || other_local || (seg.district.is_none() && placed)))
             || (other_district
-                && (f.has_figures || f.topic)
+                && (f.has_figures || f.topic || scene_event(doc, si, lex))
                 && !mentions_district(doc, si, seg.district.as_deref(), lex))
             || (other_local && f.has_figures)
     }
@@ -495,6 +503,29 @@ fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>>
         }
     }
     (parts.len() >= 2).then_some(parts)
+}
+
+/// `segment.new.scene_event`: the sentence has an attack verb ("defused",
+/// "attacked", "opened fire"; casualty words go by their figures) and names
+/// a district-level place as where ("in Bannu district", "at Mir Ali"), not
+/// as an origin or a title.
+fn scene_event(doc: &Document, si: usize, lex: &Lexicon) -> bool {
+    if !doc.cues[si].struck {
+        return false;
+    }
+    doc.places_in(si).iter().any(|p| {
+        !p.weak
+            && p.tok_start > 0
+            && doc
+                .tokens
+                .get(p.tok_start - 1)
+                .is_some_and(|t| matches!(t.lower.as_str(), "in" | "at" | "near"))
+            && lex
+                .gazetteer
+                .places
+                .get(p.place)
+                .is_some_and(|pl| pl.kind >= PlaceKind::District)
+    })
 }
 
 /// "In Panjgur, ...", "At Mir Ali, ...", "Near Besham, ...".

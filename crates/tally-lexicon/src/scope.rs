@@ -77,8 +77,10 @@ pub enum ScopeCue {
     Militancy,
     /// Armed attackers or victims named without saying who they are.
     Violence,
-    /// An attack or clash took place.
+    /// Someone was killed, hurt or taken.
     Happened,
+    /// An attack verb: set off, fired, stormed, defused.
+    Struck,
     /// The two sides fought.
     Clash,
     /// A word that reports violence happening ("attack", "fired").
@@ -98,6 +100,7 @@ impl ScopeCue {
             "militancy" => return Some(ScopeCue::Militancy),
             "violence" => return Some(ScopeCue::Violence),
             "happened" => return Some(ScopeCue::Happened),
+            "struck" => return Some(ScopeCue::Struck),
             "clash" => return Some(ScopeCue::Clash),
             "event" => return Some(ScopeCue::Event),
             "protected" => return Some(ScopeCue::Protected),
