@@ -31,10 +31,60 @@ const AGENT_AFTER: &[&str] = &[
     "claimed",
 ];
 
+/// Days after an event that a report of it is still news.
+const NEWS_DAYS: i64 = 14;
+
+/// Is an event of `date` too old to be news on `published`? A month or year
+/// is judged by its last day ("in September", published on 30 September, is news).
+fn is_stale(date: IncidentDate, published: IncidentDate) -> bool {
+    let last_day = match date.precision() {
+        Precision::Day => date,
+        Precision::Month => {
+            let m = date.month.unwrap_or(12);
+            IncidentDate::day(date.year, m, tally_model::days_in_month(date.year, m))
+        }
+        Precision::Year => IncidentDate::day(date.year, 12, 31),
+    };
+    last_day.ordinal() < published.ordinal() - NEWS_DAYS
+}
+
 /// Segments that tell one incident twice become one: a recalled incident
 /// that is the main story, a follow-up's lead and the attack it recalls.
 pub fn fold(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
-    fold_follow_ups(doc, fold_repeats(doc, segs))
+    fold_headline(doc, fold_follow_ups(doc, fold_repeats(doc, segs)))
+}
+
+/// `segment.fold.headline`: a story told by the headline alone is the story
+/// the body opens with, when they do not name different districts ("Blast
+/// in Parachinar kills four" / "an IED exploded in the Pewar area of
+/// Parachinar in Kurram district").
+fn fold_headline(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
+    let headline_only = |s: &Segment| {
+        s.role == Role::Main && s.sentences.iter().all(|&si| doc.sentences[si].headline)
+    };
+    let Some(h) = segs.iter().position(headline_only) else {
+        return segs;
+    };
+    let body = segs
+        .iter()
+        .enumerate()
+        .find(|(i, s)| *i != h && s.role == Role::Main && !headline_only(s))
+        .map(|(i, _)| i);
+    let Some(b) = body else { return segs };
+    let fits = segs[h].district.is_none()
+        || segs[b].district.is_none()
+        || segs[h].district == segs[b].district;
+    if !fits {
+        return segs;
+    }
+    let head = segs.remove(h);
+    let b = if b > h { b - 1 } else { b };
+    segs[b].sentences.extend(head.sentences);
+    segs[b].sentences.sort_unstable();
+    if segs[b].district.is_none() {
+        segs[b].district = head.district;
+    }
+    segs
 }
 
 /// One incident per segment the relevance stage keeps (a segment it sends
@@ -72,9 +122,7 @@ pub fn build_all(
         let date = incident_date(doc, seg, roles, &mut evidence);
         let role = match (seg.role, date, doc.published) {
             _ if background => Role::Mentioned,
-            (Role::Main, Some(d), Some(p)) if d.ordinal() < p.ordinal() - 14 && !seg.follow_up => {
-                Role::Mentioned
-            }
+            (Role::Main, Some(d), Some(p)) if is_stale(d, p) && !seg.follow_up => Role::Mentioned,
             (r, _, _) => r,
         };
         let (admin1, admin2, place, lat, lon) = location(doc, lex, seg, &mut evidence);
@@ -630,6 +678,24 @@ fn before_recall(doc: &Document, m: &PlaceMention) -> bool {
             .any(|p| p.tok_start >= at && !p.weak)
 }
 
+/// Places the headline and the first body sentences name as scenes, with
+/// the first district named (a list names several: the first leads).
+fn lead_places<'d>(doc: &'d Document) -> Vec<&'d PlaceMention> {
+    const LEAD_SENTENCES: usize = 3;
+    let mut body = 0;
+    let mut out = Vec::new();
+    for (si, s) in doc.sentences.iter().enumerate() {
+        if !s.headline {
+            body += 1;
+        }
+        if body > LEAD_SENTENCES {
+            break;
+        }
+        out.extend(doc.places_in(si).iter().filter(|p| !p.weak));
+    }
+    out
+}
+
 fn location(
     doc: &Document,
     lex: &Lexicon,
@@ -663,6 +729,20 @@ fn location(
         }
         if let Some(p) = pl.admin1.as_deref() {
             *province_votes.entry(p).or_insert(0.0) += w;
+        }
+    }
+    // Nothing placed in the story's own sentences: the headline and lead
+    // name where the article's news is (a statement praising "the
+    // operations in Khyber" datelined Islamabad), before the dateline.
+    if district_votes.is_empty() && province_votes.is_empty() && seg.role == Role::Main {
+        for m in lead_places(doc) {
+            let pl = &places[m.place];
+            if let Some(d) = pl.admin2.as_deref() {
+                *district_votes.entry(d).or_insert(0.0) += 0.5;
+            }
+            if let Some(p) = pl.admin1.as_deref() {
+                *province_votes.entry(p).or_insert(0.0) += 0.5;
+            }
         }
     }
     if district_votes.is_empty() && province_votes.is_empty() && seg.role == Role::Main {

@@ -182,7 +182,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let toks = &doc.tokens[s.tok_start..s.tok_end];
         let mut i = 0;
         while i < toks.len() {
-            let Some((date, kind, used)) = find_at(toks, i, doc.published, year_hint, out.last())
+            let counted = counted_ago(doc, s.tok_start + i, out.last());
+            let Some((date, kind, used)) =
+                counted.or_else(|| find_at(toks, i, doc.published, year_hint, out.last()))
             else {
                 i += 1;
                 continue;
@@ -199,6 +201,42 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         }
     }
     doc.dates = out;
+}
+
+/// `date.counted_ago`: "three days ago", "2 days back" (the publication day
+/// minus N), "two days earlier" (the date before it minus N), "three weeks
+/// ago" (that month: weeks are too loose for a day).
+fn counted_ago(
+    doc: &Document,
+    at: usize,
+    previous: Option<&DateMention>,
+) -> Option<(Option<IncidentDate>, DateKind, usize)> {
+    let n = doc.numbers.iter().find(|n| n.tok_start == at)?;
+    if n.count.high != Some(n.count.best) || n.count.low != n.count.best {
+        return None;
+    }
+    let w = |k: usize| doc.tokens.get(k).map(|t| t.lower.as_str()).unwrap_or("");
+    let (unit, dir) = (w(n.tok_end), w(n.tok_end + 1));
+    let used = n.tok_end + 2 - at;
+    let days = i64::from(n.count.best);
+    match (unit, dir) {
+        ("day" | "days", "ago" | "back") => doc
+            .published
+            .map(|p| (Some(add_days(&p, -days)), DateKind::Relative, used)),
+        ("day" | "days", "earlier" | "before") => {
+            let base = previous.and_then(|p| p.date).filter(|d| d.day.is_some());
+            Some((base.map(|b| add_days(&b, -days)), DateKind::Chained, used))
+        }
+        ("week" | "weeks", "ago" | "back" | "earlier") => doc.published.map(|p| {
+            let d = add_days(&p, -7 * days);
+            (
+                Some(IncidentDate::month(d.year, d.month.unwrap_or(1))),
+                DateKind::Vague,
+                used,
+            )
+        }),
+        _ => None,
+    }
 }
 
 /// The largest year written with a full date in the text, for articles

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 mod date;
-pub use date::{IncidentDate, Precision};
+pub use date::{days_in_month, IncidentDate, Precision};
 
 /// What the reader knows about one article before extraction.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
