@@ -63,8 +63,13 @@ pub fn extract(article: &Article, lex: &Lexicon) -> ArticleReport {
         ..Default::default()
     };
     annotate(&mut doc, lex);
-    let mut relevance = relevance::article(&doc, lex);
     let (segments, roles) = segment::run(&doc, lex);
+    // An article that tells no incident at all needs no classifier score.
+    let mut relevance = if segments.is_empty() {
+        relevance::article_without_incidents(&doc, lex)
+    } else {
+        relevance::article(&doc, lex)
+    };
     let segments = assemble::fold(&doc, &segments);
     let verdicts = relevance::passages(&doc, lex, &segments, &roles, &mut relevance);
     let mut incidents = assemble::build_all(&doc, lex, &segments, &roles, &verdicts);

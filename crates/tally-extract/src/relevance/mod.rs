@@ -55,6 +55,18 @@ pub fn article(doc: &Document, lex: &Lexicon) -> Relevance {
     }
 }
 
+/// The decision for an article in which the segmenter found no incident
+/// at all: not news of one, without spending the classifier on it (most
+/// news is not about violence; this keeps extraction fast).
+pub fn article_without_incidents(doc: &Document, lex: &Lexicon) -> Relevance {
+    Relevance {
+        score: 0.0,
+        news: false,
+        fired: lead_classes(doc, lex),
+        dropped: Vec::new(),
+    }
+}
+
 /// Classes the lead (headline and first sentences) is about: cues of the
 /// class and no militancy in the lead; `scope.abroad` when the lead names a
 /// place abroad and none at home. They explain the decision; passage rules
