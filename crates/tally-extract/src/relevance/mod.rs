@@ -204,9 +204,11 @@ fn passage(
     lead: &[ScopeClass],
 ) -> Verdict {
     let mut p = Passage::read(doc, lex, seg);
-    // A passage that names no militancy belongs to the story its lead tells
-    // (the second sentence of an accident report is about the accident).
-    if !p.militancy {
+    // A passage that names no militancy, and no victim militants target,
+    // belongs to the story its lead tells (the second sentence of an
+    // accident report is about the accident).
+    let targeted = p.protected || p.armed_victims || p.protected_targets;
+    if !p.militancy && !targeted {
         for class in lead {
             if !p.cues.contains(class) && *class != ScopeClass::ThreatArrest {
                 p.cues.push(*class);
