@@ -361,6 +361,19 @@ impl State {
                 self.roles[scene] = SentenceRole::Incident(self.segs.len());
             }
         }
+        // `place.same_area`: "In another operation in the same general
+        // area": a further incident that names no place is where the one
+        // before it was.
+        let mut inherited = None;
+        if f.district.is_none() && f.local.is_none() {
+            inherited = self
+                .current_main
+                .and_then(|m| self.segs[m].district.clone());
+        }
+        let locked = inherited.is_some();
+        if locked {
+            f.district = inherited;
+        }
         self.segs.push(Segment {
             role: Role::Main,
             sentences,
@@ -370,7 +383,7 @@ impl State {
             date: f.date,
             date_reported: f.date_reported,
             follow_up: false,
-            locked: false,
+            locked,
             excluded: Vec::new(),
         });
         self.current_main = Some(self.segs.len() - 1);
