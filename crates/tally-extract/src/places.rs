@@ -164,7 +164,12 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
                 "shifted" | "moved" | "taken" | "rushed" | "brought" | "referred" | "transported"
             )
         });
-    travel || official || aside || hospital
+    // "the Mohmand-Peshawar Road", "Jamrud Road": a road named after a place
+    // runs through other districts.
+    let road = matches!(after(0), "road" | "highway" | "motorway" | "expressway")
+        || (after(0) == "-" && matches!(after(2), "road" | "highway" | "motorway"))
+        || (before(1) == "-" && matches!(after(0), "road" | "highway" | "motorway"));
+    travel || official || aside || hospital || road
 }
 
 /// `place.home_of_victim`: "Badin district's Naik Abdul Raheem", "Swat's
