@@ -106,6 +106,7 @@ def audit(incidents, labels, gaz):
     false_by_class = collections.Counter()
     false_list, auto_hits, unlabelled = [], [], 0
     listed_report = matched_report = listed_all = matched_all = 0
+    districts_listed = districts_found = 0
     missed_list = []
     for art, lab in labels.items():
         incs = by_article.get(art, [])
@@ -126,6 +127,17 @@ def audit(incidents, labels, gaz):
                 tp += 1
         listed_all += len(items)
         matched_all += sum(used)
+        # Coarser: the districts the article reports incidents in, found or not
+        # (labellers split "four encounters in one district" differently).
+        places = []
+        for it in items:
+            if not any(same_place(it, q) and it[1] == q[1] for q in places):
+                places.append(it)
+        if lab["class"] == "report":
+            for it in places:
+                districts_listed += 1
+                coded_places = [(i.get("admin1"), i.get("admin2")) for i in incs]
+                districts_found += any(same_place(c, it) for c in coded_places)
         if lab["class"] == "report":
             listed_report += len(items)
             matched_report += sum(used)
@@ -141,6 +153,8 @@ def audit(incidents, labels, gaz):
         "recall_report": matched_report / listed_report if listed_report else 1.0,
         "listed_report": listed_report,
         "recall_all": matched_all / listed_all if listed_all else 1.0,
+        "recall_districts": districts_found / districts_listed if districts_listed else 1.0,
+        "districts_listed": districts_listed,
         "listed_all": listed_all,
         "false_by_class": dict(false_by_class.most_common()),
         "coded_in_auto_labelled": sorted(set(auto_hits)),
@@ -170,7 +184,8 @@ def main():
     print(f"articles {r['articles']}  coded main {r['coded_main']}  real {r['true_main']}  "
           f"precision {r['precision']:.3f}")
     print(f"recall: report articles {r['recall_report']:.3f} of {r['listed_report']} listed; "
-          f"all incident articles {r['recall_all']:.3f} of {r['listed_all']}")
+          f"all incident articles {r['recall_all']:.3f} of {r['listed_all']}; "
+          f"districts of report articles {r['recall_districts']:.3f} of {r['districts_listed']}")
     print("false main incidents by verdict class:", r["false_by_class"])
     if r["coded_in_auto_labelled"]:
         print("coded in auto-labelled articles (read them and label by hand):", " ".join(r["coded_in_auto_labelled"]))
