@@ -63,7 +63,33 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
         outlets.insert(e.meta.id.clone(), label);
     }
     print!("{}", render(inc, &texts, &outlets));
+    print!("{}", render_relevance(inc, &reports));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why each member article was coded at all: the relevance classifier's
+/// score and decision, and the scope classes that fired in it.
+fn render_relevance(inc: &Incident, reports: &[tally_model::ArticleReport]) -> String {
+    let mut out = String::from("\nrelevance\n");
+    for r in reports.iter().filter(|r| inc.articles.contains(&r.meta.id)) {
+        let rel = &r.relevance;
+        let fired = if rel.fired.is_empty() {
+            String::new()
+        } else {
+            format!("; fired: {}", rel.fired.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  {:24} score {:.3} {}{fired}",
+            r.meta.id,
+            rel.score,
+            if rel.news { "news" } else { "not news" }
+        );
+        for d in &rel.dropped {
+            let _ = writeln!(out, "    left out ({}) at {}..{}", d.class, d.start, d.end);
+        }
+    }
+    out
 }
 
 /// The readable ledger of one incident.
