@@ -366,11 +366,17 @@ fn resolve_explicit(
 /// "said on Tuesday", "told reporters on Monday", "confirmed on Saturday that".
 fn is_reporting(t: &[Token], i: usize, lex: &Lexicon) -> bool {
     let lo = i.saturating_sub(4);
-    (lo..i).any(|k| {
+    let report_at = |k: usize| {
         lex.markers
-            .match_at(t, k)
-            .is_some_and(|m| *m.value == tally_lexicon::Marker::Report)
-    }) && t.get(i.wrapping_sub(1)).is_some_and(|p| p.lower == "on")
+            .matches_at(t, k)
+            .find(|m| *m.value == tally_lexicon::Marker::Report)
+    };
+    // "said on Tuesday": a reporting verb a few words before "on" + date;
+    // "said today", "issued yesterday": the date right after the verb.
+    let after_on = (lo..i).any(|k| report_at(k).is_some())
+        && t.get(i.wrapping_sub(1)).is_some_and(|p| p.lower == "on");
+    let right_after = (lo..i).any(|k| report_at(k).is_some_and(|m| k + m.len == i));
+    after_on || right_after
 }
 
 #[cfg(test)]

@@ -215,7 +215,7 @@ fn passage(
             }
         }
     }
-    let rules: [(ScopeClass, Rule); 10] = [
+    let rules: [(ScopeClass, Rule); 11] = [
         (ScopeClass::Abroad, abroad),
         (ScopeClass::Interstate, interstate),
         (ScopeClass::Accident, accident),
@@ -226,6 +226,7 @@ fn passage(
         (ScopeClass::Verdict, court_case),
         (ScopeClass::Anniversary, anniversary),
         (ScopeClass::ThreatArrest, threat_or_arrest),
+        (ScopeClass::Statistics, statistics),
     ];
     for (class, fires) in rules {
         if fires(&p) {
@@ -442,6 +443,14 @@ fn court_case(p: &Passage) -> bool {
 /// (unless the passage reports a fresh attack, "on the anniversary of ...").
 fn anniversary(p: &Passage) -> bool {
     p.anchor_cues.contains(&ScopeClass::Anniversary) && !p.fresh
+}
+
+/// `scope.statistics`: the sentence that opens the passage gives figures from
+/// a report or a count over a period ("PICSS said in its monthly report
+/// that 355 militants were killed in October"), and no sentence of it
+/// reports an event of the last few days.
+fn statistics(p: &Passage) -> bool {
+    p.anchor_cues.contains(&ScopeClass::Statistics) && !p.fresh
 }
 
 /// `scope.threat_arrest`: arrests, seizures or threat alerts, and nobody is
