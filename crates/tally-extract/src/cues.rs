@@ -164,6 +164,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 ScopeCue::Event => c.eventful = true,
                 ScopeCue::Protected => c.protected = true,
                 ScopeCue::Shooting => c.shooting = true,
+                ScopeCue::Aftermath => c.aftermath = true,
                 ScopeCue::Clash => {
                     c.clash = true;
                     c.struck = true;
@@ -177,6 +178,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             }
         }
         c.new_incident |= ordinal_event(toks, &ordinals, &incident_nouns);
+        c.first_incident_noun = incident_nouns.iter().min().map(|&i| tok_start + i);
         c.foreign = toks
             .iter()
             .enumerate()

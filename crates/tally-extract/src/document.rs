@@ -123,6 +123,11 @@ pub struct SentenceCues {
     pub protected: bool,
     /// The violence was gunfire.
     pub shooting: bool,
+    /// Tells mourning or burial ("laid to rest"): no new incident.
+    pub aftermath: bool,
+    /// Absolute token index of the first noun naming an incident ("attack",
+    /// "blast", "operation"), if any.
+    pub first_incident_noun: Option<usize>,
     /// A bomb was defused or an attacker stopped before striking.
     pub foiled: bool,
     /// Something went off ("exploded", "blast").

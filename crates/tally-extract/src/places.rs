@@ -164,12 +164,21 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
                 "shifted" | "moved" | "taken" | "rushed" | "brought" | "referred" | "transported"
             )
         });
+    // "funeral prayers were offered in Kohat", "laid to rest in his
+    // hometown": where the dead were mourned or buried, not where they died.
+    let funeral = (1..=6).any(|k| {
+        matches!(
+            before(k),
+            "funeral" | "funerals" | "buried" | "burial" | "hometown" | "hometowns" | "ancestral"
+                | "graveyard" | "namaz-e-janaza" | "janaza"
+        )
+    }) || (before(1) == "in" && before(2) == "rest" && before(3) == "to");
     // "the Mohmand-Peshawar Road", "Jamrud Road": a road named after a place
     // runs through other districts.
     let road = matches!(after(0), "road" | "highway" | "motorway" | "expressway")
         || (after(0) == "-" && matches!(after(2), "road" | "highway" | "motorway"))
         || (before(1) == "-" && matches!(after(0), "road" | "highway" | "motorway"));
-    travel || official || aside || hospital || road
+    travel || official || aside || hospital || road || funeral
 }
 
 /// `place.home_of_victim`: "Badin district's Naik Abdul Raheem", "Swat's

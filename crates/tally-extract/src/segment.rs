@@ -177,11 +177,24 @@ impl Facts {
                     .any(|p| p.tok_start >= at && !p.weak)
             })
             .unwrap_or(0);
+        // `segment.skip.aftermath`: a funeral or a burial is placed where
+        // the attack it names was ("policemen martyred in the attack on a
+        // checkpost in Karak were laid to rest"), not where it is held;
+        // one that names no attack's place tells no incident.
+        let (from, pure_aftermath) = match (c.aftermath, c.first_incident_noun) {
+            (false, _) => (from, false),
+            (true, Some(noun)) => {
+                let anchored = doc.places_in(si).iter().any(|p| p.tok_start > noun && !p.weak);
+                (noun.max(from), !anchored)
+            }
+            (true, None) => (from, true),
+        };
         Facts {
             has_figures,
             // An event word with a type cue, or words that say an attack or
             // clash took place ("were killed in a fire exchange", "defused").
-            eventful: has_figures || (c.eventful && !c.event_scores.is_empty()) || c.happened,
+            eventful: !pure_aftermath
+                && (has_figures || (c.eventful && !c.event_scores.is_empty()) || c.happened),
             district: sentence_district(doc, si, lex, from),
             local: sentence_local(doc, si, lex, from),
             date,

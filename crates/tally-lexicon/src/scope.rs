@@ -87,6 +87,8 @@ pub enum ScopeCue {
     Event,
     /// The violence was gunfire.
     Shooting,
+    /// Mourning and burial: no new incident.
+    Aftermath,
     /// A victim whose killing is militancy's business even unattributed
     /// (an official, a journalist, a minority, a foreigner).
     Protected,
@@ -105,6 +107,7 @@ impl ScopeCue {
             "event" => return Some(ScopeCue::Event),
             "protected" => return Some(ScopeCue::Protected),
             "shooting" => return Some(ScopeCue::Shooting),
+            "aftermath" => return Some(ScopeCue::Aftermath),
             _ => {}
         }
         ScopeClass::parse(s).map(ScopeCue::Out)
