@@ -147,10 +147,15 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
             .map(|t| t.lower.as_str())
             .unwrap_or("")
     };
-    let travel = matches!(before(1), "from" | "to" | "towards" | "toward" | "for")
+    // "kidnapped from Tank", "abducted from the ... locality of Tank": where
+    // someone was taken is the scene.
+    let taken_from = (2..=7).any(|k| matches!(before(k), "kidnapped" | "abducted" | "picked"));
+    let travel = (matches!(before(1), "from") && !taken_from)
+        || matches!(before(1), "to" | "towards" | "toward" | "for")
         || (before(1) == "of"
             && matches!(before(2), "city" | "town")
-            && (3..=6).any(|k| TRAVEL_BEFORE.contains(&before(k))))
+            && (3..=6).any(|k| TRAVEL_BEFORE.contains(&before(k)))
+            && !taken_from)
         || (1..=4).any(|k| TRAVEL_BEFORE.contains(&before(k)))
         || (after(0) == "-" && matches!(after(1), "bound" | "based"));
     let official = OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0));
@@ -169,8 +174,16 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
     let funeral = (1..=6).any(|k| {
         matches!(
             before(k),
-            "funeral" | "funerals" | "buried" | "burial" | "hometown" | "hometowns" | "ancestral"
-                | "graveyard" | "namaz-e-janaza" | "janaza"
+            "funeral"
+                | "funerals"
+                | "buried"
+                | "burial"
+                | "hometown"
+                | "hometowns"
+                | "ancestral"
+                | "graveyard"
+                | "namaz-e-janaza"
+                | "janaza"
         )
     }) || (before(1) == "in" && before(2) == "rest" && before(3) == "to");
     // "the Mohmand-Peshawar Road", "Jamrud Road": a road named after a place

@@ -89,10 +89,12 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         continued: None,
     };
     let mut body_seen = false;
+    let mut subhead: Option<usize> = None;
     for si in 0..doc.sentences.len() {
         // `segment.skip.subhead`: a heading between paragraphs announces a
         // section its body sentences tell again; it opens no incident.
         if doc.sentences[si].headline && body_seen {
+            subhead = Some(si);
             continue;
         }
         body_seen |= !doc.sentences[si].headline;
@@ -101,7 +103,12 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             st.roles[si] = SentenceRole::Summary;
             continue;
         }
-        let f = Facts::of(doc, si, lex);
+        let mut f = Facts::of(doc, si, lex);
+        // The first sentence under a subhead ("Terror bid foiled in Bajaur")
+        // opens its section: its place is the scene, as "In Bajaur, ..." is.
+        if subhead.take().is_some_and(|h| h + 1 == si) && f.district.is_some() {
+            f.topic = true;
+        }
         let main = st.current_main.map(|m| &st.segs[m]);
         let main_date = main.and_then(|m| m.date);
         let main_date_reported = main.is_some_and(|m| m.date_reported);
@@ -184,7 +191,10 @@ impl Facts {
         let (from, pure_aftermath) = match (c.aftermath, c.first_incident_noun) {
             (false, _) => (from, false),
             (true, Some(noun)) => {
-                let anchored = doc.places_in(si).iter().any(|p| p.tok_start > noun && !p.weak);
+                let anchored = doc
+                    .places_in(si)
+                    .iter()
+                    .any(|p| p.tok_start > noun && !p.weak);
                 (noun.max(from), !anchored)
             }
             (true, None) => (from, true),
@@ -352,7 +362,7 @@ impl State {
         let other_district =
             f.district.is_some() && seg.district.is_some() && f.district != seg.district;
         let other_local = f.local.is_some() && seg.local.is_some() && f.local != seg.local;
-        (c.new_incident && (placed || f.has_figures))
+        (c.new_incident && (placed || f.has_figures || c.happened))
             || (c.shift && (other_district || other_local || (seg.district.is_none() && placed)))
             || (other_district
                 && (f.has_figures || f.topic || scene_event(doc, si, lex))
