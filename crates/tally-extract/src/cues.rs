@@ -177,7 +177,8 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 }
             }
         }
-        c.new_incident |= ordinal_event(toks, &ordinals, &incident_nouns);
+        c.ordinal_event = ordinal_event(toks, &ordinals, &incident_nouns);
+        c.new_incident |= c.ordinal_event;
         c.first_incident_noun = incident_nouns.iter().min().map(|&i| tok_start + i);
         c.foreign = toks
             .iter()

@@ -97,6 +97,8 @@ pub struct SentenceCues {
     pub event_scores: Vec<(EventType, i32)>,
     pub targets: Vec<Target>,
     pub new_incident: bool,
+    /// "the second incident", "another IBO": an ordinal before an incident noun.
+    pub ordinal_event: bool,
     /// "Meanwhile", "a further": a new incident only where the place changes.
     pub shift: bool,
     pub background: bool,

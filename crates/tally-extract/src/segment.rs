@@ -90,6 +90,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
     };
     let mut body_seen = false;
     let mut subhead: Option<usize> = None;
+    let mut announced = false;
     for si in 0..doc.sentences.len() {
         // `segment.skip.subhead`: a heading between paragraphs announces a
         // section its body sentences tell again; it opens no incident.
@@ -140,6 +141,9 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             continue;
         }
         if !f.eventful {
+            // `segment.new.announced`: "The DPO also confirmed the second
+            // incident." announces the incident the next sentence tells.
+            announced |= doc.cues[si].ordinal_event && st.current_main.is_some();
             st.attach_quietly(si, &f);
             continue;
         }
@@ -147,7 +151,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             st.open_parts(doc, si, &f, parts);
             continue;
         }
-        if st.starts_new(doc, si, &f, lex) {
+        if std::mem::take(&mut announced) || st.starts_new(doc, si, &f, lex) {
             st.open_main(si, f);
         } else {
             st.attach(si, &f, false);
