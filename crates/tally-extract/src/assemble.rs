@@ -678,12 +678,12 @@ fn before_recall(doc: &Document, m: &PlaceMention) -> bool {
             .any(|p| p.tok_start >= at && !p.weak)
 }
 
-/// Places the headline and the first body sentences name as scenes, with
-/// the first district named (a list names several: the first leads).
-fn lead_places<'d>(doc: &'d Document) -> Vec<&'d PlaceMention> {
+/// The places of the first sentence of the headline and lead that names a
+/// scene at district level or finer (later lead sentences may already
+/// recall other attacks).
+fn lead_places<'d>(doc: &'d Document, lex: &Lexicon) -> Vec<&'d PlaceMention> {
     const LEAD_SENTENCES: usize = 3;
     let mut body = 0;
-    let mut out = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         if !s.headline {
             body += 1;
@@ -691,9 +691,18 @@ fn lead_places<'d>(doc: &'d Document) -> Vec<&'d PlaceMention> {
         if body > LEAD_SENTENCES {
             break;
         }
-        out.extend(doc.places_in(si).iter().filter(|p| !p.weak));
+        let scene: Vec<&PlaceMention> = doc.places_in(si).iter().filter(|p| !p.weak).collect();
+        let placed = scene.iter().any(|p| {
+            lex.gazetteer
+                .places
+                .get(p.place)
+                .is_some_and(|pl| pl.kind >= PlaceKind::District)
+        });
+        if placed {
+            return scene;
+        }
     }
-    out
+    Vec::new()
 }
 
 fn location(
@@ -735,7 +744,7 @@ fn location(
     // name where the article's news is (a statement praising "the
     // operations in Khyber" datelined Islamabad), before the dateline.
     if district_votes.is_empty() && province_votes.is_empty() && seg.role == Role::Main {
-        for m in lead_places(doc) {
+        for m in lead_places(doc, lex) {
             let pl = &places[m.place];
             if let Some(d) = pl.admin2.as_deref() {
                 *district_votes.entry(d).or_insert(0.0) += 0.5;
