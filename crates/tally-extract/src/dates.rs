@@ -182,7 +182,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let toks = &doc.tokens[s.tok_start..s.tok_end];
         let mut i = 0;
         while i < toks.len() {
-            let counted = counted_ago(doc, s.tok_start + i, out.last());
+            let counted = counted_ago(doc, lex, s.tok_start + i, out.last());
             let Some((date, kind, used)) =
                 counted.or_else(|| find_at(toks, i, doc.published, year_hint, out.last()))
             else {
@@ -208,17 +208,19 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
 /// ago" (that month: weeks are too loose for a day).
 fn counted_ago(
     doc: &Document,
+    lex: &Lexicon,
     at: usize,
     previous: Option<&DateMention>,
 ) -> Option<(Option<IncidentDate>, DateKind, usize)> {
-    let n = doc.numbers.iter().find(|n| n.tok_start == at)?;
-    if n.count.high != Some(n.count.best) || n.count.low != n.count.best {
+    // The figure stage leaves "three days" out as a measure: read it here.
+    let (value, len, open) = crate::numbers::value_at(&doc.tokens, at, lex)?;
+    if open {
         return None;
     }
     let w = |k: usize| doc.tokens.get(k).map(|t| t.lower.as_str()).unwrap_or("");
-    let (unit, dir) = (w(n.tok_end), w(n.tok_end + 1));
-    let used = n.tok_end + 2 - at;
-    let days = i64::from(n.count.best);
+    let (unit, dir) = (w(at + len), w(at + len + 1));
+    let used = len + 2;
+    let days = i64::from(value);
     match (unit, dir) {
         ("day" | "days", "ago" | "back") => doc
             .published

@@ -25,7 +25,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
 }
 
 /// A bare value read at token `i`: (value, tokens used, open-ended).
-fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32, usize, bool)> {
+pub(crate) fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32, usize, bool)> {
     let t = tokens.get(i)?;
     if t.kind == TokenKind::Number {
         if t.lower.contains('.') {
