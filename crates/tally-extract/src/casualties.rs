@@ -149,6 +149,15 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 .filter(|c: &&CasualtyStatement| c.sentence == si)
                 .map(|c| (c.outcome, c.category));
             let gapped = last_here.filter(|_| bound.is_none() && is_gapped(p, toks));
+            // "... and three in Lakki Marwat were injured": the figure's own
+            // verb after its place decides; "two in Panjgur were arrested" is
+            // no casualty.
+            let own = own_verb_after_place(p, toks, &verbs, lex);
+            let gapped = match (gapped, own) {
+                (Some(_), Some(OwnVerb::OtherFate)) => None,
+                (Some((_, category)), Some(OwnVerb::Casualty(o))) => Some((o, category)),
+                (g, _) => g,
+            };
             if let Some((outcome, category)) = gapped {
                 let category = match concrete(p.class) {
                     Some(c) => category_of(c),
@@ -706,6 +715,40 @@ fn is_age(p: &Phrase, toks: &[Token]) -> bool {
     let years_old = matches!(after(1), Some("-year" | "year" | "years"))
         || (after(1) == Some("-") && matches!(after(2), Some("year" | "years")));
     apposition || aged || was || years_old
+}
+
+/// What a gapped figure's own verb, after its place, says.
+enum OwnVerb {
+    Casualty(Outcome),
+    OtherFate,
+}
+
+/// The verb of "three in Lakki Marwat were injured": after "in <Place>",
+/// a few words on.
+fn own_verb_after_place(
+    p: &Phrase,
+    toks: &[Token],
+    verbs: &[Verb],
+    lex: &Lexicon,
+) -> Option<OwnVerb> {
+    const REACH: usize = 6;
+    let from = p.end + 2;
+    for k in from..(from + REACH).min(toks.len()) {
+        if let Some(v) = verbs.iter().find(|v| v.start == k) {
+            return Some(OwnVerb::Casualty(v.verb.outcome));
+        }
+        if lex
+            .markers
+            .matches_at(toks, k)
+            .any(|m| *m.value == Marker::OtherFate)
+        {
+            return Some(OwnVerb::OtherFate);
+        }
+        if matches!(toks[k].lower.as_str(), "," | "and" | ";" | ".") {
+            return None;
+        }
+    }
+    None
 }
 
 /// `figure.gapped_list`: "four were killed in North Waziristan, three in

@@ -192,7 +192,10 @@ impl Facts {
         // the attack it names was ("policemen martyred in the attack on a
         // checkpost in Karak were laid to rest"), not where it is held;
         // one that names no attack's place tells no incident.
-        let (from, pure_aftermath) = match (c.aftermath, c.first_incident_noun) {
+        // An attack verb means something happened now ("militants attacked a
+        // funeral procession"): the sentence is news, not mourning.
+        let mourning = c.aftermath && !c.struck;
+        let (from, pure_aftermath) = match (mourning, c.first_incident_noun) {
             (false, _) => (from, false),
             (true, Some(noun)) => {
                 let anchored = doc
