@@ -51,7 +51,8 @@ fn is_stale(date: IncidentDate, published: IncidentDate) -> bool {
 /// Segments that tell one incident twice become one: a recalled incident
 /// that is the main story, a follow-up's lead and the attack it recalls.
 pub fn fold(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
-    fold_headline(doc, fold_follow_ups(doc, fold_repeats(doc, segs)))
+    let headed = fold_headline(doc, segs.to_vec());
+    fold_follow_ups(doc, fold_repeats(doc, &headed))
 }
 
 /// `segment.fold.headline`: a story told by the headline alone is the story

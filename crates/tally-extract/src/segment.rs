@@ -91,6 +91,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
     let mut body_seen = false;
     let mut subhead: Option<usize> = None;
     let mut announced = false;
+    let mut recap = false;
     for si in 0..doc.sentences.len() {
         // `segment.skip.subhead`: a heading between paragraphs announces a
         // section its body sentences tell again; it opens no incident.
@@ -102,6 +103,10 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         let parts = district_parts(doc, si, lex);
         if parts.is_none() && is_summary(doc, si, lex) {
             st.roles[si] = SentenceRole::Summary;
+            // `segment.recap`: "Earlier this month, seven terrorists were
+            // killed in two operations": the sentences after a summary of
+            // past events tell those events.
+            recap = doc.cues[si].background;
             continue;
         }
         let mut f = Facts::of(doc, si, lex);
@@ -129,7 +134,12 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             && !f.has_figures
             && st.current_main.is_some()
             && (main_date.is_none() || main_date_reported);
-        if f.eventful && !dates_the_main && (doc.cues[si].background || chained || older) {
+        let in_recap = recap && !fresh_day(doc, si) && !doc.cues[si].new_incident;
+        recap &= in_recap || !f.eventful;
+        if f.eventful
+            && !dates_the_main
+            && (doc.cues[si].background || chained || older || in_recap)
+        {
             st.add_background(doc, si, &f, chained);
             continue;
         }
@@ -546,6 +556,21 @@ fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>>
         }
     }
     (parts.len() >= 2).then_some(parts)
+}
+
+/// Does the sentence date something within the last few days (not when
+/// something was said)?
+fn fresh_day(doc: &Document, si: usize) -> bool {
+    const FRESH_DAYS: i64 = 3;
+    let Some(p) = doc.published else { return false };
+    doc.dates_in(si).iter().any(|d| {
+        !d.reporting
+            && d.kind != DateKind::Vague
+            && d.date.is_some_and(|x| {
+                x.precision() == Precision::Day
+                    && (0..=FRESH_DAYS).contains(&(p.ordinal() - x.ordinal()))
+            })
+    })
 }
 
 /// `segment.new.scene_event`: the sentence has an attack verb ("defused",
