@@ -1,14 +1,32 @@
 //! Multi-word phrase lookup over token streams: longest match wins.
 
-use crate::tokens::{tokenize, Token};
+use crate::tokens::{tokenize, word_key, Token};
 use rustc_hash::FxHashMap as HashMap;
 
 /// A table of phrases (as lowercase token sequences) with a payload each.
 #[derive(Debug, Clone)]
 pub struct PhraseTable<T> {
-    entries: Vec<(Vec<String>, T)>,
-    /// First token -> entry indices, longest phrase first.
-    by_first: HashMap<String, Vec<usize>>,
+    entries: Vec<Entry<T>>,
+    /// [`word_key`] of the first word -> entry indices, longest phrase
+    /// first (words whose keys collide share a list; matching compares the words).
+    by_first: HashMap<u64, Vec<usize>>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry<T> {
+    words: Vec<String>,
+    /// [`word_key`] of each word: most mismatches are seen without comparing text.
+    keys: Vec<u64>,
+    value: T,
+}
+
+impl<T> Entry<T> {
+    fn matches(&self, window: &[Token]) -> bool {
+        window
+            .iter()
+            .zip(self.keys.iter().zip(&self.words))
+            .all(|(t, (k, w))| t.key == *k && t.lower == *w)
+    }
 }
 
 /// A match of a table entry at token position `start`, covering `len` tokens.
@@ -42,15 +60,16 @@ impl<T> PhraseTable<T> {
     /// Add a phrase; empty phrases are ignored.
     pub fn insert(&mut self, phrase: &str, value: T) {
         let words: Vec<String> = tokenize(phrase).into_iter().map(|t| t.lower).collect();
-        let Some(first) = words.first().cloned() else {
+        let keys: Vec<u64> = words.iter().map(|w| word_key(w)).collect();
+        let Some(&first) = keys.first() else {
             return;
         };
-        self.entries.push((words, value));
+        self.entries.push(Entry { words, keys, value });
         let idx = self.entries.len() - 1;
         let list = self.by_first.entry(first).or_default();
         list.push(idx);
         let entries = &self.entries;
-        list.sort_by_key(|&i| std::cmp::Reverse(entries[i].0.len()));
+        list.sort_by_key(|&i| std::cmp::Reverse(entries[i].words.len()));
     }
 
     pub fn len(&self) -> usize {
@@ -74,20 +93,18 @@ impl<T> PhraseTable<T> {
     ) -> impl Iterator<Item = PhraseMatch<'a, T>> + use<'a, 't, T> {
         let candidates = tokens
             .get(i)
-            .and_then(|t| self.by_first.get(&t.lower))
+            .and_then(|t| self.by_first.get(&t.key))
             .map(|v| v.as_slice())
             .unwrap_or(&[]);
         candidates.iter().filter_map(move |&idx| {
-            let (words, value) = &self.entries[idx];
-            let window = tokens.get(i..i + words.len())?;
-            window
-                .iter()
-                .zip(words)
-                .all(|(t, w)| &t.lower == w)
+            let entry = &self.entries[idx];
+            let len = entry.words.len();
+            entry
+                .matches(tokens.get(i..i + len)?)
                 .then_some(PhraseMatch {
                     start: i,
-                    len: words.len(),
-                    value,
+                    len,
+                    value: &entry.value,
                 })
         })
     }

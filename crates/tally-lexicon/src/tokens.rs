@@ -1,6 +1,9 @@
 //! The one tokenizer every stage and every lexicon uses, so that a phrase in a
 //! data file and the same words in an article produce the same tokens.
 
+use rustc_hash::FxHasher;
+use std::hash::Hasher;
+
 /// What a token is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -16,6 +19,9 @@ pub struct Token {
     pub start: usize,
     pub end: usize,
     pub lower: String,
+    /// [`word_key`] of `lower`, computed once: every lexicon table looks
+    /// the token up by it instead of hashing the word again.
+    pub key: u64,
     pub kind: TokenKind,
     /// First character is uppercase.
     pub capitalized: bool,
@@ -29,6 +35,13 @@ impl Token {
     pub fn is_word(&self) -> bool {
         self.kind == TokenKind::Word
     }
+}
+
+/// The hash lexicon tables index words by (equal words, equal keys).
+pub fn word_key(word: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(word.as_bytes());
+    h.finish()
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -92,6 +105,7 @@ pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
             out.push(Token {
                 start: offset + i,
                 end: offset + i + s_len,
+                key: word_key("'s"),
                 lower: "'s".to_string(),
                 kind: TokenKind::Word,
                 capitalized: false,
@@ -130,6 +144,7 @@ fn push(out: &mut Vec<Token>, text: &str, offset: usize, s: usize, e: usize, kin
         start: offset + s,
         end: offset + e,
         capitalized: raw.chars().next().is_some_and(char::is_uppercase),
+        key: word_key(&lower),
         lower,
         kind,
     });
