@@ -9,47 +9,38 @@ use crate::document::{DateKind, DateMention, Document};
 use tally_lexicon::{tokenize, Lexicon, Token, TokenKind};
 use tally_model::IncidentDate;
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-const WEEKDAYS: [&str; 7] = [
-    "sunday",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-];
-
-/// Month number of a month name or abbreviation ("Feb", "Sept").
+/// Month number of a month name or abbreviation ("Feb", "Sept"). Asked of
+/// nearly every token, so one `match` rather than a search of name lists.
 pub fn month_of(word: &str) -> Option<u32> {
-    const ABBR: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    if word == "sept" {
-        return Some(9);
-    }
-    MONTHS
-        .iter()
-        .position(|m| *m == word)
-        .or_else(|| ABBR.iter().position(|m| *m == word))
-        .map(|p| p as u32 + 1)
+    Some(match word {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    })
 }
 
+/// 0 = Sunday.
 fn weekday_of(word: &str) -> Option<u32> {
-    WEEKDAYS.iter().position(|d| *d == word).map(|p| p as u32)
+    Some(match word {
+        "sunday" => 0,
+        "monday" => 1,
+        "tuesday" => 2,
+        "wednesday" => 3,
+        "thursday" => 4,
+        "friday" => 5,
+        "saturday" => 6,
+        _ => return None,
+    })
 }
 
 /// 0 = Sunday.
@@ -211,7 +202,11 @@ fn counted_ago(
     at: usize,
     previous: Option<&DateMention>,
 ) -> Option<(Option<IncidentDate>, DateKind, usize)> {
-    let n = doc.numbers.iter().find(|n| n.tok_start == at)?;
+    // Figures are in text order: the one starting at `at`, if any, is found by bisection.
+    let n = doc
+        .numbers
+        .get(doc.numbers.partition_point(|n| n.tok_start < at))
+        .filter(|n| n.tok_start == at)?;
     if n.count.high != Some(n.count.best) || n.count.low != n.count.best {
         return None;
     }
@@ -377,6 +372,16 @@ fn is_reporting(t: &[Token], i: usize, lex: &Lexicon) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    const WEEKDAYS: [&str; 7] = [
+        "sunday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+    ];
 
     fn first_date(text: &str, published: &str) -> Option<IncidentDate> {
         let Ok(lex) = Lexicon::try_embedded() else {
