@@ -80,10 +80,10 @@ fn published_line(line: &str) -> Option<IncidentDate> {
 /// "Dawn.com Published February 4, 2023 Updated February 4, 2023 11:40pm".
 fn is_noise_line(line: &str) -> bool {
     let l = line.trim();
-    let words = l.split_whitespace().count();
-    if words <= 14
-        && (l.contains("Published ") || l.contains("Updated ") || l.contains(" | Updated"))
+    let at_most_14_words = || l.split_whitespace().nth(14).is_none();
+    if (l.contains("Published ") || l.contains("Updated ") || l.contains(" | Updated"))
         && !l.ends_with('.')
+        && at_most_14_words()
     {
         return true;
     }

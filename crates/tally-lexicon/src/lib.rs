@@ -14,11 +14,11 @@ mod tokens;
 
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use model::{FeatureHash, LinearModel};
-pub use phrases::{PhraseMatch, PhraseTable};
+pub use phrases::{PhraseMatch, PhraseTable, WordTable};
 pub use scope::{ScopeClass, ScopeCue};
 pub use tokens::{tokenize, tokenize_from, word_key, Token, TokenKind};
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 use tally_model::{EventType, Outcome, Target};
@@ -135,10 +135,12 @@ pub struct Group {
     pub name: String,
 }
 
-/// Lines of scraped pages that are not article text.
+/// Lines of scraped pages that are not article text (patterns lowercase).
 #[derive(Debug, Clone, Default)]
 pub struct Boilerplate {
     lines: HashSet<String>,
+    /// Byte length of the longest of `lines`.
+    longest_line: usize,
     prefixes: Vec<String>,
     contains: Vec<String>,
 }
@@ -146,17 +148,33 @@ pub struct Boilerplate {
 impl Boilerplate {
     /// Is this (trimmed) line boilerplate?
     pub fn is_boilerplate(&self, line: &str) -> bool {
-        let l = line.trim().to_lowercase();
+        let line = line.trim();
+        if line.is_ascii() {
+            return self.is_ascii_boilerplate(line.as_bytes());
+        }
+        let l = line.to_lowercase();
         self.lines.contains(&l)
             || self.prefixes.iter().any(|p| l.starts_with(p.as_str()))
             || self.contains.iter().any(|p| l.contains(p.as_str()))
+    }
+
+    /// The same test for an ASCII line, whose lowercase is its ASCII
+    /// lowercase: compared case-insensitively, without a lowercase copy of
+    /// every line of every article (a pattern with other letters matches no
+    /// ASCII line either way).
+    fn is_ascii_boilerplate(&self, line: &[u8]) -> bool {
+        let same = |a: &[u8], p: &str| a.eq_ignore_ascii_case(p.as_bytes());
+        let whole = || line.len() <= self.longest_line && self.lines.iter().any(|p| same(line, p));
+        let starts = |p: &String| line.get(..p.len()).is_some_and(|head| same(head, p));
+        let holds = |p: &String| p.is_empty() || line.windows(p.len()).any(|w| same(w, p));
+        whole() || self.prefixes.iter().any(starts) || self.contains.iter().any(holds)
     }
 }
 
 /// Everything tally knows, loaded once.
 #[derive(Debug)]
 pub struct Lexicon {
-    pub number_words: HashMap<String, (u32, NumberWordKind)>,
+    pub number_words: WordTable<(u32, NumberWordKind)>,
     pub qualifiers: PhraseTable<Qualifier>,
     pub victims: PhraseTable<VictimNoun>,
     pub casualty_verbs: PhraseTable<CasualtyVerb>,
@@ -331,8 +349,8 @@ fn load_table<T>(
     Ok(table)
 }
 
-fn load_numbers(text: &str) -> Result<HashMap<String, (u32, NumberWordKind)>, LexiconError> {
-    let mut out = HashMap::default();
+fn load_numbers(text: &str) -> Result<WordTable<(u32, NumberWordKind)>, LexiconError> {
+    let mut out = WordTable::default();
     for (n, cols) in rows(text) {
         let (Some(w), Some(v), Some(k)) = (cols.first(), cols.get(1), cols.get(2)) else {
             return Err(bad("numbers.tsv", n, "expected 3 columns"));
@@ -388,6 +406,7 @@ fn load_boilerplate(text: &str) -> Result<Boilerplate, LexiconError> {
         let p = p.to_lowercase();
         match *kind {
             "line" => {
+                b.longest_line = b.longest_line.max(p.len());
                 b.lines.insert(p);
             }
             "prefix" => b.prefixes.push(p),

@@ -131,6 +131,50 @@ impl<T> PhraseTable<T> {
     }
 }
 
+/// Single words with a value each, looked up by a token's key (no hashing
+/// of the word at lookup).
+#[derive(Debug, Clone)]
+pub struct WordTable<T> {
+    /// [`word_key`] -> (word, value); words whose keys collide share a list.
+    by_key: HashMap<u64, Vec<(String, T)>>,
+}
+
+impl<T> Default for WordTable<T> {
+    fn default() -> Self {
+        WordTable {
+            by_key: HashMap::default(),
+        }
+    }
+}
+
+impl<T> WordTable<T> {
+    /// Add a (lowercase) word; a word added again takes the new value.
+    pub fn insert(&mut self, word: String, value: T) {
+        let list = self.by_key.entry(word_key(&word)).or_default();
+        match list.iter_mut().find(|(w, _)| *w == word) {
+            Some(slot) => slot.1 = value,
+            None => list.push((word, value)),
+        }
+    }
+
+    /// The value of the token's word.
+    pub fn get(&self, token: &Token) -> Option<&T> {
+        self.by_key
+            .get(&token.key)?
+            .iter()
+            .find(|(w, _)| *w == token.lower)
+            .map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +187,17 @@ mod tests {
         let toks = tokenize("in Khyber Pakhtunkhwa and Khyber district");
         let found: Vec<_> = t.scan(&toks).iter().map(|m| *m.value).collect();
         assert_eq!(found, vec![2, 1]);
+    }
+
+    #[test]
+    fn word_table_finds_tokens_by_their_words() {
+        let mut t = WordTable::default();
+        t.insert("dozen".to_string(), 12);
+        t.insert("dozen".to_string(), 13);
+        let toks = tokenize("a Dozen men");
+        assert_eq!(t.get(&toks[1]), Some(&13));
+        assert_eq!(t.get(&toks[2]), None);
+        assert_eq!(t.len(), 1);
     }
 
     #[test]
