@@ -59,7 +59,10 @@ impl<T> PhraseTable<T> {
 
     /// Add a phrase; empty phrases are ignored.
     pub fn insert(&mut self, phrase: &str, value: T) {
-        let words: Vec<String> = tokenize(phrase).into_iter().map(|t| t.lower).collect();
+        let words: Vec<String> = tokenize(phrase)
+            .into_iter()
+            .map(|t| t.lower.into())
+            .collect();
         let keys: Vec<u64> = words.iter().map(|w| word_key(w)).collect();
         let Some(&first) = keys.first() else {
             return;

@@ -1,6 +1,7 @@
 //! The one tokenizer every stage and every lexicon uses, so that a phrase in a
 //! data file and the same words in an article produce the same tokens.
 
+use compact_str::CompactString;
 use rustc_hash::FxHasher;
 use std::hash::Hasher;
 
@@ -18,7 +19,9 @@ pub enum TokenKind {
 pub struct Token {
     pub start: usize,
     pub end: usize,
-    pub lower: String,
+    /// Kept inline when short (nearly every word): an article's hundreds of
+    /// tokens cost no allocation each.
+    pub lower: CompactString,
     /// [`word_key`] of `lower`, computed once: every lexicon table looks
     /// the token up by it instead of hashing the word again.
     pub key: u64,
@@ -106,7 +109,7 @@ pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
                 start: offset + i,
                 end: offset + i + s_len,
                 key: word_key("'s"),
-                lower: "'s".to_string(),
+                lower: CompactString::const_new("'s"),
                 kind: TokenKind::Word,
                 capitalized: false,
             });
@@ -138,7 +141,7 @@ fn push(out: &mut Vec<Token>, text: &str, offset: usize, s: usize, e: usize, kin
     let lower = if kind == TokenKind::Punct {
         normalize_punct(raw)
     } else {
-        raw.to_lowercase()
+        lowercase(raw)
     };
     out.push(Token {
         start: offset + s,
@@ -150,14 +153,25 @@ fn push(out: &mut Vec<Token>, text: &str, offset: usize, s: usize, e: usize, kin
     });
 }
 
+/// `str::to_lowercase`, without building a `String` for ASCII words.
+fn lowercase(raw: &str) -> CompactString {
+    if raw.is_ascii() {
+        let mut lower = CompactString::from(raw);
+        lower.make_ascii_lowercase();
+        lower
+    } else {
+        CompactString::from(raw.to_lowercase())
+    }
+}
+
 /// Dashes and quotes come in many code points; lexicons use the ASCII ones.
-fn normalize_punct(raw: &str) -> String {
+fn normalize_punct(raw: &str) -> CompactString {
     match raw {
-        "\u{2010}" | "\u{2011}" | "\u{2012}" => "-".to_string(),
-        "\u{2013}" | "\u{2014}" => "—".to_string(),
-        "\u{2018}" | "\u{2019}" => "'".to_string(),
-        "\u{201c}" | "\u{201d}" => "\"".to_string(),
-        other => other.to_string(),
+        "\u{2010}" | "\u{2011}" | "\u{2012}" => CompactString::const_new("-"),
+        "\u{2013}" | "\u{2014}" => CompactString::const_new("—"),
+        "\u{2018}" | "\u{2019}" => CompactString::const_new("'"),
+        "\u{201c}" | "\u{201d}" => CompactString::const_new("\""),
+        other => CompactString::from(other),
     }
 }
 
@@ -166,7 +180,7 @@ mod tests {
     use super::*;
 
     fn lowers(s: &str) -> Vec<String> {
-        tokenize(s).into_iter().map(|t| t.lower).collect()
+        tokenize(s).into_iter().map(|t| t.lower.into()).collect()
     }
 
     #[test]
