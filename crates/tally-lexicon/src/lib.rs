@@ -152,6 +152,19 @@ impl Boilerplate {
         if line.is_ascii() {
             return self.is_ascii_boilerplate(line.as_bytes());
         }
+        // Lowercasing one character at a time gives `to_lowercase` except
+        // for 'Σ' (final sigma depends on its neighbours); without it, and
+        // with no `contains` pattern to search for, the line is lowercased
+        // only as far as a pattern needs.
+        if self.contains.is_empty() && !line.contains('Σ') {
+            let lower = || line.chars().flat_map(char::to_lowercase);
+            let starts = |p: &String| {
+                let mut l = lower();
+                p.chars().all(|c| l.next() == Some(c))
+            };
+            return self.lines.iter().any(|p| lower().eq(p.chars()))
+                || self.prefixes.iter().any(starts);
+        }
         let l = line.to_lowercase();
         self.lines.contains(&l)
             || self.prefixes.iter().any(|p| l.starts_with(p.as_str()))
@@ -507,6 +520,54 @@ mod tests {
         assert!(!lex
             .boilerplate
             .is_boilerplate("Four soldiers were martyred."));
+    }
+
+    /// The plain reading of boilerplate.tsv, which the fast paths of
+    /// `is_boilerplate` must agree with.
+    fn lowercased_match(b: &Boilerplate, line: &str) -> bool {
+        let l = line.trim().to_lowercase();
+        b.lines.contains(&l)
+            || b.prefixes.iter().any(|p| l.starts_with(p.as_str()))
+            || b.contains.iter().any(|p| l.contains(p.as_str()))
+    }
+
+    #[test]
+    fn boilerplate_fast_paths_agree_with_lowercasing() {
+        let patterns = [
+            "share\tline\nkelvin\tline\nread more\tprefix\n+ ↺ −\tprefix\nİzmir\tline\n",
+            "share\tline\nread more\tprefix\nall rights\tcontains\n",
+        ];
+        let lines = [
+            "Share",
+            " SHARE ",
+            "Shares",
+            "Read More: the rest",
+            "READ MORE’s worth",
+            "Read Mor",
+            "+ ↺ − more",
+            "\u{212A}elvin",
+            "KELVIN",
+            "İzmir",
+            "izmir",
+            "ΣHARE",
+            "Share ’",
+            "© All Rights Reserved",
+            "Đ all rights",
+            "Two policemen were martyred.",
+        ];
+        for text in patterns {
+            let b = match load_boilerplate(text) {
+                Ok(b) => b,
+                Err(e) => panic!("{e}"),
+            };
+            for line in lines {
+                assert_eq!(
+                    b.is_boilerplate(line),
+                    lowercased_match(&b, line),
+                    "{line:?} against {text:?}"
+                );
+            }
+        }
     }
 
     #[test]
