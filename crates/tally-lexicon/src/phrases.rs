@@ -10,6 +10,70 @@ pub struct PhraseTable<T> {
     /// [`word_key`] of the first word -> entry indices, longest phrase
     /// first (words whose keys collide share a list; matching compares the words).
     by_first: HashMap<u64, Vec<usize>>,
+    /// The keys of `by_first`: most tokens start no phrase of a table, and
+    /// are told so without probing the map.
+    firsts: KeyFilter,
+}
+
+/// A set of word keys that answers "surely not in it" in a few
+/// instructions: one bit per key in a bit array some 16 times larger than
+/// the set (a Bloom filter with one hash), so about one absent key in 16
+/// is passed on to the real lookup.
+#[derive(Debug, Clone, Default)]
+struct KeyFilter {
+    bits: Vec<u64>,
+    /// 64 minus log2 of the number of bits.
+    shift: u32,
+}
+
+impl KeyFilter {
+    const BITS_PER_KEY: usize = 16;
+    const MIN_BITS: usize = 512;
+
+    /// A filter sized for `n` keys, holding `keys`.
+    fn with_keys(n: usize, keys: impl Iterator<Item = u64>) -> KeyFilter {
+        let bits = (n * Self::BITS_PER_KEY)
+            .max(Self::MIN_BITS)
+            .next_power_of_two();
+        let mut f = KeyFilter {
+            bits: vec![0; bits / 64],
+            shift: 64 - bits.trailing_zeros(),
+        };
+        keys.for_each(|k| f.add(k));
+        f
+    }
+
+    /// Is there room for `n` keys at the intended density?
+    fn fits(&self, n: usize) -> bool {
+        n * Self::BITS_PER_KEY <= self.bits.len() * 64
+    }
+
+    fn slot(&self, key: u64) -> (usize, u64) {
+        // Spread the key's bits before taking the top ones.
+        let bit = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    fn add(&mut self, key: u64) {
+        let (word, mask) = self.slot(key);
+        if let Some(w) = self.bits.get_mut(word) {
+            *w |= mask;
+        }
+    }
+
+    fn may_contain(&self, key: u64) -> bool {
+        let (word, mask) = self.slot(key);
+        self.bits.get(word).is_some_and(|w| w & mask != 0)
+    }
+}
+
+/// Keep `filter` holding every key of `map` after `key` was added to it.
+fn note_key<V>(filter: &mut KeyFilter, map: &HashMap<u64, V>, key: u64) {
+    if filter.fits(map.len()) {
+        filter.add(key);
+    } else {
+        *filter = KeyFilter::with_keys(map.len() * 2, map.keys().copied());
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +112,7 @@ impl<T> Default for PhraseTable<T> {
         PhraseTable {
             entries: Vec::new(),
             by_first: HashMap::default(),
+            firsts: KeyFilter::default(),
         }
     }
 }
@@ -73,6 +138,7 @@ impl<T> PhraseTable<T> {
         list.push(idx);
         let entries = &self.entries;
         list.sort_by_key(|&i| std::cmp::Reverse(entries[i].words.len()));
+        note_key(&mut self.firsts, &self.by_first, first);
     }
 
     pub fn len(&self) -> usize {
@@ -96,6 +162,7 @@ impl<T> PhraseTable<T> {
     ) -> impl Iterator<Item = PhraseMatch<'a, T>> + use<'a, 't, T> {
         let candidates = tokens
             .get(i)
+            .filter(|t| self.firsts.may_contain(t.key))
             .and_then(|t| self.by_first.get(&t.key))
             .map(|v| v.as_slice())
             .unwrap_or(&[]);
@@ -140,12 +207,15 @@ impl<T> PhraseTable<T> {
 pub struct WordTable<T> {
     /// [`word_key`] -> (word, value); words whose keys collide share a list.
     by_key: HashMap<u64, Vec<(String, T)>>,
+    /// The keys of `by_key`, to tell most tokens apart without a probe.
+    keys: KeyFilter,
 }
 
 impl<T> Default for WordTable<T> {
     fn default() -> Self {
         WordTable {
             by_key: HashMap::default(),
+            keys: KeyFilter::default(),
         }
     }
 }
@@ -153,15 +223,20 @@ impl<T> Default for WordTable<T> {
 impl<T> WordTable<T> {
     /// Add a (lowercase) word; a word added again takes the new value.
     pub fn insert(&mut self, word: String, value: T) {
-        let list = self.by_key.entry(word_key(&word)).or_default();
+        let key = word_key(&word);
+        let list = self.by_key.entry(key).or_default();
         match list.iter_mut().find(|(w, _)| *w == word) {
             Some(slot) => slot.1 = value,
             None => list.push((word, value)),
         }
+        note_key(&mut self.keys, &self.by_key, key);
     }
 
     /// The value of the token's word.
     pub fn get(&self, token: &Token) -> Option<&T> {
+        if !self.keys.may_contain(token.key) {
+            return None;
+        }
         self.by_key
             .get(&token.key)?
             .iter()
@@ -201,6 +276,25 @@ mod tests {
         assert_eq!(t.get(&toks[1]), Some(&13));
         assert_eq!(t.get(&toks[2]), None);
         assert_eq!(t.len(), 1);
+    }
+
+    #[test]
+    fn key_filter_holds_every_key_it_was_given() {
+        let mut t = PhraseTable::new();
+        let words: Vec<String> = (0..5000).map(|n| format!("w{n}")).collect();
+        for (n, w) in words.iter().enumerate() {
+            t.insert(w, n);
+        }
+        for (n, w) in words.iter().enumerate() {
+            assert_eq!(t.match_at(&tokenize(w), 0).map(|m| *m.value), Some(n));
+        }
+        let absent = (5000..10000)
+            .filter(|n| t.firsts.may_contain(word_key(&format!("w{n}"))))
+            .count();
+        assert!(
+            absent < 1000,
+            "{absent} of 5000 absent keys pass the filter"
+        );
     }
 
     #[test]
