@@ -139,7 +139,7 @@ pub struct Group {
 #[derive(Debug, Clone, Default)]
 pub struct Boilerplate {
     lines: HashSet<String>,
-    /// Byte length of the longest of `lines`.
+    /// Characters in the longest of `lines`.
     longest_line: usize,
     prefixes: Vec<String>,
     contains: Vec<String>,
@@ -157,18 +157,29 @@ impl Boilerplate {
         // with no `contains` pattern to search for, the line is lowercased
         // only as far as a pattern needs.
         if self.contains.is_empty() && !line.contains('Σ') {
-            let lower = || line.chars().flat_map(char::to_lowercase);
-            let starts = |p: &String| {
-                let mut l = lower();
-                p.chars().all(|c| l.next() == Some(c))
-            };
-            return self.lines.iter().any(|p| lower().eq(p.chars()))
-                || self.prefixes.iter().any(starts);
+            return self.is_boilerplate_by_chars(line);
         }
         let l = line.to_lowercase();
         self.lines.contains(&l)
             || self.prefixes.iter().any(|p| l.starts_with(p.as_str()))
             || self.contains.iter().any(|p| l.contains(p.as_str()))
+    }
+
+    /// The test of `lines` and `prefixes`, lowercasing `line` a character
+    /// at a time. A character lowercases to one or more, so a line of more
+    /// characters than every `lines` pattern equals none; a prefix is
+    /// compared only when its first character is the line's.
+    fn is_boilerplate_by_chars(&self, line: &str) -> bool {
+        let lower = || line.chars().flat_map(char::to_lowercase);
+        let first = lower().next();
+        let short = || line.chars().nth(self.longest_line).is_none();
+        let equals = |p: &String| lower().eq(p.chars());
+        let starts = |p: &String| {
+            let mut l = lower();
+            p.chars().next().is_none_or(|c| Some(c) == first)
+                && p.chars().all(|c| l.next() == Some(c))
+        };
+        (short() && self.lines.iter().any(equals)) || self.prefixes.iter().any(starts)
     }
 
     /// The same test for an ASCII line, whose lowercase is its ASCII
@@ -419,7 +430,7 @@ fn load_boilerplate(text: &str) -> Result<Boilerplate, LexiconError> {
         let p = p.to_lowercase();
         match *kind {
             "line" => {
-                b.longest_line = b.longest_line.max(p.len());
+                b.longest_line = b.longest_line.max(p.chars().count());
                 b.lines.insert(p);
             }
             "prefix" => b.prefixes.push(p),
@@ -555,12 +566,13 @@ mod tests {
             "Đ all rights",
             "Two policemen were martyred.",
         ];
+        let long = format!("Read more {}", "’".repeat(80));
         for text in patterns {
             let b = match load_boilerplate(text) {
                 Ok(b) => b,
                 Err(e) => panic!("{e}"),
             };
-            for line in lines {
+            for line in lines.into_iter().chain([long.as_str()]) {
                 assert_eq!(
                     b.is_boilerplate(line),
                     lowercased_match(&b, line),
