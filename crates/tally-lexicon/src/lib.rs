@@ -16,7 +16,7 @@ pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use model::{FeatureHash, LinearModel};
 pub use phrases::{PhraseMatch, PhraseTable, WordTable};
 pub use scope::{ScopeClass, ScopeCue};
-pub use tokens::{tokenize, tokenize_from, word_key, Token, TokenKind};
+pub use tokens::{tokenize, tokenize_from, tokenize_into, word_key, Token, TokenKind};
 
 use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;

@@ -48,6 +48,7 @@ impl KeyFilter {
         n * Self::BITS_PER_KEY <= self.bits.len() * 64
     }
 
+    #[inline]
     fn slot(&self, key: u64) -> (usize, u64) {
         // Spread the key's bits before taking the top ones.
         let bit = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
@@ -61,6 +62,7 @@ impl KeyFilter {
         }
     }
 
+    #[inline]
     fn may_contain(&self, key: u64) -> bool {
         let (word, mask) = self.slot(key);
         self.bits.get(word).is_some_and(|w| w & mask != 0)
@@ -150,23 +152,34 @@ impl<T> PhraseTable<T> {
     }
 
     /// The longest entry matching at token `i`.
+    #[inline]
     pub fn match_at<'a>(&'a self, tokens: &[Token], i: usize) -> Option<PhraseMatch<'a, T>> {
         self.matches_at(tokens, i).next()
     }
 
+    /// Entries whose first word may be token `i`'s, longest first. Asked
+    /// of nearly every token by several tables: the filter's answer stays
+    /// in the caller, the map is probed out of line.
+    #[inline]
+    fn candidates(&self, tokens: &[Token], i: usize) -> &[usize] {
+        match tokens.get(i) {
+            Some(t) if self.firsts.may_contain(t.key) => self.entries_starting(t.key),
+            _ => &[],
+        }
+    }
+
+    fn entries_starting(&self, key: u64) -> &[usize] {
+        self.by_first.get(&key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// Every entry matching at token `i`, longest first.
+    #[inline]
     pub fn matches_at<'a, 't>(
         &'a self,
         tokens: &'t [Token],
         i: usize,
     ) -> impl Iterator<Item = PhraseMatch<'a, T>> + use<'a, 't, T> {
-        let candidates = tokens
-            .get(i)
-            .filter(|t| self.firsts.may_contain(t.key))
-            .and_then(|t| self.by_first.get(&t.key))
-            .map(|v| v.as_slice())
-            .unwrap_or(&[]);
-        candidates.iter().filter_map(move |&idx| {
+        self.candidates(tokens, i).iter().filter_map(move |&idx| {
             let entry = &self.entries[idx];
             let len = entry.words.len();
             entry

@@ -61,6 +61,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Tokenize a slice that starts at byte `offset` of a larger text.
 pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 5);
+    tokenize_into(&mut out, text, offset);
+    out
+}
+
+/// [`tokenize_from`], appending to `out` (a document's tokens, line by line,
+/// without a vector per line).
+pub fn tokenize_into(out: &mut Vec<Token>, text: &str, offset: usize) {
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c.is_whitespace() {
@@ -81,7 +88,7 @@ pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
                 end = j + d.len_utf8();
                 chars.next();
             }
-            push(&mut out, text, offset, i, end, TokenKind::Number);
+            push(out, text, offset, i, end, TokenKind::Number);
         } else if c.is_alphanumeric() {
             let mut end = i + c.len_utf8();
             while let Some(&(j, d)) = chars.peek() {
@@ -101,7 +108,7 @@ pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
                     break;
                 }
             }
-            push(&mut out, text, offset, i, end, TokenKind::Word);
+            push(out, text, offset, i, end, TokenKind::Word);
         } else if is_apostrophe(c) && is_possessive(&text[i..]) {
             let s_len = c.len_utf8() + 1;
             chars.next();
@@ -114,17 +121,9 @@ pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
                 capitalized: false,
             });
         } else {
-            push(
-                &mut out,
-                text,
-                offset,
-                i,
-                i + c.len_utf8(),
-                TokenKind::Punct,
-            );
+            push(out, text, offset, i, i + c.len_utf8(), TokenKind::Punct);
         }
     }
-    out
 }
 
 /// `'s` or `’s` followed by a non-letter.
@@ -157,7 +156,10 @@ fn push(out: &mut Vec<Token>, text: &str, offset: usize, s: usize, e: usize, kin
 fn lowercase(raw: &str) -> CompactString {
     if raw.is_ascii() {
         let mut lower = CompactString::from(raw);
-        lower.make_ascii_lowercase();
+        // Most words are lowercase already.
+        if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower.make_ascii_lowercase();
+        }
         lower
     } else {
         CompactString::from(raw.to_lowercase())
