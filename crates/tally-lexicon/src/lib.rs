@@ -7,6 +7,7 @@
 //! country or language is a data change.
 
 mod gazetteer;
+mod keys;
 mod model;
 mod phrases;
 mod scope;
