@@ -68,50 +68,30 @@ pub fn tokenize_from(text: &str, offset: usize) -> Vec<Token> {
 /// [`tokenize_from`], appending to `out` (a document's tokens, line by line,
 /// without a vector per line).
 pub fn tokenize_into(out: &mut Vec<Token>, text: &str, offset: usize) {
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while let Some(c) = char_at(text, i) {
+        let after = i + c.len_utf8();
         if c.is_whitespace() {
-            continue;
-        }
-        if c.is_ascii_digit() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
+            i = after;
+        } else if c.is_ascii_digit() {
+            let mut end = after;
+            while let Some(d) = char_at(text, end) {
                 let continues = d.is_ascii_digit()
                     || ((d == ',' || d == '.')
-                        && text[j + 1..]
-                            .chars()
-                            .next()
-                            .is_some_and(|n| n.is_ascii_digit()));
+                        && char_at(text, end + 1).is_some_and(|n| n.is_ascii_digit()));
                 if !continues {
                     break;
                 }
-                end = j + d.len_utf8();
-                chars.next();
+                end += d.len_utf8();
             }
             push(out, text, offset, i, end, TokenKind::Number);
+            i = end;
         } else if c.is_alphanumeric() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if d.is_alphanumeric() {
-                    end = j + d.len_utf8();
-                    chars.next();
-                } else if is_apostrophe(d) && !is_possessive(&text[j..]) {
-                    // Internal apostrophe ("don't", "Jama'at") stays in the word.
-                    let next = text[j + d.len_utf8()..].chars().next();
-                    if next.is_some_and(|n| n.is_alphabetic()) {
-                        end = j + d.len_utf8();
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                } else {
-                    break;
-                }
-            }
+            let end = word_end(text, after);
             push(out, text, offset, i, end, TokenKind::Word);
+            i = end;
         } else if is_apostrophe(c) && is_possessive(&text[i..]) {
             let s_len = c.len_utf8() + 1;
-            chars.next();
             out.push(Token {
                 start: offset + i,
                 end: offset + i + s_len,
@@ -120,10 +100,38 @@ pub fn tokenize_into(out: &mut Vec<Token>, text: &str, offset: usize) {
                 kind: TokenKind::Word,
                 capitalized: false,
             });
+            i += s_len;
         } else {
-            push(out, text, offset, i, i + c.len_utf8(), TokenKind::Punct);
+            push(out, text, offset, i, after, TokenKind::Punct);
+            i = after;
         }
     }
+}
+
+/// The character at byte `i` (a character boundary) of `text`; an ASCII
+/// byte, as nearly all are, is read without decoding.
+fn char_at(text: &str, i: usize) -> Option<char> {
+    match *text.as_bytes().get(i)? {
+        b if b.is_ascii() => Some(char::from(b)),
+        _ => text.get(i..)?.chars().next(),
+    }
+}
+
+/// Where a word that goes on at byte `from` ends: letters and digits, and
+/// an internal apostrophe ("don't", "Jama'at") that a letter follows.
+fn word_end(text: &str, from: usize) -> usize {
+    let mut end = from;
+    while let Some(d) = char_at(text, end) {
+        let continues = d.is_alphanumeric()
+            || (is_apostrophe(d)
+                && !is_possessive(&text[end..])
+                && char_at(text, end + d.len_utf8()).is_some_and(|n| n.is_alphabetic()));
+        if !continues {
+            break;
+        }
+        end += d.len_utf8();
+    }
+    end
 }
 
 /// `'s` or `’s` followed by a non-letter.
