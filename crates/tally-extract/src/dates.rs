@@ -5,7 +5,7 @@
 //! "yesterday", "last year", "last month", "days earlier", and chained
 //! phrases ("the day before") resolved against the previous date in the text.
 
-use crate::document::{DateKind, DateMention, Document};
+use crate::document::{DateKind, DateMention, Document, NumberSpan};
 use tally_lexicon::{tokenize, Lexicon, Token, TokenKind};
 use tally_model::IncidentDate;
 
@@ -169,11 +169,19 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         .map(|p| p.year)
         .or_else(|| latest_written_year(doc));
     let mut out: Vec<DateMention> = Vec::new();
+    // Figures are in text order, and so is the scan: the figure at a token,
+    // if any, is the next one not yet passed.
+    let mut figures = doc.numbers.iter().peekable();
     for (si, s) in doc.sentences.iter().enumerate() {
         let toks = &doc.tokens[s.tok_start..s.tok_end];
         let mut i = 0;
         while i < toks.len() {
-            let counted = counted_ago(doc, s.tok_start + i, out.last());
+            let at = s.tok_start + i;
+            while figures.next_if(|n| n.tok_start < at).is_some() {}
+            let counted = figures
+                .peek()
+                .filter(|n| n.tok_start == at)
+                .and_then(|n| counted_ago(doc, n, out.last()));
             let Some((date, kind, used)) =
                 counted.or_else(|| find_at(toks, i, doc.published, year_hint, out.last()))
             else {
@@ -196,23 +204,18 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
 
 /// `date.counted_ago`: "three days ago", "2 days back" (the publication day
 /// minus N), "two days earlier" (the date before it minus N), "three weeks
-/// ago" (that month: weeks are too loose for a day).
+/// ago" (that month: weeks are too loose for a day), read at figure `n`.
 fn counted_ago(
     doc: &Document,
-    at: usize,
+    n: &NumberSpan,
     previous: Option<&DateMention>,
 ) -> Option<(Option<IncidentDate>, DateKind, usize)> {
-    // Figures are in text order: the one starting at `at`, if any, is found by bisection.
-    let n = doc
-        .numbers
-        .get(doc.numbers.partition_point(|n| n.tok_start < at))
-        .filter(|n| n.tok_start == at)?;
     if n.count.high != Some(n.count.best) || n.count.low != n.count.best {
         return None;
     }
     let w = |k: usize| doc.tokens.get(k).map(|t| t.lower.as_str()).unwrap_or("");
     let (unit, dir) = (w(n.tok_end), w(n.tok_end + 1));
-    let used = n.tok_end + 2 - at;
+    let used = n.tok_end + 2 - n.tok_start;
     let days = i64::from(n.count.best);
     match (unit, dir) {
         ("day" | "days", "ago" | "back") => doc
@@ -251,6 +254,10 @@ fn find_at(
     year_hint: Option<i32>,
     previous: Option<&DateMention>,
 ) -> Option<(Option<IncidentDate>, DateKind, usize)> {
+    let first = t.get(i)?;
+    if first.kind != TokenKind::Number && !opens_date(&first.lower) {
+        return None;
+    }
     let w = |k: usize| t.get(k).map(|x| x.lower.as_str()).unwrap_or("");
     if let Some((d, used)) = explicit_at(t, i) {
         return Some((
@@ -302,6 +309,56 @@ fn find_at(
         }
         _ => None,
     }
+}
+
+/// Can a date expression that starts with a word start with this one (a
+/// month or weekday name, or the first word of a phrase `find_at` reads)?
+/// Asked of every word, and false for nearly all: one `match`.
+fn opens_date(word: &str) -> bool {
+    matches!(
+        word,
+        "january"
+            | "jan"
+            | "february"
+            | "feb"
+            | "march"
+            | "mar"
+            | "april"
+            | "apr"
+            | "may"
+            | "june"
+            | "jun"
+            | "july"
+            | "jul"
+            | "august"
+            | "aug"
+            | "september"
+            | "sep"
+            | "sept"
+            | "october"
+            | "oct"
+            | "november"
+            | "nov"
+            | "december"
+            | "dec"
+            | "sunday"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "yesterday"
+            | "today"
+            | "tonight"
+            | "last"
+            | "this"
+            | "earlier"
+            | "days"
+            | "few"
+            | "the"
+            | "a"
+    )
 }
 
 /// "in 2021", "since 2014", "between 2006 and 2023", "from 2019 to 2024":
@@ -440,6 +497,42 @@ mod tests {
             first_date("a bus blast last year", "2022-04-26").map(|d| d.to_string()),
             Some("2021".into())
         );
+    }
+
+    #[test]
+    fn every_month_and_weekday_name_opens_a_date() {
+        let months = [
+            "january",
+            "jan",
+            "february",
+            "feb",
+            "march",
+            "mar",
+            "april",
+            "apr",
+            "may",
+            "june",
+            "jun",
+            "july",
+            "jul",
+            "august",
+            "aug",
+            "september",
+            "sep",
+            "sept",
+            "october",
+            "oct",
+            "november",
+            "nov",
+            "december",
+            "dec",
+        ];
+        for m in months {
+            assert!(month_of(m).is_some() && opens_date(m), "{m}");
+        }
+        for w in WEEKDAYS {
+            assert!(weekday_of(w).is_some() && opens_date(w), "{w}");
+        }
     }
 
     #[test]
