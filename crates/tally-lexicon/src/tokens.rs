@@ -153,7 +153,7 @@ fn push(out: &mut Vec<Token>, text: &str, offset: usize, s: usize, e: usize, kin
     out.push(Token {
         start: offset + s,
         end: offset + e,
-        capitalized: raw.chars().next().is_some_and(char::is_uppercase),
+        capitalized: starts_uppercase(raw),
         key: word_key(&lower),
         lower,
         kind,
@@ -162,15 +162,23 @@ fn push(out: &mut Vec<Token>, text: &str, offset: usize, s: usize, e: usize, kin
 
 /// `str::to_lowercase`, without building a `String` for ASCII words.
 fn lowercase(raw: &str) -> CompactString {
-    if raw.is_ascii() {
+    // Most words are lowercase ASCII already: one look at the bytes.
+    if raw.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        CompactString::from(raw)
+    } else if raw.is_ascii() {
         let mut lower = CompactString::from(raw);
-        // Most words are lowercase already.
-        if raw.bytes().any(|b| b.is_ascii_uppercase()) {
-            lower.make_ascii_lowercase();
-        }
+        lower.make_ascii_lowercase();
         lower
     } else {
         CompactString::from(raw.to_lowercase())
+    }
+}
+
+/// Does the word start with an uppercase letter?
+fn starts_uppercase(raw: &str) -> bool {
+    match raw.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => raw.chars().next().is_some_and(char::is_uppercase),
     }
 }
 
