@@ -3,7 +3,7 @@
 //! the rest into sentences with their tokens.
 
 use crate::document::{Document, Sentence};
-use tally_lexicon::{tokenize_from, Lexicon, Token, TokenKind};
+use tally_lexicon::{tokenize_into, Lexicon, Token, TokenKind};
 use tally_model::IncidentDate;
 
 /// Words after which a period does not end a sentence.
@@ -45,15 +45,18 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             doc.excluded.push((start, end));
             continue;
         }
-        let mut tokens = tokenize_from(content, start);
-        let skip = dateline_len(&tokens);
+        // The line's tokens go straight to the document's; the dateline's
+        // are taken out again.
+        let base = doc.tokens.len();
+        tokenize_into(&mut doc.tokens, content, start);
+        let skip = dateline_len(&doc.tokens[base..]);
         if skip > 0 {
             if doc.dateline_place.is_none() {
-                doc.dateline_place = dateline_place(&tokens[..skip], lex);
+                doc.dateline_place = dateline_place(&doc.tokens[base..base + skip], lex);
             }
-            tokens.drain(..skip);
+            doc.tokens.drain(base..base + skip);
         }
-        split_sentences(doc, tokens, paragraph);
+        split_sentences(&doc.tokens[base..], base, paragraph, &mut doc.sentences);
         paragraph += 1;
     }
 }
@@ -80,10 +83,10 @@ fn published_line(line: &str) -> Option<IncidentDate> {
 /// "Dawn.com Published February 4, 2023 Updated February 4, 2023 11:40pm".
 fn is_noise_line(line: &str) -> bool {
     let l = line.trim();
-    let words = l.split_whitespace().count();
-    if words <= 14
-        && (l.contains("Published ") || l.contains("Updated ") || l.contains(" | Updated"))
+    let at_most_14_words = || l.split_whitespace().nth(14).is_none();
+    if (l.contains("Published ") || l.contains("Updated ") || l.contains(" | Updated"))
         && !l.ends_with('.')
+        && at_most_14_words()
     {
         return true;
     }
@@ -161,27 +164,27 @@ fn dateline_place(tokens: &[Token], lex: &Lexicon) -> Option<usize> {
     })
 }
 
-/// Split one paragraph's tokens into sentences and append them.
-fn split_sentences(doc: &mut Document, tokens: Vec<Token>, paragraph: usize) {
-    if tokens.is_empty() {
-        return;
-    }
-    let base = doc.tokens.len();
+/// Split one paragraph's tokens (the document's from `base` on) into
+/// sentences and append them.
+fn split_sentences(tokens: &[Token], base: usize, paragraph: usize, out: &mut Vec<Sentence>) {
     let mut start = 0;
     let n = tokens.len();
     for i in 0..n {
         let t = &tokens[i];
         let ends = match t.lower.as_str() {
-            "." => !is_abbreviation(&tokens, i),
+            "." => !is_abbreviation(tokens, i),
             "!" | "?" => true,
             _ => false,
         };
+        if !ends {
+            continue;
+        }
         let next_starts = tokens.get(i + 1).map(|nx| {
             nx.capitalized
                 || nx.kind == TokenKind::Number
                 || matches!(nx.lower.as_str(), "\"" | "'" | "(")
         });
-        if ends && next_starts != Some(false) {
+        if next_starts != Some(false) {
             // Keep a closing quote with its sentence.
             let mut stop = i + 1;
             if tokens.get(stop).is_some_and(|q| {
@@ -189,18 +192,17 @@ fn split_sentences(doc: &mut Document, tokens: Vec<Token>, paragraph: usize) {
             }) {
                 stop += 1;
             }
-            push_sentence(doc, &tokens, base, start, stop, paragraph);
+            push_sentence(out, tokens, base, start, stop, paragraph);
             start = stop;
         }
     }
     if start < n {
-        push_sentence(doc, &tokens, base, start, n, paragraph);
+        push_sentence(out, tokens, base, start, n, paragraph);
     }
-    doc.tokens.extend(tokens);
 }
 
 fn push_sentence(
-    doc: &mut Document,
+    out: &mut Vec<Sentence>,
     tokens: &[Token],
     base: usize,
     s: usize,
@@ -212,7 +214,7 @@ fn push_sentence(
     }
     let last = &tokens[e - 1].lower;
     let headline = !matches!(last.as_str(), "." | "!" | "?" | "\"" | "'" | ")");
-    doc.sentences.push(Sentence {
+    out.push(Sentence {
         start: tokens[s].start,
         end: tokens[e - 1].end,
         tok_start: base + s,

@@ -135,9 +135,10 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         // Every cue phrase counts, except that an event word inside a longer
         // out-of-scope phrase is that phrase's ("heart attack", "cylinder
         // blast" report no attack).
-        let all: Vec<_> = (0..toks.len())
-            .flat_map(|i| lex.scope.matches_at(toks, i))
-            .collect();
+        let mut all = Vec::new();
+        for i in 0..toks.len() {
+            all.extend(lex.scope.matches_at(toks, i));
+        }
         let inside_out = |m: &tally_lexicon::PhraseMatch<ScopeCue>| {
             all.iter().any(|o| {
                 matches!(o.value, ScopeCue::Out(_))

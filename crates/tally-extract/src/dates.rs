@@ -9,47 +9,38 @@ use crate::document::{DateKind, DateMention, Document};
 use tally_lexicon::{tokenize, Lexicon, Token, TokenKind};
 use tally_model::IncidentDate;
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-const WEEKDAYS: [&str; 7] = [
-    "sunday",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-];
-
-/// Month number of a month name or abbreviation ("Feb", "Sept").
+/// Month number of a month name or abbreviation ("Feb", "Sept"). Asked of
+/// nearly every token, so one `match` rather than a search of name lists.
 pub fn month_of(word: &str) -> Option<u32> {
-    const ABBR: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    if word == "sept" {
-        return Some(9);
-    }
-    MONTHS
-        .iter()
-        .position(|m| *m == word)
-        .or_else(|| ABBR.iter().position(|m| *m == word))
-        .map(|p| p as u32 + 1)
+    Some(match word {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    })
 }
 
+/// 0 = Sunday.
 fn weekday_of(word: &str) -> Option<u32> {
-    WEEKDAYS.iter().position(|d| *d == word).map(|p| p as u32)
+    Some(match word {
+        "sunday" => 0,
+        "monday" => 1,
+        "tuesday" => 2,
+        "wednesday" => 3,
+        "thursday" => 4,
+        "friday" => 5,
+        "saturday" => 6,
+        _ => return None,
+    })
 }
 
 /// 0 = Sunday.
@@ -258,6 +249,10 @@ fn find_at(
     year_hint: Option<i32>,
     previous: Option<&DateMention>,
 ) -> Option<(Option<IncidentDate>, DateKind, usize)> {
+    let first = t.get(i)?;
+    if first.kind != TokenKind::Number && !opens_date(&first.lower) {
+        return None;
+    }
     let w = |k: usize| t.get(k).map(|x| x.lower.as_str()).unwrap_or("");
     if let Some((d, used)) = explicit_at(t, i) {
         return Some((
@@ -309,6 +304,56 @@ fn find_at(
         }
         _ => None,
     }
+}
+
+/// Can a date expression that starts with a word start with this one (a
+/// month or weekday name, or the first word of a phrase `find_at` reads)?
+/// Asked of every word, and false for nearly all: one `match`.
+fn opens_date(word: &str) -> bool {
+    matches!(
+        word,
+        "january"
+            | "jan"
+            | "february"
+            | "feb"
+            | "march"
+            | "mar"
+            | "april"
+            | "apr"
+            | "may"
+            | "june"
+            | "jun"
+            | "july"
+            | "jul"
+            | "august"
+            | "aug"
+            | "september"
+            | "sep"
+            | "sept"
+            | "october"
+            | "oct"
+            | "november"
+            | "nov"
+            | "december"
+            | "dec"
+            | "sunday"
+            | "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "yesterday"
+            | "today"
+            | "tonight"
+            | "last"
+            | "this"
+            | "earlier"
+            | "days"
+            | "few"
+            | "the"
+            | "a"
+    )
 }
 
 /// "in 2021", "since 2014", "between 2006 and 2023", "from 2019 to 2024":
@@ -386,6 +431,16 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    const WEEKDAYS: [&str; 7] = [
+        "sunday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+    ];
+
     fn first_date(text: &str, published: &str) -> Option<IncidentDate> {
         let Ok(lex) = Lexicon::try_embedded() else {
             panic!("embedded data broken")
@@ -443,6 +498,42 @@ mod tests {
             first_date("a bus blast last year", "2022-04-26").map(|d| d.to_string()),
             Some("2021".into())
         );
+    }
+
+    #[test]
+    fn every_month_and_weekday_name_opens_a_date() {
+        let months = [
+            "january",
+            "jan",
+            "february",
+            "feb",
+            "march",
+            "mar",
+            "april",
+            "apr",
+            "may",
+            "june",
+            "jun",
+            "july",
+            "jul",
+            "august",
+            "aug",
+            "september",
+            "sep",
+            "sept",
+            "october",
+            "oct",
+            "november",
+            "nov",
+            "december",
+            "dec",
+        ];
+        for m in months {
+            assert!(month_of(m).is_some() && opens_date(m), "{m}");
+        }
+        for w in WEEKDAYS {
+            assert!(weekday_of(w).is_some() && opens_date(w), "{w}");
+        }
     }
 
     #[test]

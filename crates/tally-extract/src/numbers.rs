@@ -31,7 +31,7 @@ pub(crate) fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32
         if t.lower.contains('.') {
             return None;
         }
-        let v: u32 = t.lower.replace(',', "").parse().ok()?;
+        let v = digits_value(&t.lower)?;
         // "100,000" style stays; "2023" right after a month or "in" is a year, handled by callers.
         return Some((v, 1, false));
     }
@@ -39,7 +39,7 @@ pub(crate) fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32
     if t.lower == "a" || t.lower == "an" {
         let next = tokens.get(i + 1)?;
         if matches!(next.lower.as_str(), "dozen" | "couple" | "pair") {
-            let (v, _) = lex.number_words.get(&next.lower)?;
+            let (v, _) = lex.number_words.get(next)?;
             let used = if tokens.get(i + 2).is_some_and(|o| o.lower == "of") {
                 3
             } else {
@@ -49,7 +49,7 @@ pub(crate) fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32
         }
         return None;
     }
-    let (first, kind) = *lex.number_words.get(&t.lower)?;
+    let (first, kind) = *lex.number_words.get(t)?;
     if matches!(t.lower.as_str(), "both" | "couple" | "pair") {
         return None; // only as "a couple" or with a noun, handled by the casualty stage
     }
@@ -76,7 +76,7 @@ pub(crate) fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32
         {
             k += 1;
         }
-        let Some((v, kind)) = tokens.get(k).and_then(|x| lex.number_words.get(&x.lower)) else {
+        let Some((v, kind)) = tokens.get(k).and_then(|x| lex.number_words.get(x)) else {
             break;
         };
         match kind {
@@ -104,6 +104,15 @@ pub(crate) fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32
         j += 1;
     }
     Some((total.saturating_add(current), j - i, false))
+}
+
+/// The value of a figure written in digits with thousands separators
+/// ("1,600"); None when it does not fit a u32.
+fn digits_value(digits: &str) -> Option<u32> {
+    digits
+        .chars()
+        .filter(|&c| c != ',')
+        .try_fold(0u32, |v, c| v.checked_mul(10)?.checked_add(c.to_digit(10)?))
 }
 
 /// Read a figure with its qualifier and range starting at token `i`.

@@ -616,8 +616,14 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
     if c.summary {
         return true;
     }
+    // "between 2006 and 2023", "from 2019 to 2024": figures over a period.
+    let years = doc
+        .dates_in(si)
+        .iter()
+        .filter(|d| d.date.is_some_and(|x| x.precision() == Precision::Year))
+        .count();
+    let period = years >= 2;
     let toks = doc.sentence_tokens(si);
-    let plural_at = |i: usize| PLURAL_EVENTS.contains(&toks[i].lower.as_str());
     // "In the first of the three operations, ...": one item of a list, not its sum.
     let item_of = |k: usize| {
         k >= 3
@@ -628,12 +634,15 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
                 "first" | "second" | "third" | "fourth" | "one" | "last"
             )
     };
-    let multi = (0..toks.len()).any(|i| {
-        plural_at(i)
-            && (i.saturating_sub(3)..i)
-                .any(|k| MULTI.contains(&toks[k].lower.as_str()) && !item_of(k))
+    let mut plurals = (0..toks.len()).filter(|&i| PLURAL_EVENTS.contains(&toks[i].lower.as_str()));
+    // Every test but the period needs a plural event noun: most sentences
+    // have none, and are answered after one pass over their words.
+    let Some(first_plural) = plurals.next() else {
+        return period;
+    };
+    let multi = std::iter::once(first_plural).chain(plurals).any(|i| {
+        (i.saturating_sub(3)..i).any(|k| MULTI.contains(&toks[k].lower.as_str()) && !item_of(k))
     });
-    let plural = (0..toks.len()).any(plural_at);
     let over_time = toks.iter().any(|t| OVER_TIME.contains(&t.lower.as_str()))
         || doc
             .dates_in(si)
@@ -655,14 +664,7 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
         ds.len()
     };
     let headline = doc.sentences[si].headline;
-    // "between 2006 and 2023", "from 2019 to 2024": figures over a period.
-    let years = doc
-        .dates_in(si)
-        .iter()
-        .filter(|d| d.date.is_some_and(|x| x.precision() == Precision::Year))
-        .count();
-    let period = years >= 2;
-    multi || period || (plural && (over_time || headline)) || (plural && distinct_districts >= 3)
+    multi || period || over_time || headline || distinct_districts >= 3
 }
 
 /// A mentioned incident needs a place or date, and a type or a figure; a

@@ -108,10 +108,13 @@ impl Gazetteer {
     /// The places whose name is the longest match at token `i` (several when
     /// a name is shared, e.g. a district and its headquarters town).
     pub fn matches_at<'a>(&'a self, tokens: &[Token], i: usize) -> Vec<PhraseMatch<'a, usize>> {
-        let mut all: Vec<_> = self.names.matches_at(tokens, i).collect();
-        if let Some(longest) = all.first().map(|m| m.len) {
-            all.retain(|m| m.len == longest);
-        }
+        // Matches come longest first; nearly every token has none.
+        let mut found = self.names.matches_at(tokens, i);
+        let Some(longest) = found.next() else {
+            return Vec::new();
+        };
+        let mut all = vec![longest];
+        all.extend(found.take_while(|m| m.len == longest.len));
         all
     }
 

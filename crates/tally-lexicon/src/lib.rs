@@ -7,6 +7,7 @@
 //! country or language is a data change.
 
 mod gazetteer;
+mod keys;
 mod model;
 mod phrases;
 mod scope;
@@ -14,11 +15,11 @@ mod tokens;
 
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use model::{FeatureHash, LinearModel};
-pub use phrases::{PhraseMatch, PhraseTable};
+pub use phrases::{PhraseMatch, PhraseTable, WordTable};
 pub use scope::{ScopeClass, ScopeCue};
-pub use tokens::{tokenize, tokenize_from, Token, TokenKind};
+pub use tokens::{tokenize, tokenize_from, tokenize_into, word_key, Token, TokenKind};
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 use tally_model::{EventType, Outcome, Target};
@@ -135,10 +136,12 @@ pub struct Group {
     pub name: String,
 }
 
-/// Lines of scraped pages that are not article text.
+/// Lines of scraped pages that are not article text (patterns lowercase).
 #[derive(Debug, Clone, Default)]
 pub struct Boilerplate {
     lines: HashSet<String>,
+    /// Characters in the longest of `lines`.
+    longest_line: usize,
     prefixes: Vec<String>,
     contains: Vec<String>,
 }
@@ -146,17 +149,57 @@ pub struct Boilerplate {
 impl Boilerplate {
     /// Is this (trimmed) line boilerplate?
     pub fn is_boilerplate(&self, line: &str) -> bool {
-        let l = line.trim().to_lowercase();
+        let line = line.trim();
+        if line.is_ascii() {
+            return self.is_ascii_boilerplate(line.as_bytes());
+        }
+        // Lowercasing one character at a time gives `to_lowercase` except
+        // for 'Σ' (final sigma depends on its neighbours); without it, and
+        // with no `contains` pattern to search for, the line is lowercased
+        // only as far as a pattern needs.
+        if self.contains.is_empty() && !line.contains('Σ') {
+            return self.is_boilerplate_by_chars(line);
+        }
+        let l = line.to_lowercase();
         self.lines.contains(&l)
             || self.prefixes.iter().any(|p| l.starts_with(p.as_str()))
             || self.contains.iter().any(|p| l.contains(p.as_str()))
+    }
+
+    /// The test of `lines` and `prefixes`, lowercasing `line` a character
+    /// at a time. A character lowercases to one or more, so a line of more
+    /// characters than every `lines` pattern equals none; a prefix is
+    /// compared only when its first character is the line's.
+    fn is_boilerplate_by_chars(&self, line: &str) -> bool {
+        let lower = || line.chars().flat_map(char::to_lowercase);
+        let first = lower().next();
+        let short = || line.chars().nth(self.longest_line).is_none();
+        let equals = |p: &String| lower().eq(p.chars());
+        let starts = |p: &String| {
+            let mut l = lower();
+            p.chars().next().is_none_or(|c| Some(c) == first)
+                && p.chars().all(|c| l.next() == Some(c))
+        };
+        (short() && self.lines.iter().any(equals)) || self.prefixes.iter().any(starts)
+    }
+
+    /// The same test for an ASCII line, whose lowercase is its ASCII
+    /// lowercase: compared case-insensitively, without a lowercase copy of
+    /// every line of every article (a pattern with other letters matches no
+    /// ASCII line either way).
+    fn is_ascii_boilerplate(&self, line: &[u8]) -> bool {
+        let same = |a: &[u8], p: &str| a.eq_ignore_ascii_case(p.as_bytes());
+        let whole = || line.len() <= self.longest_line && self.lines.iter().any(|p| same(line, p));
+        let starts = |p: &String| line.get(..p.len()).is_some_and(|head| same(head, p));
+        let holds = |p: &String| p.is_empty() || line.windows(p.len()).any(|w| same(w, p));
+        whole() || self.prefixes.iter().any(starts) || self.contains.iter().any(holds)
     }
 }
 
 /// Everything tally knows, loaded once.
 #[derive(Debug)]
 pub struct Lexicon {
-    pub number_words: HashMap<String, (u32, NumberWordKind)>,
+    pub number_words: WordTable<(u32, NumberWordKind)>,
     pub qualifiers: PhraseTable<Qualifier>,
     pub victims: PhraseTable<VictimNoun>,
     pub casualty_verbs: PhraseTable<CasualtyVerb>,
@@ -331,8 +374,8 @@ fn load_table<T>(
     Ok(table)
 }
 
-fn load_numbers(text: &str) -> Result<HashMap<String, (u32, NumberWordKind)>, LexiconError> {
-    let mut out = HashMap::default();
+fn load_numbers(text: &str) -> Result<WordTable<(u32, NumberWordKind)>, LexiconError> {
+    let mut out = WordTable::default();
     for (n, cols) in rows(text) {
         let (Some(w), Some(v), Some(k)) = (cols.first(), cols.get(1), cols.get(2)) else {
             return Err(bad("numbers.tsv", n, "expected 3 columns"));
@@ -388,6 +431,7 @@ fn load_boilerplate(text: &str) -> Result<Boilerplate, LexiconError> {
         let p = p.to_lowercase();
         match *kind {
             "line" => {
+                b.longest_line = b.longest_line.max(p.chars().count());
                 b.lines.insert(p);
             }
             "prefix" => b.prefixes.push(p),
@@ -488,6 +532,55 @@ mod tests {
         assert!(!lex
             .boilerplate
             .is_boilerplate("Four soldiers were martyred."));
+    }
+
+    /// The plain reading of boilerplate.tsv, which the fast paths of
+    /// `is_boilerplate` must agree with.
+    fn lowercased_match(b: &Boilerplate, line: &str) -> bool {
+        let l = line.trim().to_lowercase();
+        b.lines.contains(&l)
+            || b.prefixes.iter().any(|p| l.starts_with(p.as_str()))
+            || b.contains.iter().any(|p| l.contains(p.as_str()))
+    }
+
+    #[test]
+    fn boilerplate_fast_paths_agree_with_lowercasing() {
+        let patterns = [
+            "share\tline\nkelvin\tline\nread more\tprefix\n+ ↺ −\tprefix\nİzmir\tline\n",
+            "share\tline\nread more\tprefix\nall rights\tcontains\n",
+        ];
+        let lines = [
+            "Share",
+            " SHARE ",
+            "Shares",
+            "Read More: the rest",
+            "READ MORE’s worth",
+            "Read Mor",
+            "+ ↺ − more",
+            "\u{212A}elvin",
+            "KELVIN",
+            "İzmir",
+            "izmir",
+            "ΣHARE",
+            "Share ’",
+            "© All Rights Reserved",
+            "Đ all rights",
+            "Two policemen were martyred.",
+        ];
+        let long = format!("Read more {}", "’".repeat(80));
+        for text in patterns {
+            let b = match load_boilerplate(text) {
+                Ok(b) => b,
+                Err(e) => panic!("{e}"),
+            };
+            for line in lines.into_iter().chain([long.as_str()]) {
+                assert_eq!(
+                    b.is_boilerplate(line),
+                    lowercased_match(&b, line),
+                    "{line:?} against {text:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! they are stored by a 64-bit FNV-1a hash so that the extractor can look a
 //! feature up from its parts without building the string.
 
+use crate::keys::{note_key, KeyFilter};
 use rustc_hash::FxHashMap as HashMap;
 
 /// FNV-1a over bytes, fed in pieces: hashing "b:" then "security" then " "
@@ -46,6 +47,8 @@ pub struct LinearModel {
     /// Probability at or above which the article is news of an incident.
     pub threshold: f32,
     weights: HashMap<u64, f32>,
+    /// The keys of `weights`: most of an article's features have none.
+    weighted: KeyFilter,
 }
 
 impl LinearModel {
@@ -54,14 +57,21 @@ impl LinearModel {
             bias,
             threshold,
             weights: HashMap::default(),
+            weighted: KeyFilter::default(),
         }
     }
 
     pub fn insert(&mut self, feature: &str, weight: f32) {
-        self.weights.insert(FeatureHash::of(feature), weight);
+        let key = FeatureHash::of(feature);
+        self.weights.insert(key, weight);
+        note_key(&mut self.weighted, &self.weights, key);
     }
 
+    #[inline]
     pub fn weight(&self, hash: u64) -> f32 {
+        if !self.weighted.may_contain(hash) {
+            return 0.0;
+        }
         self.weights.get(&hash).copied().unwrap_or(0.0)
     }
 

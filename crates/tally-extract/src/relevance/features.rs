@@ -9,7 +9,7 @@
 //! name: hash it for scoring, or spell it out for training.
 
 use crate::document::{DateKind, Document};
-use tally_lexicon::{FeatureHash, Lexicon, PlaceKind, ScopeClass, TokenKind};
+use tally_lexicon::{FeatureHash, Lexicon, LinearModel, PlaceKind, ScopeClass, TokenKind};
 
 /// Receives features as name parts ("b:", "security", " ", "forces") and a value.
 pub trait Sink {
@@ -156,28 +156,44 @@ pub fn lead_end(doc: &Document) -> usize {
     doc.sentences.len()
 }
 
-/// Scores as it goes: hashes each feature and keeps it once (presence).
-#[derive(Default)]
-pub struct HashSink {
-    pub features: Vec<(u64, f32)>,
+/// Scores as it goes: hashes each feature and keeps those the model
+/// weighs (a feature it does not weigh adds nothing to the score: most of
+/// an article's words).
+pub struct WeightSink<'m> {
+    model: &'m LinearModel,
+    /// (feature hash, value, weight).
+    features: Vec<(u64, f32, f32)>,
 }
 
-impl Sink for HashSink {
+impl<'m> WeightSink<'m> {
+    pub fn new(model: &'m LinearModel) -> Self {
+        WeightSink {
+            model,
+            features: Vec::new(),
+        }
+    }
+
+    /// The features' weighted sum, each feature once: repeated words are
+    /// presence, not counts (a repeated feature counts with its largest
+    /// value), added in the order of their hashes.
+    pub fn dot(mut self) -> f32 {
+        self.features
+            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        self.features.dedup_by_key(|f| f.0);
+        self.features.iter().map(|&(_, v, w)| w * v).sum()
+    }
+}
+
+impl Sink for WeightSink<'_> {
     fn add(&mut self, parts: &[&str], value: f32) {
         let h = parts
             .iter()
             .fold(FeatureHash::new(), |h, p| h.str(p))
             .finish();
-        self.features.push((h, value));
-    }
-}
-
-impl HashSink {
-    /// Each feature once: repeated words are presence, not counts.
-    pub fn dedup(&mut self) {
-        self.features
-            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        self.features.dedup_by_key(|f| f.0);
+        let w = self.model.weight(h);
+        if w != 0.0 {
+            self.features.push((h, value, w));
+        }
     }
 }
 

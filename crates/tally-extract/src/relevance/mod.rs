@@ -122,15 +122,9 @@ pub fn score(doc: &Document, lex: &Lexicon) -> f32 {
     if model.is_empty() {
         return 1.0;
     }
-    let mut sink = features::HashSink::default();
+    let mut sink = features::WeightSink::new(model);
     features::visit(doc, lex, &mut sink);
-    sink.dedup();
-    let z = model.bias
-        + sink
-            .features
-            .iter()
-            .map(|(h, v)| model.weight(*h) * v)
-            .sum::<f32>();
+    let z = model.bias + sink.dot();
     1.0 / (1.0 + (-z).exp())
 }
 
