@@ -331,6 +331,8 @@ fn find_phrases(
     out.extend(ranked_names(toks, &out, lex));
     out.extend(pronoun_victims(toks, verbs));
     out.extend(named_victims(toks, verbs, &out));
+    let subjects = named_subjects(toks, verbs, &out, lex);
+    out.extend(subjects);
     out.sort_by_key(|p| p.start);
     mark_subsets(toks, &mut out);
     out
@@ -551,6 +553,92 @@ fn singular_phrases(toks: &[Token], numbers: &[NumberSpan], lex: &Lexicon) -> Ve
 
 /// "the deaths of driver Naqeeb and Adnan": named people after a verb that
 /// takes its victims after it, when no figure is given.
+/// `figure.named_subject`: "Malik Nawab Khan was shot dead", "Ali Khan and
+/// Zahid Shah were injured": a name of two or more capitalised words right
+/// before the verb (auxiliaries aside) is one victim each. A single word,
+/// a pronoun, a place or a group is no name.
+fn named_subjects(
+    toks: &[Token],
+    verbs: &[Verb],
+    phrases: &[Phrase],
+    lex: &Lexicon,
+) -> Vec<Phrase> {
+    const AUX: &[&str] = &[
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "been",
+        "also",
+        "later",
+        "reportedly",
+        "allegedly",
+        "critically",
+        "seriously",
+        "badly",
+        "fatally",
+        "mortally",
+    ];
+    let mut out = Vec::new();
+    for v in verbs
+        .iter()
+        .filter(|v| matches!(v.verb.position, VerbPosition::Post | VerbPosition::Both))
+    {
+        let mut k = v.start;
+        while k > 0 && AUX.contains(&toks[k - 1].lower.as_str()) {
+            k -= 1;
+        }
+        let end = k;
+        if phrases
+            .iter()
+            .any(|p| p.end == end || (p.start < end && end <= p.end))
+        {
+            continue;
+        }
+        let mut names = 0u32;
+        let mut start = end;
+        loop {
+            let mut j = start;
+            while j > 0 && toks[j - 1].capitalized && toks[j - 1].is_word() {
+                j -= 1;
+            }
+            let words = start - j;
+            let is_name = words >= 2
+                && lex.gazetteer.matches_at(toks, j).is_empty()
+                && lex.group_aliases.match_at(toks, j).is_none()
+                && !matches!(
+                    toks[j].lower.as_str(),
+                    "he" | "she" | "they" | "it" | "police"
+                );
+            if !is_name {
+                break;
+            }
+            names += 1;
+            start = j;
+            if start >= 2 && toks[start - 1].lower == "and" && toks[start - 2].capitalized {
+                start -= 1;
+            } else {
+                break;
+            }
+        }
+        if names > 0 {
+            out.push(Phrase {
+                start,
+                end,
+                count: Count::exact(names),
+                class: VictimClass::People,
+                target: None,
+                subset: false,
+                anaphoric: false,
+                intrinsic: None,
+                bare: false,
+            });
+        }
+    }
+    out
+}
+
 fn named_victims(toks: &[Token], verbs: &[Verb], phrases: &[Phrase]) -> Vec<Phrase> {
     let mut out = Vec::new();
     for v in verbs
