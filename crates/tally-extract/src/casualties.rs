@@ -70,6 +70,13 @@ const SKIP_RIGHT: &[&str] = &[
     "-",
     "(",
     ")",
+    // "eight khawarij were \u{201c}sent to hell\u{201d}": quotes inside the figure's clause
+    "\"",
+    "\u{201c}",
+    "\u{201d}",
+    "'",
+    "\u{2018}",
+    "\u{2019}",
 ];
 const SKIP_LEFT: &[&str] = &[
     "the",

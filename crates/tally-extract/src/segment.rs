@@ -5,7 +5,7 @@
 //! incidents or give statistics belong to none.
 
 use crate::document::{DateKind, Document};
-use tally_lexicon::{Lexicon, PlaceKind};
+use tally_lexicon::{Lexicon, PlaceKind, ScopeClass};
 use tally_model::{IncidentDate, Precision, Role};
 
 /// A group of sentences that tell one incident.
@@ -92,6 +92,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
     let mut subhead: Option<usize> = None;
     let mut announced = false;
     let mut recap = false;
+    let mut scene_of_items: Option<String> = None;
     for si in 0..doc.sentences.len() {
         // `segment.skip.subhead`: a heading between paragraphs announces a
         // section its body sentences tell again; it opens no incident.
@@ -103,6 +104,10 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         let parts = district_parts(doc, si, lex);
         if parts.is_none() && is_summary(doc, si, lex) {
             st.roles[si] = SentenceRole::Summary;
+            // `segment.scene_summary`: "two separate encounters took place in
+            // North Waziristan": a count of events in one district sets the
+            // scene of the items that follow.
+            scene_of_items = single_scene(doc, si, lex);
             // `segment.recap`: "Earlier this month, seven terrorists were
             // killed in two operations": the sentences after a summary of
             // past events tell those events.
@@ -110,6 +115,14 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             continue;
         }
         let mut f = Facts::of(doc, si, lex);
+        if let Some(d) = scene_of_items.take() {
+            if f.eventful && f.district.is_none() && f.local.is_none() {
+                f.district = Some(d);
+                f.topic = true;
+            } else if !f.eventful {
+                scene_of_items = Some(d);
+            }
+        }
         // The first sentence under a subhead ("Terror bid foiled in Bajaur")
         // opens its section: its place is the scene, as "In Bajaur, ..." is.
         if subhead.take().is_some_and(|h| h + 1 == si) && f.district.is_some() {
@@ -556,6 +569,36 @@ fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>>
         }
     }
     (parts.len() >= 2).then_some(parts)
+}
+
+/// The one district a summary sentence names as a scene, when it names
+/// exactly one and counts no period ("in 2024", "this year").
+fn single_scene(doc: &Document, si: usize, lex: &Lexicon) -> Option<String> {
+    let c = &doc.cues[si];
+    if c.background || c.scope.contains(&ScopeClass::Statistics) {
+        return None;
+    }
+    let period = doc
+        .dates_in(si)
+        .iter()
+        .any(|d| d.date.is_some_and(|x| x.precision() == Precision::Year));
+    if period {
+        return None;
+    }
+    let mut districts: Vec<String> = doc
+        .places_in(si)
+        .iter()
+        .filter(|p| !p.weak)
+        .filter_map(|p| lex.gazetteer.places.get(p.place))
+        .filter(|pl| pl.kind >= PlaceKind::District)
+        .filter_map(|pl| pl.admin2.clone())
+        .collect();
+    districts.sort();
+    districts.dedup();
+    match districts.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// Does the sentence date something within the last few days (not when
