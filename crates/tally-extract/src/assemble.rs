@@ -52,7 +52,53 @@ fn is_stale(date: IncidentDate, published: IncidentDate) -> bool {
 /// that is the main story, a follow-up's lead and the attack it recalls.
 pub fn fold(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
     let headed = fold_headline(doc, segs.to_vec());
-    fold_follow_ups(doc, fold_repeats(doc, &headed))
+    fold_retold(doc, fold_follow_ups(doc, fold_repeats(doc, &headed)))
+}
+
+/// `segment.fold.retold`: a later story of the article in the same district,
+/// on the same day (or undated), at no other named locality, and not
+/// announced as another incident ("Separately", "another attack"), is the
+/// earlier story told again (a reaction paragraph, a repeated lead).
+fn fold_retold(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
+    let mut i = 1;
+    while i < segs.len() {
+        let later = &segs[i];
+        let announced = doc
+            .cues
+            .get(later.anchor)
+            .is_some_and(|c| c.new_incident || c.shift);
+        let target = (!announced && later.role == Role::Main && !later.locked)
+            .then(|| {
+                segs[..i].iter().rposition(|earlier| {
+                    earlier.role == Role::Main
+                        && earlier.district.is_some()
+                        && earlier.district == later.district
+                        && (earlier.date.is_none()
+                            || later.date.is_none()
+                            || earlier.date == later.date)
+                        && (earlier.local.is_none()
+                            || later.local.is_none()
+                            || earlier.local == later.local)
+                })
+            })
+            .flatten();
+        match target {
+            Some(t) => {
+                let moved = segs.remove(i);
+                let into = &mut segs[t];
+                into.sentences.extend(moved.sentences);
+                into.sentences.sort_unstable();
+                if into.date.is_none() {
+                    into.date = moved.date;
+                }
+                if into.local.is_none() {
+                    into.local = moved.local;
+                }
+            }
+            None => i += 1,
+        }
+    }
+    segs
 }
 
 /// `segment.fold.headline`: a story told by the headline alone is the story
