@@ -789,7 +789,9 @@ fn location(
     }
     // Nothing placed in the story's own sentences: the headline and lead
     // name where the article's news is (a statement praising "the
-    // operations in Khyber" datelined Islamabad), before the dateline.
+    // operations in Khyber"). Not the dateline: it is where the report was
+    // filed or the statement issued; on real news a story placed only by it
+    // was never right.
     if district_votes.is_empty() && province_votes.is_empty() && seg.role == Role::Main {
         for m in lead_places(doc, lex) {
             let pl = &places[m.place];
@@ -798,16 +800,6 @@ fn location(
             }
             if let Some(p) = pl.admin1.as_deref() {
                 *province_votes.entry(p).or_insert(0.0) += 0.5;
-            }
-        }
-    }
-    if district_votes.is_empty() && province_votes.is_empty() && seg.role == Role::Main {
-        if let Some(pl) = doc.dateline_place.and_then(|i| places.get(i)) {
-            if let Some(d) = pl.admin2.as_deref() {
-                district_votes.insert(d, 0.5);
-            }
-            if let Some(p) = pl.admin1.as_deref() {
-                province_votes.insert(p, 0.5);
             }
         }
     }
