@@ -27,6 +27,21 @@ fn recalls_known_event(doc: &Document, si: usize, known_ends: &[usize], nouns: &
         .any(|&n| definite_ends.iter().any(|&e| e <= n && n <= e + 2))
 }
 
+/// `target.source`: "police said", "according to police", "a police
+/// official told": the police or officials are who reports, not who was hit.
+fn is_source(toks: &[Token], m: &tally_lexicon::PhraseMatch<tally_model::Target>, lex: &Lexicon) -> bool {
+    let end = m.start + m.len;
+    let reports_after = (end..(end + 3).min(toks.len())).any(|k| {
+        lex.markers
+            .matches_at(toks, k)
+            .any(|x| *x.value == Marker::Report)
+    });
+    let according = m.start >= 2
+        && toks[m.start - 1].lower == "to"
+        && toks[m.start - 2].lower == "according";
+    reports_after || according
+}
+
 /// Words an event noun's definite article may stand before it ("the deadly
 /// attack", "the March 26 suicide attack").
 const DEFINITE_REACH: usize = 4;
@@ -99,6 +114,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             c.event_scores.push((t, w));
         }
         for m in lex.target_cues.scan(toks) {
+            if is_source(toks, &m, lex) {
+                continue;
+            }
             if !c.targets.contains(m.value) {
                 c.targets.push(*m.value);
             }
