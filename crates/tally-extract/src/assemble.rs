@@ -996,6 +996,12 @@ fn responsible_group(
     (Some(name), claimed)
 }
 
+/// `frame.targets`: who was attacked. A security operation targets
+/// militants and nothing else (its own losses are not its targets). An
+/// attack targets its victims' classes and what the sentences that tell
+/// the attack name as hit ("opened fire on a police post"); cues in
+/// sentences about the aftermath ("security forces cordoned off the area",
+/// "shifted to hospital") name no target.
 fn targets(
     doc: &Document,
     seg: &Segment,
@@ -1006,24 +1012,22 @@ fn targets(
     if event_type == EventType::SecurityOperation {
         out.push(Target::Militants);
     }
-    for s in stmts {
+    for s in stmts.iter().filter(|s| s.count.best > 0) {
         let t = match s.category {
             Category::SecurityForces => s.target.or(Some(Target::Military)),
             Category::Civilians => s.target.or(Some(Target::Civilians)),
             _ => None,
         };
-        if let Some(t) = t {
-            if s.outcome == Outcome::Killed || s.outcome == Outcome::Injured {
-                out.push(t);
-            }
-        }
+        out.extend(t);
         if s.category == Category::Civilians {
             out.push(Target::Civilians);
         }
     }
     for &si in &seg.sentences {
-        if doc.cues[si].eventful || si == seg.anchor {
-            out.extend(doc.cues[si].targets.iter().copied());
+        let c = &doc.cues[si];
+        let tells_attack = (c.eventful || si == seg.anchor) && !c.aftermath;
+        if tells_attack {
+            out.extend(c.targets.iter().copied());
         }
     }
     if event_type != EventType::SecurityOperation {

@@ -29,16 +29,19 @@ fn recalls_known_event(doc: &Document, si: usize, known_ends: &[usize], nouns: &
 
 /// `target.source`: "police said", "according to police", "a police
 /// official told": the police or officials are who reports, not who was hit.
-fn is_source(toks: &[Token], m: &tally_lexicon::PhraseMatch<tally_model::Target>, lex: &Lexicon) -> bool {
+fn is_source(
+    toks: &[Token],
+    m: &tally_lexicon::PhraseMatch<tally_model::Target>,
+    lex: &Lexicon,
+) -> bool {
     let end = m.start + m.len;
     let reports_after = (end..(end + 3).min(toks.len())).any(|k| {
         lex.markers
             .matches_at(toks, k)
             .any(|x| *x.value == Marker::Report)
     });
-    let according = m.start >= 2
-        && toks[m.start - 1].lower == "to"
-        && toks[m.start - 2].lower == "according";
+    let according =
+        m.start >= 2 && toks[m.start - 1].lower == "to" && toks[m.start - 2].lower == "according";
     reports_after || according
 }
 
