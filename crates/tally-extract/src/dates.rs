@@ -392,6 +392,10 @@ fn latest_written_year(doc: &Document) -> Option<i32> {
         .max()
 }
 
+/// A date expression at token `i`: (date, kind, tokens used). Asked of
+/// every token, and nearly every token starts none: the quick answer is
+/// given here, inline; the shapes are read out of line.
+#[inline]
 fn find_at(
     t: &[Token],
     i: usize,
@@ -404,6 +408,15 @@ fn find_at(
     if first.kind != TokenKind::Number && !opens_date(&first.lower) {
         return None;
     }
+    find_shape_at(t, i, ctx)
+}
+
+#[inline(never)]
+fn find_shape_at(
+    t: &[Token],
+    i: usize,
+    ctx: &Context,
+) -> Option<(Option<IncidentDate>, DateKind, usize)> {
     let w = |k: usize| t.get(k).map(|x| x.lower.as_str()).unwrap_or("");
     let published = ctx.published;
     if let Some((d, used)) = numeric_at(t, i, published) {
