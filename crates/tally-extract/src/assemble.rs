@@ -653,9 +653,30 @@ fn incident_date(
             return d.date;
         }
     }
-    // News reports what happened on or just before its publication day.
-    let dated = seg.sentences.iter().any(|&si| !doc.dates_in(si).is_empty());
+    // News reports what happened on or just before its publication day;
+    // a wire dateline ("ISLAMABAD, Mar 20 (APP):") says which day it was
+    // filed (`date.dateline`). A dateline is a mention of no width.
+    let in_text = |d: &&crate::document::DateMention| d.tok_start < d.tok_end;
+    let dated = seg
+        .sentences
+        .iter()
+        .any(|&si| doc.dates_in(si).iter().any(|d| in_text(&d)));
     if seg.role == Role::Main && !dated {
+        let filed = seg
+            .sentences
+            .iter()
+            .flat_map(|&si| doc.dates_in(si))
+            .find(|d| !in_text(d) && d.date.is_some());
+        if let Some(d) = filed {
+            evidence.push(span_evidence(
+                doc,
+                d.sentence,
+                "date",
+                d.date.map(|x| x.to_string()),
+                None,
+            ));
+            return d.date;
+        }
         return doc.published;
     }
     None

@@ -2,7 +2,7 @@
 //! scraped boilerplate lines, strips datelines and agency tags, and splits
 //! the rest into sentences with their tokens.
 
-use crate::document::{Document, Sentence};
+use crate::document::{Dateline, Document, Sentence};
 use tally_lexicon::{tokenize_into, Lexicon, Token, TokenKind};
 use tally_model::IncidentDate;
 
@@ -54,9 +54,25 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             if doc.dateline_place.is_none() {
                 doc.dateline_place = dateline_place(&doc.tokens[base..base + skip], lex);
             }
-            doc.tokens.drain(base..base + skip);
+            let tokens: Vec<Token> = doc.tokens.drain(base..base + skip).collect();
+            if tokens
+                .iter()
+                .any(|t| t.kind == TokenKind::Number || t.capitalized)
+            {
+                doc.datelines.push(Dateline {
+                    sentence: doc.sentences.len(),
+                    tokens,
+                });
+            }
         }
+        let before = doc.sentences.len();
         split_sentences(&doc.tokens[base..], base, paragraph, &mut doc.sentences);
+        // A dateline over a line with no sentence left heads nothing.
+        if doc.sentences.len() == before
+            && doc.datelines.last().is_some_and(|d| d.sentence == before)
+        {
+            doc.datelines.pop();
+        }
         paragraph += 1;
     }
 }
@@ -90,9 +106,14 @@ fn is_noise_line(line: &str) -> bool {
     {
         return true;
     }
+    // "11/6/2024 7:33:26 AM": a time stamp's only letters say AM or PM.
+    let stamp = ["AM", "PM", "am", "pm"]
+        .iter()
+        .find_map(|s| l.strip_suffix(s))
+        .unwrap_or(l);
     l.starts_with("http://")
         || l.starts_with("https://")
-        || !l.chars().any(char::is_alphabetic)
+        || !stamp.chars().any(char::is_alphabetic)
         || (l.len() < 40 && l.starts_with("- ") && l.contains(" ago"))
 }
 

@@ -27,6 +27,14 @@ fn recalls_known_event(doc: &Document, si: usize, known_ends: &[usize], nouns: &
         .any(|&n| definite_ends.iter().any(|&e| e <= n && n <= e + 2))
 }
 
+/// Does token `at` (absolute) lie inside a day counted from the
+/// publication day ("the day before yesterday")?
+fn within_relative_day(doc: &Document, si: usize, at: usize) -> bool {
+    doc.dates_in(si)
+        .iter()
+        .any(|d| d.kind == DateKind::Relative && d.tok_start <= at && at < d.tok_end)
+}
+
 /// `target.source`: "police said", "according to police", "a police
 /// official told": the police or officials are who reports, not who was hit.
 fn is_source(
@@ -136,6 +144,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::EventNoun => nouns.push(tok_start + i),
                     Marker::NewIncident => c.new_incident |= i < 4 || m.len > 1,
                     Marker::Shift => c.shift |= i < 4 || m.len > 1,
+                    // `date.relative_day`: "the day before yesterday"
+                    // counts from the publication day: no recall.
+                    Marker::Background if within_relative_day(doc, si, tok_start + i) => {}
                     Marker::Background => {
                         background_starts.push(tok_start + i);
                         c.background = true;

@@ -146,6 +146,14 @@ pub struct SentenceCues {
     pub definite_event: bool,
 }
 
+/// A dateline taken off the front of a line, kept for the date it gives.
+#[derive(Debug, Clone)]
+pub struct Dateline {
+    /// The first sentence of the line.
+    pub sentence: usize,
+    pub tokens: Vec<Token>,
+}
+
 /// An article with its annotation layers.
 #[derive(Debug, Default)]
 pub struct Document<'a> {
@@ -158,6 +166,10 @@ pub struct Document<'a> {
     pub sentences: Vec<Sentence>,
     /// Dateline place ("QUETTA:"), a weak location hint.
     pub dateline_place: Option<usize>,
+    /// The datelines taken off the lines that open with one ("QUETTA, May
+    /// 3:", "12 Jan —"), each with the first sentence of its line: the
+    /// dates stage reads the dates they give.
+    pub datelines: Vec<Dateline>,
     pub numbers: Vec<NumberSpan>,
     pub dates: Vec<DateMention>,
     pub places: Vec<PlaceMention>,

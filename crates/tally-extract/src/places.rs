@@ -52,6 +52,10 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 i += len;
                 continue;
             }
+            if aged_origin(toks, i) {
+                i += len;
+                continue;
+            }
             let candidates: Vec<usize> = ms.iter().map(|m| *m.value).collect();
             if accept(toks, i, len, &candidates, lex) {
                 let district_word = toks.get(i + len).is_some_and(|t| t.lower == "district")
@@ -192,6 +196,16 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
         || (after(0) == "-" && matches!(after(2), "road" | "highway" | "motorway"))
         || (before(1) == "-" && matches!(after(0), "road" | "highway" | "motorway"));
     travel || official || aside || hospital || road || funeral
+}
+
+/// `place.home_of_victim`: "Sepoy Usman Akhtar (30) of Rawalpindi": a
+/// place after a bracketed age is where a person is from, no place of the
+/// story at all.
+fn aged_origin(toks: &[Token], i: usize) -> bool {
+    i >= 3
+        && toks[i - 1].lower == "of"
+        && toks[i - 2].lower == ")"
+        && toks[i - 3].kind == tally_lexicon::TokenKind::Number
 }
 
 /// `place.home_of_victim`: "Badin district's Naik Abdul Raheem", "Swat's

@@ -134,6 +134,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         let reference = main_date.or(doc.published);
         let chained = st.last_background == Some(si.wrapping_sub(1))
             && doc.dates_in(si).iter().any(|d| d.kind == DateKind::Chained);
+        // A digest's item is its news however old (`segment.new.dated_item`).
         let older = is_older(f.date, reference)
             || is_earlier_day(f.date, main_date)
             || (reference.is_none() && f.date.is_some_and(|d| d.precision() != Precision::Day));
@@ -161,6 +162,13 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         }
         if dates_the_main {
             st.attach(si, &f, true);
+            continue;
+        }
+        // A digest's item that names an event type opens an incident
+        // even when it says nothing of casualties ("A convoy was hit by an IED").
+        let typed = !doc.cues[si].event_scores.is_empty();
+        if (f.eventful || typed) && st.opens_dated_item(doc, si) {
+            st.open_main(si, f);
             continue;
         }
         if !f.eventful {
@@ -398,6 +406,21 @@ impl State {
                 && (f.has_figures || f.topic || scene_event(doc, si, lex))
                 && !mentions_district(doc, si, seg.district.as_deref(), lex))
             || (other_local && f.has_figures)
+    }
+
+    /// `segment.new.dated_item`: a line that opens with a day of its own
+    /// ("12 Jan — Peshawar: ...", "July 9 - Two ...", "Thursday, September
+    /// 3, 2020: ...") is an item of a digest: another incident when the
+    /// story before it happened on another day.
+    fn opens_dated_item(&self, doc: &Document, si: usize) -> bool {
+        let Some(current) = self.current_main.and_then(|m| self.segs[m].date) else {
+            return false;
+        };
+        item_head(doc, si)
+            && doc
+                .dates_in(si)
+                .first()
+                .is_some_and(|d| d.date != Some(current))
     }
 
     fn open_main(&mut self, si: usize, mut f: Facts) {
@@ -639,6 +662,20 @@ fn scene_event(doc: &Document, si: usize, lex: &Lexicon) -> bool {
     })
 }
 
+/// Does the sentence open a line with a written date of its own, as a
+/// digest's items do ("12 Jan — Peshawar: ...", "July 9 - Two ...")?
+fn item_head(doc: &Document, si: usize) -> bool {
+    let s = &doc.sentences[si];
+    let first_of_line = si == 0 || doc.sentences[si - 1].paragraph != s.paragraph;
+    first_of_line
+        && doc.dates_in(si).first().is_some_and(|d| {
+            d.tok_start == s.tok_start
+                && !d.reporting
+                && d.kind == DateKind::Explicit
+                && d.date.is_some_and(|x| x.precision() == Precision::Day)
+        })
+}
+
 /// "In Panjgur, ...", "At Mir Ali, ...", "Near Besham, ...".
 fn opens_with_place(doc: &Document, si: usize) -> bool {
     let s = &doc.sentences[si];
@@ -800,12 +837,15 @@ fn mentions_district(doc: &Document, si: usize, district: Option<&str>, lex: &Le
 /// something was said ("the ISPR said on Tuesday").
 pub fn sentence_date(doc: &Document, si: usize) -> (Option<IncidentDate>, bool) {
     let dated = || doc.dates_in(si).iter().filter(|d| d.date.is_some());
+    // `date.reporting`: "said on Wednesday that the attack on Monday":
+    // the day something was said names no event after it.
     let names_event = |d: &&crate::document::DateMention| {
-        (d.tok_end..d.tok_end + 4).any(|k| {
-            doc.tokens
-                .get(k)
-                .is_some_and(|t| EVENT_NOUNS.contains(&t.lower.as_str()))
-        })
+        !d.reporting
+            && (d.tok_end..d.tok_end + 4).any(|k| {
+                doc.tokens
+                    .get(k)
+                    .is_some_and(|t| EVENT_NOUNS.contains(&t.lower.as_str()))
+            })
     };
     if let Some(d) = dated().find(names_event) {
         return (d.date, false);

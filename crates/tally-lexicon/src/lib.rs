@@ -22,7 +22,7 @@ pub use tokens::{tokenize, tokenize_from, tokenize_into, word_key, Token, TokenK
 use rustc_hash::FxHashSet as HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
-use tally_model::{EventType, Outcome, Target};
+use tally_model::{EventType, Outcome, Precision, Target};
 
 /// A data file could not be read or has a bad line.
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +130,58 @@ pub enum Marker {
     OtherFate,
 }
 
+/// What a date phrase of `lexicon/en/dates.tsv` counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateAnchor {
+    /// The publication date ("yesterday", "last month").
+    Published,
+    /// The date written just before in the text, known to the day ("the
+    /// day before", "the same night").
+    Previous,
+}
+
+/// The unit a date phrase counts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// A date phrase: its anchor moved by `offset` units, given at `precision`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatePhrase {
+    pub anchor: DateAnchor,
+    pub offset: i32,
+    pub unit: DateUnit,
+    pub precision: Precision,
+}
+
+fn parse_date_phrase(c: &[&str]) -> Option<DatePhrase> {
+    Some(DatePhrase {
+        anchor: match c[1] {
+            "published" => DateAnchor::Published,
+            "previous" => DateAnchor::Previous,
+            _ => return None,
+        },
+        offset: c[2].parse().ok()?,
+        unit: match c[3] {
+            "day" => DateUnit::Day,
+            "week" => DateUnit::Week,
+            "month" => DateUnit::Month,
+            "year" => DateUnit::Year,
+            _ => return None,
+        },
+        precision: match c[4] {
+            "day" => Precision::Day,
+            "month" => Precision::Month,
+            "year" => Precision::Year,
+            _ => return None,
+        },
+    })
+}
+
 /// An armed group: canonical name (SCHEMA's table or the text's own name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
@@ -206,6 +258,8 @@ pub struct Lexicon {
     pub event_cues: PhraseTable<(EventType, i32)>,
     pub target_cues: PhraseTable<Target>,
     pub markers: PhraseTable<Marker>,
+    /// Date phrases counted from publication or the date before them.
+    pub dates: PhraseTable<DatePhrase>,
     pub groups: Vec<Group>,
     /// Alias -> index into `groups`.
     pub group_aliases: PhraseTable<usize>,
@@ -228,6 +282,7 @@ pub struct Sources<'a> {
     pub events: &'a str,
     pub targets: &'a str,
     pub markers: &'a str,
+    pub dates: &'a str,
     pub groups: &'a str,
     pub boilerplate: &'a str,
     pub places: &'a str,
@@ -237,7 +292,7 @@ pub struct Sources<'a> {
 }
 
 /// File names relative to the data folder, in the order of [`Sources`].
-pub const DATA_FILES: [&str; 13] = [
+pub const DATA_FILES: [&str; 14] = [
     "lexicon/en/numbers.tsv",
     "lexicon/en/qualifiers.tsv",
     "lexicon/en/victims.tsv",
@@ -245,6 +300,7 @@ pub const DATA_FILES: [&str; 13] = [
     "lexicon/en/events.tsv",
     "lexicon/en/targets.tsv",
     "lexicon/en/markers.tsv",
+    "lexicon/en/dates.tsv",
     "groups.tsv",
     "lexicon/en/boilerplate.tsv",
     "gazetteer/places.tsv",
@@ -261,6 +317,7 @@ const EMBEDDED: Sources<'static> = Sources {
     events: include_str!("../../../data/lexicon/en/events.tsv"),
     targets: include_str!("../../../data/lexicon/en/targets.tsv"),
     markers: include_str!("../../../data/lexicon/en/markers.tsv"),
+    dates: include_str!("../../../data/lexicon/en/dates.tsv"),
     groups: include_str!("../../../data/groups.tsv"),
     boilerplate: include_str!("../../../data/lexicon/en/boilerplate.tsv"),
     places: include_str!("../../../data/gazetteer/places.tsv"),
@@ -298,12 +355,13 @@ impl Lexicon {
             events: &texts[4],
             targets: &texts[5],
             markers: &texts[6],
-            groups: &texts[7],
-            boilerplate: &texts[8],
-            places: &texts[9],
-            foreign_places: &texts[10],
-            scope: &texts[11],
-            relevance: &texts[12],
+            dates: &texts[7],
+            groups: &texts[8],
+            boilerplate: &texts[9],
+            places: &texts[10],
+            foreign_places: &texts[11],
+            scope: &texts[12],
+            relevance: &texts[13],
         };
         Lexicon::from_sources(&s)
     }
@@ -330,6 +388,7 @@ impl Lexicon {
             })?,
             target_cues: load_table(s.targets, "targets.tsv", 2, |c| Target::parse(c[1]))?,
             markers: load_table(s.markers, "markers.tsv", 2, |c| parse_marker(c[1]))?,
+            dates: load_table(s.dates, "dates.tsv", 5, parse_date_phrase)?,
             groups,
             group_aliases,
             boilerplate: load_boilerplate(s.boilerplate)?,

@@ -25,11 +25,12 @@ struct Entry<T> {
 }
 
 impl<T> Entry<T> {
+    /// Keys first, over the whole window: entries that share a first word
+    /// ("the day before", "the same night") part at a later word's key, and
+    /// the words are compared only when every key agrees.
     fn matches(&self, window: &[Token]) -> bool {
-        window
-            .iter()
-            .zip(self.keys.iter().zip(&self.words))
-            .all(|(t, (k, w))| t.key == *k && t.lower == *w)
+        window.iter().zip(&self.keys).all(|(t, k)| t.key == *k)
+            && window.iter().zip(&self.words).all(|(t, w)| t.lower == *w)
     }
 }
 

@@ -358,10 +358,15 @@ impl Passage {
                 });
                 p.fresh |= recent && !older;
             }
-            p.own_date |= doc
-                .dates_in(si)
-                .iter()
-                .any(|d| d.date.is_some() && d.kind == DateKind::Explicit && !d.reporting);
+            // A digest item's heading date ("28 October — ...", a mention of
+            // no width) lists the item, it recalls no story: an item out of
+            // scope is no incident at all.
+            p.own_date |= doc.dates_in(si).iter().any(|d| {
+                d.date.is_some()
+                    && d.kind == DateKind::Explicit
+                    && !d.reporting
+                    && d.tok_start < d.tok_end
+            });
         }
         p
     }
