@@ -735,6 +735,12 @@ fn bind(
 /// also nobody killed (SCHEMA: counts [0, 0]); nobody killed says nothing
 /// about the injured. Zeros only count where the incident has no other
 /// figure (`assemble`).
+///
+/// `figure.nobody_of_category`: "no policeman was hurt", "none of the
+/// security personnel were injured", "no soldier was martyred": the zero
+/// also holds for the category of the noun, which keeps it beside other
+/// categories' figures ("eight attackers were killed; no policeman was hurt"
+/// is security forces 0, militants 8).
 fn nobody_hurt(
     toks: &[Token],
     verbs: &[Verb],
@@ -744,45 +750,75 @@ fn nobody_hurt(
     out: &mut Vec<CasualtyStatement>,
 ) {
     const REACH: usize = 5;
-    let zero = |outcome, start: usize, end: usize| CasualtyStatement {
+    let zero = |outcome, category, start: usize, end: usize| CasualtyStatement {
         sentence: si,
         tok_start: base + start,
         tok_end: base + end,
         outcome,
-        category: Category::Total,
+        category,
         count: Count::exact(0),
         subset: false,
         update: false,
         target: None,
     };
-    for i in 0..toks.len() {
-        for m in lex.markers.matches_at(toks, i) {
-            let (start, end) = (i, i + m.len);
-            let outcomes: Vec<Outcome> = match m.value {
-                Marker::NoCasualties => vec![Outcome::Killed, Outcome::Injured],
-                Marker::Nobody => {
-                    let Some(v) = verbs
-                        .iter()
-                        .find(|v| v.start >= end && v.start <= end + REACH)
-                    else {
-                        continue;
-                    };
-                    match v.verb.outcome {
-                        Outcome::Injured => vec![Outcome::Killed, Outcome::Injured],
-                        Outcome::Killed => vec![Outcome::Killed],
-                    }
+    let mut i = 0;
+    while i < toks.len() {
+        // "no policeman", "none of the soldiers": a nobody of one category.
+        let generic = nobody_of_category(toks, i, lex);
+        let found: Option<(usize, Marker, Option<Category>)> = match generic {
+            Some((end, c)) => Some((end, Marker::Nobody, Some(c))),
+            None => lex
+                .markers
+                .matches_at(toks, i)
+                .filter(|m| matches!(m.value, Marker::Nobody | Marker::NoCasualties))
+                .max_by_key(|m| m.len)
+                .map(|m| (i + m.len, *m.value, None)),
+        };
+        let Some((end, marker, category)) = found else {
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let outcomes: Vec<Outcome> = match marker {
+            Marker::NoCasualties => vec![Outcome::Killed, Outcome::Injured],
+            _ => {
+                let Some(v) = verbs
+                    .iter()
+                    .find(|v| v.start >= end && v.start <= end + REACH)
+                else {
+                    i += 1;
+                    continue;
+                };
+                match v.verb.outcome {
+                    Outcome::Injured => vec![Outcome::Killed, Outcome::Injured],
+                    Outcome::Killed => vec![Outcome::Killed],
                 }
-                _ => continue,
-            };
-            // "no one" read as "one ... injured": not a figure.
-            out.retain(|c| {
-                c.sentence != si || c.tok_end <= base + start || c.tok_start >= base + end
-            });
-            for o in outcomes {
-                out.push(zero(o, start, end));
+            }
+        };
+        // "no one" read as "one ... injured": not a figure.
+        out.retain(|c| c.sentence != si || c.tok_end <= base + start || c.tok_start >= base + end);
+        for o in outcomes {
+            out.push(zero(o, Category::Total, start, end));
+            if let Some(c) = category {
+                out.push(zero(o, c, start, end));
             }
         }
+        i = end;
     }
+}
+
+/// "no policeman", "no security personnel", "none of the soldiers", "not a
+/// single soldier": the end of the phrase and the category its noun names.
+fn nobody_of_category(toks: &[Token], i: usize, lex: &Lexicon) -> Option<(usize, Category)> {
+    let w = |k: usize| toks.get(k).map(|t| t.lower.as_str()).unwrap_or("");
+    let from = match w(i) {
+        "no" => i + 1,
+        "none" if w(i + 1) == "of" && w(i + 2) == "the" => i + 3,
+        "not" if w(i + 1) == "a" && w(i + 2) == "single" => i + 3,
+        _ => return None,
+    };
+    let (end, class, _) = noun_after(toks, from, 1, lex)?;
+    concrete(class).map(|c| (end, category_of(c)))
 }
 
 /// Oldest age a bare figure after a name can be.

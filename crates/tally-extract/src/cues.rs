@@ -29,16 +29,19 @@ fn recalls_known_event(doc: &Document, si: usize, known_ends: &[usize], nouns: &
 
 /// `target.source`: "police said", "according to police", "a police
 /// official told": the police or officials are who reports, not who was hit.
-fn is_source(toks: &[Token], m: &tally_lexicon::PhraseMatch<tally_model::Target>, lex: &Lexicon) -> bool {
+fn is_source(
+    toks: &[Token],
+    m: &tally_lexicon::PhraseMatch<tally_model::Target>,
+    lex: &Lexicon,
+) -> bool {
     let end = m.start + m.len;
     let reports_after = (end..(end + 3).min(toks.len())).any(|k| {
         lex.markers
             .matches_at(toks, k)
             .any(|x| *x.value == Marker::Report)
     });
-    let according = m.start >= 2
-        && toks[m.start - 1].lower == "to"
-        && toks[m.start - 2].lower == "according";
+    let according =
+        m.start >= 2 && toks[m.start - 1].lower == "to" && toks[m.start - 2].lower == "according";
     reports_after || according
 }
 
@@ -126,6 +129,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let mut background_starts: Vec<usize> = Vec::new();
         let mut ordinals: Vec<usize> = Vec::new();
         let mut incident_nouns: Vec<usize> = Vec::new();
+        // `frame.foiled`: "before it went off" is the foiled phrase's, not a
+        // detonation.
+        let mut foiled_until = 0;
         for i in 0..toks.len() {
             for m in lex.markers.matches_at(toks, i) {
                 match m.value {
@@ -144,8 +150,15 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Attribution => c.attribution = true,
                     Marker::Ordinal => ordinals.push(i),
                     Marker::IncidentNoun => incident_nouns.push(i),
-                    Marker::Foiled => c.foiled = true,
-                    Marker::Detonated => c.detonated = true,
+                    Marker::Foiled => {
+                        c.foiled = true;
+                        foiled_until = foiled_until.max(i + m.len);
+                    }
+                    Marker::Detonated if i >= foiled_until => {
+                        c.detonated = true;
+                        c.detonated_first |= !c.foiled;
+                    }
+                    Marker::Detonated => {}
                     Marker::Report | Marker::OtherFate | Marker::Nobody | Marker::NoCasualties => {}
                 }
             }
