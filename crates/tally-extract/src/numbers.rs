@@ -35,8 +35,22 @@ pub(crate) fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32
         // "100,000" style stays; "2023" right after a month or "in" is a year, handled by callers.
         return Some((v, 1, false));
     }
+    let article = match t.lower.as_str() {
+        "a" | "an" => true,
+        // `figure.half_dozen`: "half a dozen" is six.
+        "half" => {
+            if tokens.get(i + 1).is_some_and(|a| a.lower == "a")
+                && tokens.get(i + 2).is_some_and(|d| d.lower == "dozen")
+            {
+                let (v, _) = lex.number_words.get(&tokens[i + 2])?;
+                return Some((*v / 2, 3, false));
+            }
+            return None;
+        }
+        _ => false,
+    };
     // "a dozen", "a couple of"
-    if t.lower == "a" || t.lower == "an" {
+    if article {
         let next = tokens.get(i + 1)?;
         if matches!(next.lower.as_str(), "dozen" | "couple" | "pair") {
             let (v, _) = lex.number_words.get(next)?;
@@ -284,6 +298,7 @@ mod tests {
         assert_eq!(parse("twenty three soldiers"), Some(Count::exact(23)));
         assert_eq!(parse("fourteen others"), Some(Count::exact(14)));
         assert_eq!(parse("a dozen soldiers"), Some(Count::exact(12)));
+        assert_eq!(parse("half a dozen soldiers"), Some(Count::exact(6)));
         assert_eq!(
             parse("one hundred and five people"),
             Some(Count::exact(105))
