@@ -384,8 +384,11 @@ fn find_phrases(
         out.push(phrase_from_number(toks, n, lex));
     }
     let singles = singular_phrases(toks, numbers, verbs, lex);
-    let inside =
-        |q: &Phrase, out: &[Phrase]| out.iter().any(|p| q.start < p.end && p.start < q.end);
+    // An age inside a singular victim ("a 40-year-old shopkeeper") leaves it whole.
+    let inside = |q: &Phrase, out: &[Phrase]| {
+        out.iter()
+            .any(|p| q.start < p.end && p.start < q.end && !is_age(p, toks))
+    };
     let singles: Vec<Phrase> = singles.into_iter().filter(|q| !inside(q, &out)).collect();
     out.extend(singles);
     out.extend(ranked_names(toks, &out, lex));
@@ -417,9 +420,14 @@ fn mark_subsets(toks: &[Token], out: &mut [Phrase]) {
                 .map(|t| t.lower.as_str())
         };
         let after = |k: usize| toks.get(p.end + k).map(|t| t.lower.as_str());
-        if (1..=3).any(|k| before(k).is_some_and(|w| SUBSET_BEFORE.contains(&w)))
-            || (joined(&out[i - 1], &p) && out[i - 1].subset)
-        {
+        // `figure.among_whole`: "a boy was among three people injured": after
+        // a copula, "among" names the whole the subject is part of.
+        let part_before = (1..=3).any(|k| {
+            before(k).is_some_and(|w| SUBSET_BEFORE.contains(&w))
+                && !(before(k) == Some("among")
+                    && before(k + 1).is_some_and(|w| PASSIVE_AUX.contains(&w)))
+        });
+        if part_before || (joined(&out[i - 1], &p) && out[i - 1].subset) {
             out[i].subset = true;
         }
         if after(0) == Some("among") && matches!(after(1), Some("them" | "whom" | "those")) {
@@ -600,6 +608,11 @@ fn singular_phrases(
             "the" if w(i + 1) == "other" => (i + 1, Some(i + 2)),
             "a" | "an" | "their" | "his" | "her" | "the" => (i + 1, None),
             _ => continue,
+        };
+        // `figure.age`: "a 40-year-old shopkeeper": the noun after the age.
+        let noun_from = match t.lower.as_str() {
+            "a" | "an" => age_span(toks, noun_from).unwrap_or(noun_from),
+            _ => noun_from,
         };
         // Most "the" and "a" start no victim: three table probes tell.
         let noun_near = (noun_from..noun_from + 3).any(|k| lex.victims.match_at(toks, k).is_some());
@@ -953,27 +966,74 @@ fn nobody_of_category(toks: &[Token], i: usize, lex: &Lexicon) -> Option<(usize,
 const MAX_AGE: u32 = 110;
 
 /// `figure.age`: "Gul Khan, 80, died", "he was 72 and died", "aged 35", "a
-/// 40-year-old man": an age, not a count of victims.
+/// 40-year-old man", "two shopkeepers, aged 40 and 52": an age, not a count
+/// of victims.
 fn is_age(p: &Phrase, toks: &[Token]) -> bool {
     if !p.bare || p.count.best > MAX_AGE {
         return false;
     }
     let w = |k: Option<usize>| k.and_then(|k| toks.get(k)).map(|t| t.lower.as_str());
     let before = |n: usize| w(p.start.checked_sub(n));
-    let after = |n: usize| w(Some(p.end + n - 1));
     let name_before = p
         .start
         .checked_sub(2)
         .and_then(|k| toks.get(k))
         .is_some_and(|t| t.capitalized && t.is_word());
-    let apposition =
-        before(1) == Some(",") && name_before && matches!(after(1), Some("," | ")" | "and" | "."));
-    let aged = matches!(before(1), Some("aged" | "age" | "ages"));
+    let apposition = before(1) == Some(",")
+        && name_before
+        && matches!(w(Some(p.end)), Some("," | ")" | "and" | "."));
     let was =
         matches!(before(1), Some("was" | "is")) && matches!(before(2), Some("he" | "she" | "who"));
-    let years_old = matches!(after(1), Some("-year" | "year" | "years"))
-        || (after(1) == Some("-") && matches!(after(2), Some("year" | "years")));
-    apposition || aged || was || years_old
+    // "between 10 and 13 years": a range's last figure carries the years.
+    apposition || was || in_age_span(p.start, toks) || in_age_span(p.end.saturating_sub(1), toks)
+}
+
+/// Is the figure at `k` inside an age ("aged 40 and 52", "a 12-year-old")?
+/// Walks back over the list of ages to the word that opens it.
+fn in_age_span(k: usize, toks: &[Token]) -> bool {
+    let mut open = k;
+    while open > 0
+        && (toks[open - 1].kind == TokenKind::Number
+            || matches!(toks[open - 1].lower.as_str(), "," | "and"))
+    {
+        open -= 1;
+    }
+    [open.checked_sub(1), Some(k)]
+        .into_iter()
+        .flatten()
+        .any(|o| age_span(toks, o).is_some_and(|end| end > k))
+}
+
+/// `figure.age`: the end of an age that starts at `k`: "aged 35", "aged 40
+/// and 52", "ages 20, 25 and 31", "40-year-old", "35 years old", "12-year".
+/// An age stands beside its victim ("a 12-year-old boy", "a constable,
+/// aged 35, was martyred") and neither counts nor parts them from the verb.
+fn age_span(toks: &[Token], k: usize) -> Option<usize> {
+    let w = |j: usize| toks.get(j).map(|t| t.lower.as_str()).unwrap_or("");
+    let digits = |j: usize| toks.get(j).is_some_and(|t| t.kind == TokenKind::Number);
+    if matches!(w(k), "aged" | "age" | "ages") && digits(k + 1) {
+        let mut end = k + 2;
+        while matches!(w(end), "," | "and") && digits(end + 1) {
+            end += 2;
+        }
+        return Some(end);
+    }
+    // "twelve-year-old" as well as "12-year-old".
+    let figure = digits(k) || (w(k + 1) == "-" && toks.get(k).is_some_and(|t| t.is_word()));
+    if !figure {
+        return None;
+    }
+    let mut j = k + 1 + usize::from(w(k + 1) == "-");
+    if !matches!(w(j), "year" | "years" | "-year") {
+        return None;
+    }
+    j += 1;
+    if w(j) == "-" && w(j + 1) == "old" {
+        j += 2;
+    } else if w(j) == "old" {
+        j += 1;
+    }
+    Some(j)
 }
 
 /// `figure.source_subject`: "killing 23 people, an official said", "two
@@ -1098,6 +1158,12 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
         }
         if let Some(q) = all.iter().find(|q| q.start == k) {
             k = q.end;
+            steps += 1;
+            continue;
+        }
+        // "a police constable, Rahim Shah, aged 35, was martyred"
+        if let Some(end) = age_span(toks, k).filter(|_| names_ok) {
+            k = end;
             steps += 1;
             continue;
         }

@@ -170,7 +170,17 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
         && (2..=9).any(|k| {
             matches!(
                 before(k),
-                "shifted" | "moved" | "taken" | "rushed" | "brought" | "referred" | "transported"
+                "shifted"
+                    | "moved"
+                    | "taken"
+                    | "rushed"
+                    | "brought"
+                    | "referred"
+                    | "transported"
+                    | "airlifted"
+                    | "evacuated"
+                    | "flown"
+                    | "admitted"
             )
         });
     // "funeral prayers were offered in Kohat", "laid to rest in his
@@ -191,9 +201,11 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
         )
     }) || (before(1) == "in" && before(2) == "rest" && before(3) == "to");
     // "the Mohmand-Peshawar Road", "Jamrud Road": a road named after a place
-    // runs through other districts.
-    let road = matches!(after(0), "road" | "highway" | "motorway" | "expressway")
-        || (after(0) == "-" && matches!(after(2), "road" | "highway" | "motorway"))
+    // runs through other districts; "the Hyderabad-Mirpur Khas road": the
+    // place after the hyphen may be two or three words.
+    let road_word = |w: &str| matches!(w, "road" | "highway" | "motorway" | "expressway");
+    let road = road_word(after(0))
+        || (after(0) == "-" && (2..=4).any(|k| road_word(after(k))))
         || (before(1) == "-" && matches!(after(0), "road" | "highway" | "motorway"));
     travel || official || aside || hospital || road || funeral
 }
