@@ -94,11 +94,21 @@ const ORDINAL_NOUN_GAP: usize = 3;
 /// `segment.new.ordinal_event`: an ordinal near the start of the sentence,
 /// then within a few words a noun naming one incident, with nothing between
 /// that makes the ordinal count something else ("the second day of the
-/// operation", "another such attack").
+/// operation", "another such attack"). An ordinal after a copula ("it was
+/// the third attack on the station this month", "this marks the second
+/// attack") ranks the story told among earlier ones: no new incident.
 fn ordinal_event(toks: &[Token], ordinals: &[usize], nouns: &[usize]) -> bool {
+    let w = |k: Option<usize>| k.and_then(|k| toks.get(k)).map_or("", |t| t.lower.as_str());
+    let ranks_the_story = |o: usize| {
+        let o = o.checked_sub(usize::from(w(o.checked_sub(1)) == "the"));
+        matches!(
+            w(o.and_then(|o| o.checked_sub(1))),
+            "was" | "is" | "marks" | "marked" | "became" | "becomes"
+        )
+    };
     ordinals
         .iter()
-        .filter(|&&o| o < ORDINAL_OPENS_WITHIN)
+        .filter(|&&o| o < ORDINAL_OPENS_WITHIN && !ranks_the_story(o))
         .any(|&o| {
             nouns.iter().any(|&n| {
                 n > o

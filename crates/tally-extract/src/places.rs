@@ -162,7 +162,16 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
             && !taken_from)
         || (1..=4).any(|k| TRAVEL_BEFORE.contains(&before(k)))
         || (after(0) == "-" && matches!(after(1), "bound" | "based"));
-    let official = OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0));
+    // "a police spokesman in Dera Ismail Khan said": where a source sits
+    // ("two officials in Quetta were injured" is a scene).
+    let source_base = matches!(before(1), "in" | "at" | "from")
+        && matches!(
+            before(2),
+            "spokesman" | "spokesperson" | "spokesmen" | "official" | "officials" | "sources"
+        )
+        && matches!(after(0), "said" | "says" | "told" | "confirmed" | "added");
+    let official =
+        OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0)) || source_base;
     let aside = (1..=4).any(|k| ASIDE_BEFORE.contains(&before(k)));
     // "shifted to the district headquarters hospital in Khar": where the
     // wounded were taken, not where they were hurt.

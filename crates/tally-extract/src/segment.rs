@@ -89,6 +89,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         continued: None,
     };
     let mut body_seen = false;
+    let mut body_count = 0;
     let mut subhead: Option<usize> = None;
     let mut announced = false;
     let mut recap = false;
@@ -101,6 +102,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             continue;
         }
         body_seen |= !doc.sentences[si].headline;
+        body_count += usize::from(!doc.sentences[si].headline);
         let parts = district_parts(doc, si, lex);
         if parts.is_none() && is_summary(doc, si, lex) {
             st.roles[si] = SentenceRole::Summary;
@@ -150,6 +152,15 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             && (main_date.is_none() || main_date_reported);
         let in_recap = recap && !fresh_day(doc, si) && !doc.cues[si].new_incident;
         recap &= in_recap || !f.eventful;
+        if f.eventful
+            && st.current_main.is_none()
+            && body_count <= LEAD_RECALL_WITHIN
+            && counted_recall(doc, si)
+            && !chained
+        {
+            st.open_main(si, f);
+            continue;
+        }
         if f.eventful
             && !dates_the_main
             && (doc.cues[si].background || chained || older || in_recap)
@@ -622,6 +633,26 @@ fn single_scene(doc: &Document, si: usize, lex: &Lexicon) -> Option<String> {
         [one] => Some(one.clone()),
         _ => None,
     }
+}
+
+/// How many body sentences may open with a counted recall that is still
+/// the article's news (`date.counted_ago`).
+const LEAD_RECALL_WITHIN: usize = 2;
+
+/// `date.counted_ago`: "two policemen were martyred three weeks ago, police
+/// said on Wednesday", "Two days earlier, terrorists had attacked ...": an
+/// attack counted back in days or weeks from the report is older news, yet
+/// told in the lead before any other story it is the article's news. Only
+/// a count of days or weeks: "ten years ago" recalls.
+fn counted_recall(doc: &Document, si: usize) -> bool {
+    let Some(at) = doc.cues[si].background_at else {
+        return false;
+    };
+    let w = |k: usize| doc.tokens.get(k).map_or("", |t| t.lower.as_str());
+    let span = |k: usize| matches!(w(k), "days" | "weeks" | "day" | "week");
+    span(at)
+        || (matches!(w(at), "just" | "a") && span(at + 1))
+        || (w(at) == "a" && w(at + 1) == "few" && span(at + 2))
 }
 
 /// Does the sentence date something within the last few days (not when
