@@ -167,7 +167,18 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
     let source_base = matches!(before(1), "in" | "at" | "from")
         && matches!(
             before(2),
-            "spokesman" | "spokesperson" | "spokesmen" | "official" | "officials" | "sources"
+            "spokesman"
+                | "spokesperson"
+                | "spokesmen"
+                | "official"
+                | "officials"
+                | "sources"
+                | "embassy"
+                | "consulate"
+                | "ministry"
+                | "office"
+                | "authorities"
+                | "headquarters"
         )
         && matches!(after(0), "said" | "says" | "told" | "confirmed" | "added");
     let official =

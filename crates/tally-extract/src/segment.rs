@@ -213,6 +213,8 @@ struct Facts {
     date_reported: bool,
     /// Opens with "In Panjgur," / "At Mir Ali,": the scene of what follows.
     topic: bool,
+    /// Names a province as where ("elsewhere in Balochistan").
+    province: bool,
 }
 
 impl Facts {
@@ -259,6 +261,7 @@ impl Facts {
             date,
             date_reported,
             topic: opens_with_place(doc, si),
+            province: names_province(doc, si, lex, from),
         }
     }
 }
@@ -450,9 +453,10 @@ impl State {
         }
         // `place.same_area`: "In another operation in the same general
         // area": a further incident that names no place is where the one
-        // before it was.
+        // before it was; one placed only in a province ("elsewhere in
+        // Balochistan") is not.
         let mut inherited = None;
-        if f.district.is_none() && f.local.is_none() {
+        if f.district.is_none() && f.local.is_none() && !f.province {
             inherited = self
                 .current_main
                 .and_then(|m| self.segs[m].district.clone());
@@ -842,6 +846,15 @@ pub fn sentence_district(doc: &Document, si: usize, lex: &Lexicon, from: usize) 
         .filter_map(|p| lex.gazetteer.places.get(p.place))
         .find(|pl| pl.kind >= PlaceKind::District)
         .and_then(|pl| pl.admin2.clone())
+}
+
+/// Does the sentence name a province as a scene (not an origin or a title)?
+fn names_province(doc: &Document, si: usize, lex: &Lexicon, from: usize) -> bool {
+    doc.places_in(si)
+        .iter()
+        .filter(|p| !p.weak && p.tok_start >= from)
+        .filter_map(|p| lex.gazetteer.places.get(p.place))
+        .any(|pl| pl.kind == PlaceKind::Province)
 }
 
 fn sentence_local(doc: &Document, si: usize, lex: &Lexicon, from: usize) -> Option<usize> {
