@@ -13,6 +13,7 @@
 //! reads: tokens, sentences, datelines; writes: dates.
 //!
 //! Classes: `date.relative_day`, `date.vague_recent`, `date.chained_day`,
+//! `date.after_event` ("a day after the attack": its day within),
 //! `date.same_day` (data rows); `date.counted_ago`, `date.counted_weekdays`,
 //! `date.last_weekday`, `date.nth_weekday_of_month`, `date.numeric`,
 //! `date.weekday_with_date`, `date.item_heading`, `date.dateline`,

@@ -883,9 +883,10 @@ pub fn sentence_date(doc: &Document, si: usize) -> (Option<IncidentDate>, bool) 
     let dated = || doc.dates_in(si).iter().filter(|d| d.date.is_some());
     // `date.reporting`: "said on Wednesday that the attack on Monday":
     // the day something was said names no event after it.
+    // `date.after_event`: "a day after the attack" names it within.
     let names_event = |d: &&crate::document::DateMention| {
         !d.reporting
-            && (d.tok_end..d.tok_end + 4).any(|k| {
+            && (d.tok_start..d.tok_end + 4).any(|k| {
                 doc.tokens
                     .get(k)
                     .is_some_and(|t| EVENT_NOUNS.contains(&t.lower.as_str()))
