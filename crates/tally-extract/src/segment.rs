@@ -97,7 +97,12 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
     for si in 0..doc.sentences.len() {
         // `segment.skip.subhead`: a heading between paragraphs announces a
         // section its body sentences tell again; it opens no incident.
-        if doc.sentences[si].headline && body_seen {
+        // `segment.new.bullet_item`: a bulleted line under the body's
+        // dateline ("- Two constables martyred in Bannu") is an item the
+        // body lists, no heading (bullets over the dateline are the
+        // headline's deck).
+        let item = is_bullet(doc, si) && doc.datelines.iter().any(|d| d.sentence < si);
+        if doc.sentences[si].headline && body_seen && !item {
             subhead = Some(si);
             continue;
         }
@@ -695,6 +700,16 @@ fn scene_event(doc: &Document, si: usize, lex: &Lexicon) -> bool {
                 .get(p.place)
                 .is_some_and(|pl| pl.kind >= PlaceKind::District)
     })
+}
+
+/// Does the sentence open its line with a bullet mark ("- ", "• ", "* ")?
+fn is_bullet(doc: &Document, si: usize) -> bool {
+    let first_of_line = si == 0 || doc.sentences[si - 1].paragraph != doc.sentences[si].paragraph;
+    first_of_line
+        && doc
+            .sentence_tokens(si)
+            .first()
+            .is_some_and(|t| matches!(t.lower.as_str(), "-" | "\u{2022}" | "*" | "\u{2013}"))
 }
 
 /// Does the sentence open a line with a written date of its own, as a
