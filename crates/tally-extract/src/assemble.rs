@@ -104,7 +104,8 @@ fn fold_retold(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
 /// `segment.fold.headline`: a story told by the headline alone is the story
 /// the body opens with, when they do not name different districts ("Blast
 /// in Parachinar kills four" / "an IED exploded in the Pewar area of
-/// Parachinar in Kurram district").
+/// Parachinar in Kurram district"); a headline that names the district of
+/// a later story of the body tells that one.
 fn fold_headline(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
     let headline_only = |s: &Segment| {
         s.role == Role::Main && s.sentences.iter().all(|&si| doc.sentences[si].headline)
@@ -112,10 +113,15 @@ fn fold_headline(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
     let Some(h) = segs.iter().position(headline_only) else {
         return segs;
     };
+    let in_body = |(i, s): &(usize, &Segment)| *i != h && s.role == Role::Main && !headline_only(s);
+    let same_district =
+        |(_, s): &(usize, &Segment)| segs[h].district.is_some() && s.district == segs[h].district;
     let body = segs
         .iter()
         .enumerate()
-        .find(|(i, s)| *i != h && s.role == Role::Main && !headline_only(s))
+        .filter(in_body)
+        .find(same_district)
+        .or_else(|| segs.iter().enumerate().find(in_body))
         .map(|(i, _)| i);
     let Some(b) = body else { return segs };
     let fits = segs[h].district.is_none()
