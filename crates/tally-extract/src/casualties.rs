@@ -1217,6 +1217,11 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
             steps += 1;
             continue;
         }
+        if let Some(open) = apposition_before(toks, k) {
+            k = open;
+            steps += 1;
+            continue;
+        }
         let w = toks[k - 1].lower.as_str();
         if !SKIP_LEFT.contains(&w) {
             return None;
@@ -1224,6 +1229,33 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
         k -= 1;
         steps += 1;
         gap += 1;
+    }
+    None
+}
+
+/// `figure.named_apposition`: "killing the driver, Abdul Ghani, 41, and a
+/// passenger", "two brothers, Ali Raza and Qasim Raza, and a policeman":
+/// the names (and ages) set off by commas after a victim, ending right
+/// before `k` at a comma, are that victim's; a later victim of the list
+/// reads past them to the verb. Returns where the apposition opens (after
+/// its first comma).
+fn apposition_before(toks: &[Token], k: usize) -> Option<usize> {
+    const MAX_LEN: usize = 10;
+    if toks.get(k.checked_sub(1)?)?.lower != "," {
+        return None;
+    }
+    let mut j = k - 1;
+    let mut names = 0;
+    while j > 0 && k - j <= MAX_LEN {
+        let t = &toks[j - 1];
+        match t.lower.as_str() {
+            "," if names > 0 => return toks[j].capitalized.then_some(j),
+            "," | "and" => {}
+            _ if t.capitalized && t.is_word() => names += 1,
+            _ if t.kind == TokenKind::Number => {}
+            _ => return None,
+        }
+        j -= 1;
     }
     None
 }
