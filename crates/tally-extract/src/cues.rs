@@ -53,6 +53,23 @@ fn is_source(
     reports_after || according
 }
 
+/// `target.jurisdiction`: "in the Faqirabad police limits", "within the
+/// limits of Pishtakhara police station": a police station named as the
+/// area a place lies in, not as what was attacked.
+fn is_jurisdiction(toks: &[Token], m: &tally_lexicon::PhraseMatch<tally_model::Target>) -> bool {
+    let area = |w: &str| matches!(w, "limits" | "limit" | "jurisdiction" | "precincts");
+    let end = m.start + m.len;
+    let after = toks.get(end).is_some_and(|t| area(&t.lower));
+    // "limits of [name] police station": "of" right before or one name word between.
+    let before = (1..=2).any(|k| {
+        m.start > k
+            && toks[m.start - k].lower == "of"
+            && area(&toks[m.start - k - 1].lower)
+            && (k == 1 || toks[m.start - 1].capitalized)
+    });
+    after || before
+}
+
 /// Words an event noun's definite article may stand before it ("the deadly
 /// attack", "the March 26 suicide attack").
 const DEFINITE_REACH: usize = 4;
@@ -135,7 +152,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             c.event_scores.push((t, w));
         }
         for m in lex.target_cues.scan(toks) {
-            if is_source(toks, &m, lex) {
+            if is_source(toks, &m, lex) || is_jurisdiction(toks, &m) {
                 continue;
             }
             if !c.targets.contains(m.value) {
