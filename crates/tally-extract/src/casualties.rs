@@ -337,7 +337,38 @@ fn noun_at(
             _ => break,
         };
     }
-    Some(best)
+    Some(member_of(toks, best, lex).unwrap_or(best))
+}
+
+/// `figure.member_of`: "a member of the Shia Hazara community", "two
+/// members of the Levies force": a member is of the class of the group
+/// named after "of" (read up to its noun, past a few names).
+fn member_of(
+    toks: &[Token],
+    (end, class, _): (usize, VictimClass, Option<Target>),
+    lex: &Lexicon,
+) -> Option<(usize, VictimClass, Option<Target>)> {
+    const NAMES: usize = 3;
+    let head = toks.get(end.checked_sub(1)?)?.lower.as_str();
+    if class != VictimClass::People || !matches!(head, "member" | "members") {
+        return None;
+    }
+    if toks.get(end)?.lower != "of" {
+        return None;
+    }
+    let from = end + 1 + usize::from(toks.get(end + 1).is_some_and(|t| t.lower == "the"));
+    let (noun_end, class, target) = (from..from + NAMES).find_map(|k| {
+        let m = lex.victims.match_at(toks, k)?;
+        concrete(m.value.class).map(|c| (m.end(), c, m.value.target))
+    })?;
+    // "of the Levies force were martyred": the group's own noun ends it.
+    let group_noun = toks.get(noun_end).is_some_and(|t| {
+        matches!(
+            t.lower.as_str(),
+            "force" | "forces" | "community" | "party" | "family" | "tribe" | "department"
+        )
+    });
+    Some((noun_end + usize::from(group_noun), class, target))
 }
 
 const STOP: &[&str] = &[
