@@ -640,9 +640,12 @@ fn singular_phrases(
             "a" | "an" | "their" | "his" | "her" | "the" => (i + 1, None),
             _ => continue,
         };
-        // `figure.age`: "a 40-year-old shopkeeper": the noun after the age.
+        // `figure.age`: "a 40-year-old shopkeeper": the noun after the age;
+        // `figure.named_modifier`: "an Awami National Party (ANP) leader".
         let noun_from = match t.lower.as_str() {
-            "a" | "an" => age_span(toks, noun_from).unwrap_or(noun_from),
+            "a" | "an" => age_span(toks, noun_from)
+                .or_else(|| after_name_modifier(toks, noun_from, lex))
+                .unwrap_or(noun_from),
             _ => noun_from,
         };
         // Most "the" and "a" start no victim: three table probes tell.
@@ -695,6 +698,31 @@ fn singular_phrases(
         out.push(one(end, class, target));
     }
     out
+}
+
+/// `figure.named_modifier`: "an Awami National Party (ANP) leader", "a
+/// Jamiat Ulema-e-Islam activist": a name (with its acronym in brackets)
+/// before a victim noun. Returns where the noun starts.
+fn after_name_modifier(toks: &[Token], from: usize, lex: &Lexicon) -> Option<usize> {
+    const MAX_NAME: usize = 7;
+    let mut k = from;
+    while k < from + MAX_NAME {
+        let t = toks.get(k)?;
+        // "a Levies official": the noun run starts right away.
+        if lex.victims.match_at(toks, k).is_some() {
+            return (k > from).then_some(k);
+        }
+        // "Ulema-e-Islam": a short joiner between hyphens is part of the name.
+        let joiner = k > from && toks[k - 1].lower == "-" && t.lower.len() <= 3;
+        let name_part = (t.capitalized && t.is_word())
+            || joiner
+            || (k > from && matches!(t.lower.as_str(), "-" | "(" | ")"));
+        if !name_part {
+            return None;
+        }
+        k += 1;
+    }
+    None
 }
 
 /// Is a victim noun's head plural ("policemen", "personnel", "khawarij")?
