@@ -656,8 +656,10 @@ fn singular_phrases(
         if numbers.iter().any(|n| n.tok_start <= i && i < n.tok_end) {
             continue;
         }
+        // "... and his nephew", "along with his driver": a possessive opens
+        // a victim only as one more of a list.
         let possessive = matches!(t.lower.as_str(), "their" | "his" | "her");
-        if possessive && !(i > 0 && toks[i - 1].lower == "and") {
+        if possessive && !(i > 0 && toks[i - 1].lower == "and") && !along_with_before(toks, i) {
             continue;
         }
         let one = |end, class, target| Phrase {
@@ -1281,6 +1283,13 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
             steps += 1;
             continue;
         }
+        // `figure.along_with`: "was wounded along with his driver and a
+        // party worker": the companions share the verb before them.
+        if along_with_before(toks, k) {
+            k -= 2;
+            steps += 1;
+            continue;
+        }
         let w = toks[k - 1].lower.as_str();
         if !SKIP_LEFT.contains(&w) {
             return None;
@@ -1290,6 +1299,13 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
         gap += 1;
     }
     None
+}
+
+/// Do "along with" / "together with" end right before `k`?
+fn along_with_before(toks: &[Token], k: usize) -> bool {
+    k >= 2
+        && toks[k - 1].lower == "with"
+        && matches!(toks[k - 2].lower.as_str(), "along" | "together")
 }
 
 /// `figure.named_apposition`: "killing the driver, Abdul Ghani, 41, and a
