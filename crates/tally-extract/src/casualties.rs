@@ -432,6 +432,47 @@ fn find_phrases(
     out
 }
 
+/// `figure.named_apposition`: "two soldiers, Sepoy Zia Akram (25) and
+/// Sepoy Musawwar Khan (20), were martyred": victims named right after a
+/// figure of several, set off by a comma, are its parts; so is the next
+/// name of that list (past a bracketed age).
+fn names_figure(toks: &[Token], before: &Phrase, p: &Phrase) -> bool {
+    let named = toks.get(p.start).is_some_and(|t| t.capitalized);
+    let opens = before.count.best >= 2
+        && !before.bare
+        && named
+        && closed_by_comma(toks, p.start)
+        && p.count.best == 1
+        && p.start == before.end + 1
+        && toks.get(before.end).is_some_and(|t| t.lower == ",");
+    let continues = before.subset
+        && named
+        && before.count.best == 1
+        && p.count.best == 1
+        && p.start > before.end
+        && toks[before.end..p.start].iter().any(|t| t.lower == "and")
+        && toks[before.end..p.start].iter().all(|t| {
+            matches!(t.lower.as_str(), "," | "and" | "(" | ")") || t.kind == TokenKind::Number
+        });
+    opens || continues
+}
+
+/// Does the run of names (ages, "and", commas) from `k` end at a comma, as
+/// an apposition does ("Sepoy A (25) and Sepoy B (20), were")? A list
+/// goes on to a common noun ("Constable Ali and a driver were").
+fn closed_by_comma(toks: &[Token], k: usize) -> bool {
+    let in_run = |t: &Token| {
+        (t.capitalized && t.is_word())
+            || t.kind == TokenKind::Number
+            || matches!(t.lower.as_str(), "," | "and" | "(" | ")" | "-")
+    };
+    let end = toks[k..]
+        .iter()
+        .position(|t| !in_run(t))
+        .map_or(toks.len(), |n| k + n);
+    end > k && toks[end - 1].lower == ","
+}
+
 /// "including five policemen and two civilians", "five schoolchildren and a
 /// policeman among them": parts of the figure before them. The mark spreads
 /// along a list joined by commas and "and".
@@ -458,7 +499,13 @@ fn mark_subsets(toks: &[Token], out: &mut [Phrase]) {
                 && !(before(k) == Some("among")
                     && before(k + 1).is_some_and(|w| PASSIVE_AUX.contains(&w)))
         });
-        if part_before || (joined(&out[i - 1], &p) && out[i - 1].subset) {
+        if part_before
+            || (joined(&out[i - 1], &p) && out[i - 1].subset)
+            || (0..i)
+                .rev()
+                .find(|&j| !is_age(&out[j], toks))
+                .is_some_and(|j| names_figure(toks, &out[j], &p))
+        {
             out[i].subset = true;
         }
         if after(0) == Some("among") && matches!(after(1), Some("them" | "whom" | "those")) {
@@ -1045,8 +1092,14 @@ fn is_age(p: &Phrase, toks: &[Token]) -> bool {
         && matches!(w(Some(p.end)), Some("," | ")" | "and" | "."));
     let was =
         matches!(before(1), Some("was" | "is")) && matches!(before(2), Some("he" | "she" | "who"));
+    // "Sepoy Usman Akhtar (30)"
+    let bracketed = before(1) == Some("(") && name_before && w(Some(p.end)) == Some(")");
     // "between 10 and 13 years": a range's last figure carries the years.
-    apposition || was || in_age_span(p.start, toks) || in_age_span(p.end.saturating_sub(1), toks)
+    apposition
+        || was
+        || bracketed
+        || in_age_span(p.start, toks)
+        || in_age_span(p.end.saturating_sub(1), toks)
 }
 
 /// Is the figure at `k` inside an age ("aged 40 and 52", "a 12-year-old")?
