@@ -157,6 +157,7 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             && (main_date.is_none() || main_date_reported);
         let in_recap = recap && !fresh_day(doc, si) && !doc.cues[si].new_incident;
         recap &= in_recap || !f.eventful;
+        // A lead that counts its attack back ("three weeks ago") is the news.
         if f.eventful
             && st.current_main.is_none()
             && body_count <= LEAD_RECALL_WITHIN
