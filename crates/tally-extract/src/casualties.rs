@@ -1275,6 +1275,14 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
             steps += 1;
             continue;
         }
+        // `figure.of_name`: "a local activist of the Jamiat Ulema-e-Islam
+        // (JUI-F), was shot dead", "two policemen of the Elite Force were
+        // martyred": a name the victim belongs to stands before the verb.
+        if let Some(end) = of_name_span(toks, k).filter(|_| !p.bare && k == p.end) {
+            k = end;
+            steps += 1;
+            continue;
+        }
         // "a police constable, Rahim Shah, aged 35, was martyred"
         if let Some(end) = age_span(toks, k).filter(|_| names_ok) {
             k = end;
@@ -1352,6 +1360,27 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
         gap += 1;
     }
     None
+}
+
+/// The end of "of [the] <Name ...>" at `k`: capitalised words, hyphen
+/// joiners ("Ulema-e-Islam") and a bracketed acronym.
+fn of_name_span(toks: &[Token], k: usize) -> Option<usize> {
+    if toks.get(k)?.lower != "of" {
+        return None;
+    }
+    let from = k + 1 + usize::from(toks.get(k + 1).is_some_and(|t| t.lower == "the"));
+    let mut j = from;
+    while let Some(t) = toks.get(j) {
+        let joiner = j > from && toks[j - 1].lower == "-" && t.lower.len() <= 3;
+        let part = (t.capitalized && t.is_word())
+            || joiner
+            || (j > from && matches!(t.lower.as_str(), "-" | "(" | ")"));
+        if !part {
+            break;
+        }
+        j += 1;
+    }
+    (j > from).then_some(j)
 }
 
 /// Do "along with" / "together with" end right before `k`?
