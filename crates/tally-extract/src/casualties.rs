@@ -843,7 +843,8 @@ fn named_subjects(
         while k > 0 && AUX.contains(&toks[k - 1].lower.as_str()) {
             k -= 1;
         }
-        let end = k;
+        // `figure.age`: "Gul Khan, 80, was killed", "Gul Khan (80) was killed".
+        let end = k - age_after_name(toks, k);
         if phrases
             .iter()
             .any(|p| p.end == end || (p.start < end && end <= p.end))
@@ -1388,6 +1389,28 @@ fn along_with_before(toks: &[Token], k: usize) -> bool {
     k >= 2
         && toks[k - 1].lower == "with"
         && matches!(toks[k - 2].lower.as_str(), "along" | "together")
+}
+
+/// How many tokens before `k` are an age set off after a name (", 80 ,"
+/// or "( 80 )"), or 0.
+fn age_after_name(toks: &[Token], k: usize) -> usize {
+    const AGE: usize = 3;
+    let Some(from) = k.checked_sub(AGE) else {
+        return 0;
+    };
+    let w = |j: usize| toks[j].lower.as_str();
+    let set_off = matches!((w(from), w(k - 1)), ("," | "(", "," | ")"));
+    let age = toks[from + 1].kind == TokenKind::Number
+        && toks[from + 1]
+            .lower
+            .parse::<u32>()
+            .is_ok_and(|n| n <= MAX_AGE);
+    let named = from > 0 && toks[from - 1].capitalized;
+    if set_off && age && named {
+        AGE
+    } else {
+        0
+    }
 }
 
 /// `figure.named_apposition`: "killing the driver, Abdul Ghani, 41, and a
