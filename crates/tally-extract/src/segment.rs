@@ -102,6 +102,10 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         }
         body_seen |= !doc.sentences[si].headline;
         let parts = district_parts(doc, si, lex);
+        if parts.is_none() && continues_summary(doc, si, &st.roles) {
+            st.roles[si] = SentenceRole::Summary;
+            continue;
+        }
         if parts.is_none() && is_summary(doc, si, lex) {
             st.roles[si] = SentenceRole::Summary;
             // `segment.scene_summary`: "two separate encounters took place in
@@ -266,6 +270,16 @@ struct State {
 
 impl State {
     fn add_background(&mut self, doc: &Document, si: usize, f: &Facts, chained: bool) {
+        let mut f = f.clone();
+        // `place.same_place`: "Last year, an attack in the same district
+        // killed 42": the recalled event is where the current story is.
+        let inherits = f.district.is_none() && f.local.is_none() && doc.cues[si].same_place;
+        if inherits {
+            f.district = self
+                .current_main
+                .and_then(|m| self.segs[m].district.clone());
+        }
+        let locked = inherits && f.district.is_some();
         let has_place = f.district.is_some() || f.local.is_some();
         if !worth_a_mention(doc, si, has_place, f.date.is_some(), f.has_figures) {
             return;
@@ -282,7 +296,7 @@ impl State {
                 date: f.date,
                 date_reported: f.date_reported,
                 follow_up: false,
-                locked: false,
+                locked,
                 excluded: Vec::new(),
             });
         }
@@ -402,6 +416,7 @@ impl State {
         let other_local = f.local.is_some() && seg.local.is_some() && f.local != seg.local;
         (c.new_incident && (placed || f.has_figures || c.happened))
             || (c.shift && (other_district || other_local || (seg.district.is_none() && placed)))
+            || (c.shift && f.has_figures && c.struck && other_kind(doc, si, seg.anchor))
             || (other_district
                 && (f.has_figures || f.topic || scene_event(doc, si, lex))
                 && !mentions_district(doc, si, seg.district.as_deref(), lex))
@@ -624,9 +639,26 @@ fn single_scene(doc: &Document, si: usize, lex: &Lexicon) -> Option<String> {
     }
 }
 
+/// `segment.new.shift_other_kind`: "An hour later, a bomb exploded near an
+/// FC vehicle in the same district, killing one soldier", after a gun
+/// attack: a time shift, an attack verb, figures of its own and another
+/// kind of attack than the story's make another incident, even in the
+/// same place.
+fn other_kind(doc: &Document, si: usize, anchor: usize) -> bool {
+    let kind = |k: usize| {
+        doc.cues.get(k).and_then(|c| {
+            c.event_scores
+                .iter()
+                .max_by_key(|(_, w)| *w)
+                .map(|(t, _)| *t)
+        })
+    };
+    matches!((kind(si), kind(anchor)), (Some(a), Some(b)) if a != b)
+}
+
 /// Does the sentence date something within the last few days (not when
 /// something was said)?
-fn fresh_day(doc: &Document, si: usize) -> bool {
+pub(crate) fn fresh_day(doc: &Document, si: usize) -> bool {
     const FRESH_DAYS: i64 = 3;
     let Some(p) = doc.published else { return false };
     doc.dates_in(si).iter().any(|d| {
@@ -722,6 +754,7 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
     };
     let multi = std::iter::once(first_plural).chain(plurals).any(|i| {
         (i.saturating_sub(3)..i).any(|k| MULTI.contains(&toks[k].lower.as_str()) && !item_of(k))
+            || counted_events(toks, i)
     });
     let over_time = toks.iter().any(|t| OVER_TIME.contains(&t.lower.as_str()))
         || doc
@@ -745,6 +778,61 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
     };
     let headline = doc.sentences[si].headline;
     multi || period || over_time || headline || distinct_districts >= 3
+}
+
+/// `segment.summary.anaphora`: "In these attacks, 139 militants were also
+/// killed", right after a sentence that adds up the incidents of a year or
+/// of a report, counts the same incidents. (After a count of a campaign's
+/// operations, "these operations" may be the campaign, reported as one.)
+fn continues_summary(doc: &Document, si: usize, roles: &[SentenceRole]) -> bool {
+    if si == 0 || roles[si - 1] != SentenceRole::Summary {
+        return false;
+    }
+    let period = doc
+        .dates_in(si - 1)
+        .iter()
+        .any(|d| d.date.is_some_and(|x| x.precision() == Precision::Year))
+        || doc.cues[si - 1].scope.contains(&ScopeClass::Statistics);
+    if !period {
+        return false;
+    }
+    doc.sentence_tokens(si).windows(2).any(|w| {
+        matches!(w[0].lower.as_str(), "these" | "those")
+            && PLURAL_EVENTS.contains(&w[1].lower.as_str())
+    })
+}
+
+/// `scope.statistics`: a figure written in digits just before a plural
+/// event noun, at most a modifier between ("171 terrorist attacks", "97
+/// intelligence-based operations"): a count of incidents, not one of them.
+fn counted_events(toks: &[tally_lexicon::Token], plural: usize) -> bool {
+    let digits = |k: usize| {
+        let w = toks[k].lower.as_str();
+        w.starts_with(|ch: char| ch.is_ascii_digit())
+            && w.chars().all(|ch| ch.is_ascii_digit() || ch == ',')
+    };
+    // An adjective between ("terrorist", "separate"), not a preposition
+    // ("killed 12 in attacks").
+    let word = |k: usize| {
+        let w = toks[k].lower.as_str();
+        w.chars().all(|ch| ch.is_alphabetic() || ch == '-')
+            && !matches!(
+                w,
+                "in" | "of" | "on" | "at" | "by" | "for" | "from" | "and" | "during"
+            )
+    };
+    // Back over the words of one modifier ("intelligence-based").
+    let mut k = plural;
+    while k > 0 && plural - k < 4 {
+        k -= 1;
+        if digits(k) {
+            return true;
+        }
+        if !(word(k) || toks[k].lower == "-") {
+            return false;
+        }
+    }
+    false
 }
 
 /// A mentioned incident needs a place or date, and a type or a figure; a
