@@ -48,9 +48,18 @@ fn is_source(
             .matches_at(toks, k)
             .any(|x| *x.value == Marker::Report)
     });
-    let according =
-        m.start >= 2 && toks[m.start - 1].lower == "to" && toks[m.start - 2].lower == "according";
-    reports_after || according
+    // "according to police", "according to the police"
+    let before = |k: usize| {
+        m.start
+            .checked_sub(k)
+            .map_or("", |x| toks[x].lower.as_str())
+    };
+    let according = (before(1) == "to" && before(2) == "according")
+        || (before(1) == "the" && before(2) == "to" && before(3) == "according");
+    // "in the jurisdiction of Saddar police station": where, not who was hit.
+    let jurisdiction =
+        (1..=4).any(|k| matches!(before(k), "jurisdiction" | "limits" | "precincts"));
+    reports_after || according || jurisdiction
 }
 
 /// Words an event noun's definite article may stand before it ("the deadly

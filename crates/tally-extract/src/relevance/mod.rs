@@ -338,6 +338,10 @@ struct Passage {
     protected_targets: bool,
     groups: bool,
     figures: bool,
+    /// A sentence with figures names an accident and no militants.
+    accident_figures: bool,
+    /// A sentence with figures names militants or an armed group.
+    militant_figures: bool,
     /// A sentence that reports the event names a place abroad.
     foreign_scene: bool,
     /// A sentence that reports the event names a place of the country at
@@ -370,6 +374,8 @@ impl Passage {
             protected_targets: false,
             groups: false,
             figures: false,
+            accident_figures: false,
+            militant_figures: false,
             foreign_scene: false,
             home_scene: false,
             own_date: false,
@@ -398,7 +404,11 @@ impl Passage {
                 .iter()
                 .any(|s| matches!(s.category, Category::SecurityForces | Category::Militants));
             p.protected_targets |= figures && c.targets.iter().any(|t| *t != Target::Civilians);
-            p.groups |= !doc.groups_in(si).is_empty();
+            let named_group = !doc.groups_in(si).is_empty();
+            p.groups |= named_group;
+            let militant = c.in_scope || named_group;
+            p.militant_figures |= figures && militant;
+            p.accident_figures |= figures && !militant && c.scope.contains(&ScopeClass::Accident);
 
             let reports_event = figures || c.happened || si == seg.anchor;
             if reports_event {
@@ -443,9 +453,13 @@ fn interstate(p: &Passage) -> bool {
 }
 
 /// `scope.accident`: a crash, a cylinder or mine-gas blast, a collapse, a
-/// fire, with no militants or weapons of theirs named.
+/// fire, with no militants or weapons of theirs named; or the sentences
+/// that give the dead name the accident and no militants, whatever else
+/// the story says of them ("an unexploded mortar shell went off in a
+/// field, killing four; sources said terrorists had left it behind").
 fn accident(p: &Passage) -> bool {
-    p.has(ScopeClass::Accident) && !p.militancy && !p.groups
+    (p.has(ScopeClass::Accident) && !p.militancy && !p.groups)
+        || (p.accident_figures && !p.militant_figures)
 }
 
 /// `scope.disaster`: floods, storms, quakes, heat, disease.
