@@ -281,7 +281,7 @@ fn passage(
             }
         }
     }
-    let rules: [(ScopeClass, Rule); 11] = [
+    let rules: [(ScopeClass, Rule); 12] = [
         (ScopeClass::Abroad, abroad),
         (ScopeClass::Interstate, interstate),
         (ScopeClass::Accident, accident),
@@ -293,6 +293,7 @@ fn passage(
         (ScopeClass::Anniversary, anniversary),
         (ScopeClass::ThreatArrest, threat_or_arrest),
         (ScopeClass::Statistics, statistics),
+        (ScopeClass::Statement, statement),
     ];
     for (class, fires) in rules {
         if fires(&p) {
@@ -328,6 +329,11 @@ struct Passage {
     militancy: bool,
     violence: bool,
     happened: bool,
+    /// Something happened, was set off or was foiled.
+    attempted: bool,
+    /// A word names the kind of attack ("repelled the attack", "IED"), not
+    /// only violence in general ("attacks", "terrorism").
+    typed: bool,
     protected: bool,
     shooting: bool,
     /// A bombing or suicide-bombing cue (blasts are not crime's tools).
@@ -367,6 +373,8 @@ impl Passage {
             militancy: false,
             violence: false,
             happened: false,
+            attempted: false,
+            typed: false,
             protected: false,
             shooting: false,
             explosive: false,
@@ -393,6 +401,9 @@ impl Passage {
             p.militancy |= c.in_scope;
             p.violence |= c.violence;
             p.happened |= c.happened;
+            // A foiled attack happened too ("thwarted an attack by recovering a bomb").
+            p.attempted |= c.happened || c.foiled || c.detonated || c.clash;
+            p.typed |= c.event_scores.iter().any(|(_, w)| *w >= 2);
             // Who the victims are is told where the figures are.
             p.protected |= c.protected && figures;
             p.shooting |= c.shooting;
@@ -514,6 +525,18 @@ fn anniversary(p: &Passage) -> bool {
 /// reports an event of the last few days.
 fn statistics(p: &Passage) -> bool {
     p.anchor_cues.contains(&ScopeClass::Statistics) && !p.fresh
+}
+
+/// `scope.statement`: a story in which nothing happens: no sentence says
+/// anyone was killed, hurt or taken, or that something was set off, fired
+/// or stormed, none gives a figure, names a kind of attack, a martyrdom or
+/// armed men, or dates it ("the minister
+/// said attacks by terrorists in Khuzdar were a challenge"). Talk about
+/// terrorism, however militant its words, is no incident; a digest's dated
+/// line ("June 7 - Kharqamar: an IED struck an army vehicle") is one.
+fn statement(p: &Passage) -> bool {
+    let eventful = p.figures || p.attempted || p.typed || p.violence;
+    p.role == Role::Main && !eventful && !p.own_date && !p.fresh
 }
 
 /// `scope.threat_arrest`: arrests, seizures or threat alerts, and nobody is
