@@ -152,7 +152,10 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             && !f.has_figures
             && st.current_main.is_some()
             && (main_date.is_none() || main_date_reported);
-        let in_recap = recap && !fresh_day(doc, si) && !doc.cues[si].new_incident;
+        // "In another IBO ..." lists the recap's next item; only a marker
+        // of a separate incident or a fresh day ends the recap.
+        let separate = doc.cues[si].new_incident && !doc.cues[si].ordinal_event;
+        let in_recap = recap && !fresh_day(doc, si) && !separate;
         recap &= in_recap || !f.eventful;
         if f.eventful
             && !dates_the_main
@@ -781,13 +784,18 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
 }
 
 /// `segment.summary.anaphora`: "In these attacks, 139 militants were also
-/// killed", right after a sentence that adds up the incidents of a year or
-/// of a report, counts the same incidents. (After a count of a campaign's
+/// killed", "These included 52 soldiers", right after a sentence that adds
+/// up the incidents of a year or of a report, counts the same incidents. (After a count of a campaign's
 /// operations, "these operations" may be the campaign, reported as one.)
 fn continues_summary(doc: &Document, si: usize, roles: &[SentenceRole]) -> bool {
     if si == 0 || roles[si - 1] != SentenceRole::Summary {
         return false;
     }
+    let toks = doc.sentence_tokens(si);
+    // "These included 52 security personnel, ...": the summary's figures, broken down.
+    let opens_anaphor = toks
+        .first()
+        .is_some_and(|t| matches!(t.lower.as_str(), "these" | "those"));
     let period = doc
         .dates_in(si - 1)
         .iter()
@@ -796,10 +804,11 @@ fn continues_summary(doc: &Document, si: usize, roles: &[SentenceRole]) -> bool 
     if !period {
         return false;
     }
-    doc.sentence_tokens(si).windows(2).any(|w| {
-        matches!(w[0].lower.as_str(), "these" | "those")
-            && PLURAL_EVENTS.contains(&w[1].lower.as_str())
-    })
+    opens_anaphor
+        || toks.windows(2).any(|w| {
+            matches!(w[0].lower.as_str(), "these" | "those")
+                && PLURAL_EVENTS.contains(&w[1].lower.as_str())
+        })
 }
 
 /// `scope.statistics`: a figure written in digits just before a plural
