@@ -407,9 +407,12 @@ impl Passage {
             // Who the victims are is told where the figures are.
             p.protected |= c.protected && figures;
             p.shooting |= c.shooting;
-            p.explosive |= c.event_scores.iter().any(|(t, w)| {
-                *w > 0 && matches!(t, EventType::Bombing | EventType::SuicideBombing)
-            });
+            // Where harm is told or militancy named: "planted saplings" in
+            // a later paragraph sets nothing off.
+            p.explosive |= (figures || c.in_scope)
+                && c.event_scores.iter().any(|(t, w)| {
+                    *w > 0 && matches!(t, EventType::Bombing | EventType::SuicideBombing)
+                });
             p.armed_victims |= doc
                 .casualties_in(si)
                 .iter()
