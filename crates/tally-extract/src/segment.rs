@@ -106,7 +106,18 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             st.roles[si] = SentenceRole::Summary;
             continue;
         }
-        if parts.is_none() && is_summary(doc, si, lex) {
+        // `segment.scene_summary.alone`: "Security forces killed five
+        // terrorists in two separate encounters in North Waziristan", with no
+        // sentence after it telling the encounters: the district's news is
+        // coded from the count itself.
+        let tells = !doc.casualties_in(si).is_empty() || doc.cues[si].happened;
+        let summed = parts.is_none()
+            && is_summary(doc, si, lex)
+            && (doc.sentences[si].headline
+                || !tells
+                || single_scene(doc, si, lex).is_none()
+                || items_follow(doc, si));
+        if summed {
             st.roles[si] = SentenceRole::Summary;
             // `segment.scene_summary`: "two separate encounters took place in
             // North Waziristan": a count of events in one district sets the
@@ -657,6 +668,18 @@ fn other_kind(doc: &Document, si: usize, anchor: usize) -> bool {
         })
     };
     matches!((kind(si), kind(anchor)), (Some(a), Some(b)) if a != b)
+}
+
+/// Sentences after a summary in which its items may be told.
+const ITEMS_WITHIN: usize = 4;
+
+/// Does a sentence soon after summary `si` tell an event of its own (its
+/// figures, or someone killed, hurt or taken)?
+fn items_follow(doc: &Document, si: usize) -> bool {
+    (si + 1..doc.sentences.len())
+        .take(ITEMS_WITHIN)
+        .filter(|&k| !doc.sentences[k].headline)
+        .any(|k| !doc.casualties_in(k).is_empty() || doc.cues[k].happened)
 }
 
 /// Does the sentence date something within the last few days (not when
