@@ -18,8 +18,9 @@
 //!    that fires decides (see each `fn` for its condition):
 //!    `scope.abroad`, `scope.interstate`, `scope.accident`, `scope.disaster`,
 //!    `scope.crime`, `scope.obituary`, `scope.figurative`, `scope.verdict`,
-//!    `scope.anniversary`, `scope.threat_arrest`, then the article's
-//!    `scope.not_news`.
+//!    `scope.anniversary`, `scope.threat_arrest`, `scope.statistics`,
+//!    `scope.statement` (a passage in which nothing happens), then the
+//!    article's `scope.not_news`.
 
 pub mod features;
 pub mod train;
