@@ -48,9 +48,18 @@ fn is_source(
             .matches_at(toks, k)
             .any(|x| *x.value == Marker::Report)
     });
-    let according =
-        m.start >= 2 && toks[m.start - 1].lower == "to" && toks[m.start - 2].lower == "according";
-    reports_after || according
+    // "according to police", "according to the police"
+    let before = |k: usize| {
+        m.start
+            .checked_sub(k)
+            .map_or("", |x| toks[x].lower.as_str())
+    };
+    let according = (before(1) == "to" && before(2) == "according")
+        || (before(1) == "the" && before(2) == "to" && before(3) == "according");
+    // "in the jurisdiction of Saddar police station": where, not who was hit.
+    let jurisdiction =
+        (1..=4).any(|k| matches!(before(k), "jurisdiction" | "limits" | "precincts"));
+    reports_after || according || jurisdiction
 }
 
 /// `target.jurisdiction`: "in the Faqirabad police limits", "within the
@@ -99,6 +108,20 @@ fn recalled_by_time(nouns: &[usize], background_starts: &[usize]) -> bool {
     nouns
         .iter()
         .any(|&n| background_starts.iter().any(|&b| n < b && b <= n + 2))
+}
+
+/// `segment.skip.commemoration`: does an attack verb stand outside the
+/// phrase each commemoration opens (before it, or after the comma that
+/// closes it)? "On the tenth anniversary of the school massacre, terrorists
+/// attacked ...", "a bomb exploded near a ceremony marking the death
+/// anniversary of an elder": the sentence reports that attack.
+fn strikes_outside(toks: &[Token], commemorations: &[usize], struck_at: &[usize]) -> bool {
+    commemorations.iter().all(|&c| {
+        let closes = (c..toks.len()).find(|&k| matches!(toks[k].lower.as_str(), "," | ";"));
+        struck_at
+            .iter()
+            .any(|&s| s < c || closes.is_some_and(|e| s > e))
+    })
 }
 
 /// Where in a sentence an ordinal may stand and still open it ("Another
@@ -167,6 +190,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         // `frame.foiled`: "before it went off" is the foiled phrase's, not a
         // detonation.
         let mut foiled_until = 0;
+        let mut commemorations: Vec<usize> = Vec::new();
         for i in 0..toks.len() {
             for m in lex.markers.matches_at(toks, i) {
                 match m.value {
@@ -197,6 +221,8 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                         c.detonated_first |= !c.foiled;
                     }
                     Marker::Detonated => {}
+                    Marker::Commemoration => commemorations.push(i),
+                    Marker::SamePlace => c.same_place = true,
                     Marker::Report | Marker::OtherFate | Marker::Nobody | Marker::NoCasualties => {}
                 }
             }
@@ -222,7 +248,11 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 ScopeCue::Event | ScopeCue::Happened | ScopeCue::Struck | ScopeCue::Clash
             ) || !inside_out(m)
         });
+        let mut struck_at: Vec<usize> = Vec::new();
         for m in scope_cues {
+            if matches!(m.value, ScopeCue::Struck | ScopeCue::Clash) {
+                struck_at.push(m.start);
+            }
             match *m.value {
                 ScopeCue::Militancy => c.in_scope = true,
                 ScopeCue::Violence => c.violence = true,
@@ -245,6 +275,14 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                         c.scope.push(class);
                     }
                 }
+            }
+        }
+        if let Some(&at) = commemorations.first() {
+            let fresh = crate::segment::fresh_day(doc, si);
+            if !(fresh && strikes_outside(toks, &commemorations, &struck_at)) {
+                c.background = true;
+                let at = tok_start + at;
+                c.background_at = Some(c.background_at.map_or(at, |b| b.min(at)));
             }
         }
         c.ordinal_event = ordinal_event(toks, &ordinals, &incident_nouns);

@@ -105,6 +105,9 @@ pub struct SentenceCues {
     /// Token (absolute index) where the first background marker starts.
     pub background_at: Option<usize>,
     pub summary: bool,
+    /// "in the same district", "the area had seen": the event is where the
+    /// story before it was.
+    pub same_place: bool,
     pub claim: bool,
     pub claim_negated: bool,
     pub attribution: bool,

@@ -83,6 +83,51 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             m
         })
         .collect();
+    weak_appositions(doc);
+    dateline_roads(doc, lex);
+}
+
+/// `place.dateline_road`: "BANNU: ... an IED planted on the
+/// Bannu-Miranshah road": a road named after the town the report is filed
+/// from runs by that town; in a sentence with no other scene, that is
+/// where the event was.
+fn dateline_roads(doc: &mut Document, lex: &Lexicon) {
+    let Some(dl) = doc.dateline_place.and_then(|i| lex.gazetteer.places.get(i)) else {
+        return;
+    };
+    let road = |t: &Token| matches!(t.lower.as_str(), "road" | "highway" | "motorway");
+    for k in 0..doc.places.len() {
+        let m = &doc.places[k];
+        let same_town = lex
+            .gazetteer
+            .places
+            .get(m.place)
+            .is_some_and(|pl| pl.name == dl.name);
+        let on_road = doc.tokens[m.tok_end..].iter().take(4).any(road);
+        let scene_elsewhere = doc
+            .places
+            .iter()
+            .any(|o| o.sentence == m.sentence && !o.weak);
+        if m.weak && same_town && on_road && !scene_elsewhere {
+            doc.places[k].weak = false;
+        }
+    }
+}
+
+/// `place.apposition`: "two men from Mir Ali, North Waziristan, in Bannu":
+/// the district set after a weak place by a comma names where that place
+/// is, so it is no scene either.
+fn weak_appositions(doc: &mut Document) {
+    for k in 1..doc.places.len() {
+        let (prev, cur) = (&doc.places[k - 1], &doc.places[k]);
+        let apposed = prev.weak
+            && prev.sentence == cur.sentence
+            && cur.tok_start == prev.tok_end + 1
+            && doc.tokens.get(prev.tok_end).is_some_and(|t| t.lower == ",");
+        if apposed {
+            doc.places[k].weak = true;
+        }
+    }
 }
 
 const TRAVEL_BEFORE: &[&str] = &[

@@ -109,7 +109,22 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         body_seen |= !doc.sentences[si].headline;
         body_count += usize::from(!doc.sentences[si].headline);
         let parts = district_parts(doc, si, lex);
-        if parts.is_none() && is_summary(doc, si, lex) {
+        if parts.is_none() && continues_summary(doc, si, &st.roles) {
+            st.roles[si] = SentenceRole::Summary;
+            continue;
+        }
+        // `segment.scene_summary.alone`: "Security forces killed five
+        // terrorists in two separate encounters in North Waziristan", with no
+        // sentence after it telling the encounters: the district's news is
+        // coded from the count itself.
+        let tells = !doc.casualties_in(si).is_empty() || doc.cues[si].happened;
+        let summed = parts.is_none()
+            && is_summary(doc, si, lex)
+            && (doc.sentences[si].headline
+                || !tells
+                || single_scene(doc, si, lex).is_none()
+                || items_follow(doc, si));
+        if summed {
             st.roles[si] = SentenceRole::Summary;
             // `segment.scene_summary`: "two separate encounters took place in
             // North Waziristan": a count of events in one district sets the
@@ -155,7 +170,10 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
             && !f.has_figures
             && st.current_main.is_some()
             && (main_date.is_none() || main_date_reported);
-        let in_recap = recap && !fresh_day(doc, si) && !doc.cues[si].new_incident;
+        // "In another IBO ..." lists the recap's next item; only a marker
+        // of a separate incident or a fresh day ends the recap.
+        let separate = doc.cues[si].new_incident && !doc.cues[si].ordinal_event;
+        let in_recap = recap && !fresh_day(doc, si) && !separate;
         recap &= in_recap || !f.eventful;
         // A lead that counts its attack back ("three weeks ago") is the news.
         if f.eventful
@@ -286,6 +304,16 @@ struct State {
 
 impl State {
     fn add_background(&mut self, doc: &Document, si: usize, f: &Facts, chained: bool) {
+        let mut f = f.clone();
+        // `place.same_place`: "Last year, an attack in the same district
+        // killed 42": the recalled event is where the current story is.
+        let inherits = f.district.is_none() && f.local.is_none() && doc.cues[si].same_place;
+        if inherits {
+            f.district = self
+                .current_main
+                .and_then(|m| self.segs[m].district.clone());
+        }
+        let locked = inherits && f.district.is_some();
         let has_place = f.district.is_some() || f.local.is_some();
         if !worth_a_mention(doc, si, has_place, f.date.is_some(), f.has_figures) {
             return;
@@ -302,7 +330,7 @@ impl State {
                 date: f.date,
                 date_reported: f.date_reported,
                 follow_up: false,
-                locked: false,
+                locked,
                 excluded: Vec::new(),
             });
         }
@@ -422,6 +450,7 @@ impl State {
         let other_local = f.local.is_some() && seg.local.is_some() && f.local != seg.local;
         (c.new_incident && (placed || f.has_figures || c.happened))
             || (c.shift && (other_district || other_local || (seg.district.is_none() && placed)))
+            || (c.shift && f.has_figures && c.struck && other_kind(doc, si, seg.anchor))
             || (other_district
                 && (f.has_figures || f.topic || scene_event(doc, si, lex))
                 && !mentions_district(doc, si, seg.district.as_deref(), lex))
@@ -665,9 +694,38 @@ fn counted_recall(doc: &Document, si: usize) -> bool {
         || (w(at) == "a" && w(at + 1) == "few" && span(at + 2))
 }
 
+/// `segment.new.shift_other_kind`: "An hour later, a bomb exploded near an
+/// FC vehicle in the same district, killing one soldier", after a gun
+/// attack: a time shift, an attack verb, figures of its own and another
+/// kind of attack than the story's make another incident, even in the
+/// same place.
+fn other_kind(doc: &Document, si: usize, anchor: usize) -> bool {
+    let kind = |k: usize| {
+        doc.cues.get(k).and_then(|c| {
+            c.event_scores
+                .iter()
+                .max_by_key(|(_, w)| *w)
+                .map(|(t, _)| *t)
+        })
+    };
+    matches!((kind(si), kind(anchor)), (Some(a), Some(b)) if a != b)
+}
+
+/// Sentences after a summary in which its items may be told.
+const ITEMS_WITHIN: usize = 4;
+
+/// Does a sentence soon after summary `si` tell an event of its own (its
+/// figures, or someone killed, hurt or taken)?
+fn items_follow(doc: &Document, si: usize) -> bool {
+    (si + 1..doc.sentences.len())
+        .take(ITEMS_WITHIN)
+        .filter(|&k| !doc.sentences[k].headline)
+        .any(|k| !doc.casualties_in(k).is_empty() || doc.cues[k].happened)
+}
+
 /// Does the sentence date something within the last few days (not when
 /// something was said)?
-fn fresh_day(doc: &Document, si: usize) -> bool {
+pub(crate) fn fresh_day(doc: &Document, si: usize) -> bool {
     const FRESH_DAYS: i64 = 3;
     let Some(p) = doc.published else { return false };
     doc.dates_in(si).iter().any(|d| {
@@ -773,6 +831,7 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
     };
     let multi = std::iter::once(first_plural).chain(plurals).any(|i| {
         (i.saturating_sub(3)..i).any(|k| MULTI.contains(&toks[k].lower.as_str()) && !item_of(k))
+            || counted_events(toks, i)
     });
     let over_time = toks.iter().any(|t| OVER_TIME.contains(&t.lower.as_str()))
         || doc
@@ -796,6 +855,67 @@ fn is_summary(doc: &Document, si: usize, lex: &Lexicon) -> bool {
     };
     let headline = doc.sentences[si].headline;
     multi || period || over_time || headline || distinct_districts >= 3
+}
+
+/// `segment.summary.anaphora`: "In these attacks, 139 militants were also
+/// killed", "These included 52 soldiers", right after a sentence that adds
+/// up the incidents of a year or of a report, counts the same incidents. (After a count of a campaign's
+/// operations, "these operations" may be the campaign, reported as one.)
+fn continues_summary(doc: &Document, si: usize, roles: &[SentenceRole]) -> bool {
+    if si == 0 || roles[si - 1] != SentenceRole::Summary {
+        return false;
+    }
+    let toks = doc.sentence_tokens(si);
+    // "These included 52 security personnel, ...": the summary's figures, broken down.
+    let opens_anaphor = toks
+        .first()
+        .is_some_and(|t| matches!(t.lower.as_str(), "these" | "those"));
+    let period = doc
+        .dates_in(si - 1)
+        .iter()
+        .any(|d| d.date.is_some_and(|x| x.precision() == Precision::Year))
+        || doc.cues[si - 1].scope.contains(&ScopeClass::Statistics);
+    if !period {
+        return false;
+    }
+    opens_anaphor
+        || toks.windows(2).any(|w| {
+            matches!(w[0].lower.as_str(), "these" | "those")
+                && PLURAL_EVENTS.contains(&w[1].lower.as_str())
+        })
+}
+
+/// `scope.statistics`: a figure written in digits just before a plural
+/// event noun, at most a modifier between ("171 terrorist attacks", "97
+/// intelligence-based operations"): a count of incidents, not one of them.
+fn counted_events(toks: &[tally_lexicon::Token], plural: usize) -> bool {
+    let digits = |k: usize| {
+        let w = toks[k].lower.as_str();
+        w.starts_with(|ch: char| ch.is_ascii_digit())
+            && w.chars().all(|ch| ch.is_ascii_digit() || ch == ',')
+    };
+    // An adjective between ("terrorist", "separate"), not a preposition
+    // ("killed 12 in attacks").
+    let word = |k: usize| {
+        let w = toks[k].lower.as_str();
+        w.chars().all(|ch| ch.is_alphabetic() || ch == '-')
+            && !matches!(
+                w,
+                "in" | "of" | "on" | "at" | "by" | "for" | "from" | "and" | "during"
+            )
+    };
+    // Back over the words of one modifier ("intelligence-based").
+    let mut k = plural;
+    while k > 0 && plural - k < 4 {
+        k -= 1;
+        if digits(k) {
+            return true;
+        }
+        if !(word(k) || toks[k].lower == "-") {
+            return false;
+        }
+    }
+    false
 }
 
 /// A mentioned incident needs a place or date, and a type or a figure; a

@@ -128,6 +128,13 @@ pub enum Marker {
     /// A fate that is not a casualty ("arrested", "rescued"): a figure
     /// followed by it is not counted as killed or injured.
     OtherFate,
+    /// "anniversary": a commemoration recalls an older event, unless the
+    /// sentence reports a fresh attack outside the phrase it opens ("On
+    /// the tenth anniversary of ..., terrorists attacked a post on Monday").
+    Commemoration,
+    /// "in the same district", "the area had seen": the sentence's event is
+    /// where the story before it was.
+    SamePlace,
 }
 
 /// What a date phrase of `lexicon/en/dates.tsv` counts from.
@@ -567,6 +574,8 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "detonated" => Marker::Detonated,
         "no_casualties" => Marker::NoCasualties,
         "incident_noun" => Marker::IncidentNoun,
+        "commemoration" => Marker::Commemoration,
+        "same_place" => Marker::SamePlace,
         _ => return None,
     })
 }

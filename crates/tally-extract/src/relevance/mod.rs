@@ -18,8 +18,9 @@
 //!    that fires decides (see each `fn` for its condition):
 //!    `scope.abroad`, `scope.interstate`, `scope.accident`, `scope.disaster`,
 //!    `scope.crime`, `scope.obituary`, `scope.figurative`, `scope.verdict`,
-//!    `scope.anniversary`, `scope.threat_arrest`, then the article's
-//!    `scope.not_news`.
+//!    `scope.anniversary`, `scope.threat_arrest`, `scope.statistics`,
+//!    `scope.statement` (a passage in which nothing happens), then the
+//!    article's `scope.not_news`.
 
 pub mod features;
 pub mod train;
@@ -77,6 +78,15 @@ fn lead_classes(doc: &Document, lex: &Lexicon) -> Vec<String> {
     let militancy = lead.iter().any(|c| c.in_scope);
     let happened =
         lead.iter().any(|c| c.happened) || doc.casualties.iter().any(|c| c.sentence < end);
+    let fresh_harm = (0..end)
+        .any(|si| (lead[si].happened || !doc.casualties_in(si).is_empty()) && dated_fresh(doc, si));
+    // The lead reports an attack of the last few days with an attack verb:
+    // a court, an anniversary or a release of figures it also names is its
+    // setting ("terrorists attacked a prison van carrying convicts on
+    // Monday"), not what the day's news is ("officials marking the
+    // anniversary of the attack that killed five laid wreaths on Monday").
+    let fresh_event =
+        (0..end).any(|si| lead[si].struck && !lead[si].background && dated_fresh(doc, si));
     let mut out: Vec<String> = Vec::new();
     let home = (0..end).any(|si| home_place_in(doc, lex, si));
     if lead.iter().any(|c| c.foreign) && !home {
@@ -89,8 +99,15 @@ fn lead_classes(doc: &Document, lex: &Lexicon) -> Vec<String> {
                 ScopeClass::Accident
                 | ScopeClass::Disaster
                 | ScopeClass::Crime
-                | ScopeClass::Obituary
                 | ScopeClass::Figurative => !militancy,
+                // A death of illness is no attack, whatever attack the
+                // deceased once survived ("who was wounded in a militant
+                // ambush in 2008, passed away on Monday"): only harm done in
+                // the last few days makes the lead an attack.
+                ScopeClass::Obituary => !militancy || !fresh_harm,
+                ScopeClass::Verdict | ScopeClass::Anniversary | ScopeClass::Statistics => {
+                    !fresh_event
+                }
                 // An arrest story is one only if nothing happened.
                 ScopeClass::ThreatArrest => !happened,
                 ScopeClass::Statement | ScopeClass::NotNews => false,
@@ -105,15 +122,71 @@ fn lead_classes(doc: &Document, lex: &Lexicon) -> Vec<String> {
     out
 }
 
+/// Does sentence `si` date something within the last few days, with no
+/// older date the event could be ("on Monday sentenced ... for the 2019
+/// bombing")?
+fn dated_fresh(doc: &Document, si: usize) -> bool {
+    let age = |d: &crate::document::DateMention| {
+        d.date
+            .zip(doc.published)
+            .map(|(x, pb)| (x, pb.ordinal() - x.ordinal()))
+    };
+    let dates = doc.dates_in(si);
+    let recent = dates.iter().any(|d| {
+        !d.reporting
+            && d.kind != DateKind::Vague
+            && age(d).is_some_and(|(x, a)| {
+                x.precision() == Precision::Day && (0..=features::FRESH_DAYS).contains(&a)
+            })
+    });
+    let older = dates.iter().any(|d| {
+        age(d).is_some_and(|(x, a)| match x.precision() {
+            Precision::Day => a > features::OLD_DAYS,
+            _ => doc.published.is_some_and(|pb| x.year < pb.year),
+        })
+    });
+    recent && !older
+}
+
 fn home_place_in(doc: &Document, lex: &Lexicon, si: usize) -> bool {
     doc.places_in(si).iter().any(|m| {
         !m.weak
+            && !listed_with_abroad(doc, lex, m)
             && lex
                 .gazetteer
                 .places
                 .get(m.place)
                 .is_some_and(|pl| pl.kind >= PlaceKind::District)
     })
+}
+
+/// `scope.abroad.listed`: a town's name joined by "and" or a comma to a
+/// place abroad ("in Khost and Paktika provinces of Afghanistan") is the
+/// place abroad of that name, not the town at home.
+fn listed_with_abroad(doc: &Document, lex: &Lexicon, m: &crate::document::PlaceMention) -> bool {
+    let below_district = lex
+        .gazetteer
+        .places
+        .get(m.place)
+        .is_some_and(|pl| pl.kind > PlaceKind::District);
+    let joins = |k: usize| {
+        doc.tokens
+            .get(k)
+            .is_some_and(|t| matches!(t.lower.as_str(), "and" | ","))
+    };
+    let abroad_at = |k: usize| {
+        doc.tokens.get(k).is_some_and(|t| t.capitalized)
+            && lex.foreign_places.match_at(&doc.tokens, k).is_some()
+    };
+    let after = joins(m.tok_end) && abroad_at(m.tok_end + 1);
+    let before = m.tok_start >= 2
+        && joins(m.tok_start - 1)
+        && (m.tok_start.saturating_sub(5)..m.tok_start - 1).any(|k| {
+            lex.foreign_places
+                .match_at(&doc.tokens, k)
+                .is_some_and(|f| k + f.len + 1 == m.tok_start)
+        });
+    below_district && (after || before)
 }
 
 /// The classifier's probability that the article reports an incident as news.
@@ -209,7 +282,7 @@ fn passage(
             }
         }
     }
-    let rules: [(ScopeClass, Rule); 11] = [
+    let rules: [(ScopeClass, Rule); 12] = [
         (ScopeClass::Abroad, abroad),
         (ScopeClass::Interstate, interstate),
         (ScopeClass::Accident, accident),
@@ -221,6 +294,7 @@ fn passage(
         (ScopeClass::Anniversary, anniversary),
         (ScopeClass::ThreatArrest, threat_or_arrest),
         (ScopeClass::Statistics, statistics),
+        (ScopeClass::Statement, statement),
     ];
     for (class, fires) in rules {
         if fires(&p) {
@@ -256,6 +330,11 @@ struct Passage {
     militancy: bool,
     violence: bool,
     happened: bool,
+    /// Something happened, was set off or was foiled.
+    attempted: bool,
+    /// A word names the kind of attack ("repelled the attack", "IED"), not
+    /// only violence in general ("attacks", "terrorism").
+    typed: bool,
     protected: bool,
     shooting: bool,
     /// A bombing or suicide-bombing cue (blasts are not crime's tools).
@@ -266,6 +345,10 @@ struct Passage {
     protected_targets: bool,
     groups: bool,
     figures: bool,
+    /// A sentence with figures names an accident and no militants.
+    accident_figures: bool,
+    /// A sentence with figures names militants or an armed group.
+    militant_figures: bool,
     /// A sentence that reports the event names a place abroad.
     foreign_scene: bool,
     /// A sentence that reports the event names a place of the country at
@@ -291,6 +374,8 @@ impl Passage {
             militancy: false,
             violence: false,
             happened: false,
+            attempted: false,
+            typed: false,
             protected: false,
             shooting: false,
             explosive: false,
@@ -298,6 +383,8 @@ impl Passage {
             protected_targets: false,
             groups: false,
             figures: false,
+            accident_figures: false,
+            militant_figures: false,
             foreign_scene: false,
             home_scene: false,
             own_date: false,
@@ -315,18 +402,28 @@ impl Passage {
             p.militancy |= c.in_scope;
             p.violence |= c.violence;
             p.happened |= c.happened;
+            // A foiled attack happened too ("thwarted an attack by recovering a bomb").
+            p.attempted |= c.happened || c.foiled || c.detonated || c.clash;
+            p.typed |= c.event_scores.iter().any(|(_, w)| *w >= 2);
             // Who the victims are is told where the figures are.
             p.protected |= c.protected && figures;
             p.shooting |= c.shooting;
-            p.explosive |= c.event_scores.iter().any(|(t, w)| {
-                *w > 0 && matches!(t, EventType::Bombing | EventType::SuicideBombing)
-            });
+            // Where harm is told or militancy named: "planted saplings" in
+            // a later paragraph sets nothing off.
+            p.explosive |= (figures || c.in_scope)
+                && c.event_scores.iter().any(|(t, w)| {
+                    *w > 0 && matches!(t, EventType::Bombing | EventType::SuicideBombing)
+                });
             p.armed_victims |= doc
                 .casualties_in(si)
                 .iter()
                 .any(|s| matches!(s.category, Category::SecurityForces | Category::Militants));
             p.protected_targets |= figures && c.targets.iter().any(|t| *t != Target::Civilians);
-            p.groups |= !doc.groups_in(si).is_empty();
+            let named_group = !doc.groups_in(si).is_empty();
+            p.groups |= named_group;
+            let militant = c.in_scope || named_group;
+            p.militant_figures |= figures && militant;
+            p.accident_figures |= figures && !militant && c.scope.contains(&ScopeClass::Accident);
 
             let reports_event = figures || c.happened || si == seg.anchor;
             if reports_event {
@@ -334,29 +431,7 @@ impl Passage {
                 p.home_scene |= home_place_in(doc, lex, si);
             }
             if reports_event {
-                // A recent day, and no older date the event could be ("on
-                // Monday sentenced ... for the 2019 bombing").
-                let age = |d: &crate::document::DateMention| {
-                    d.date
-                        .zip(doc.published)
-                        .map(|(x, pb)| (x, pb.ordinal() - x.ordinal()))
-                };
-                let dates = doc.dates_in(si);
-                let recent = dates.iter().any(|d| {
-                    !d.reporting
-                        && d.kind != DateKind::Vague
-                        && age(d).is_some_and(|(x, a)| {
-                            x.precision() == Precision::Day
-                                && (0..=features::FRESH_DAYS).contains(&a)
-                        })
-                });
-                let older = dates.iter().any(|d| {
-                    age(d).is_some_and(|(x, a)| match x.precision() {
-                        Precision::Day => a > features::OLD_DAYS,
-                        _ => doc.published.is_some_and(|pb| x.year < pb.year),
-                    })
-                });
-                p.fresh |= recent && !older;
+                p.fresh |= dated_fresh(doc, si);
             }
             // A digest item's heading date ("28 October — ...", a mention of
             // no width) lists the item, it recalls no story: an item out of
@@ -393,9 +468,13 @@ fn interstate(p: &Passage) -> bool {
 }
 
 /// `scope.accident`: a crash, a cylinder or mine-gas blast, a collapse, a
-/// fire, with no militants or weapons of theirs named.
+/// fire, with no militants or weapons of theirs named; or the sentences
+/// that give the dead name the accident and no militants, whatever else
+/// the story says of them ("an unexploded mortar shell went off in a
+/// field, killing four; sources said terrorists had left it behind").
 fn accident(p: &Passage) -> bool {
-    p.has(ScopeClass::Accident) && !p.militancy && !p.groups
+    (p.has(ScopeClass::Accident) && !p.militancy && !p.groups)
+        || (p.accident_figures && !p.militant_figures)
 }
 
 /// `scope.disaster`: floods, storms, quakes, heat, disease.
@@ -450,6 +529,18 @@ fn anniversary(p: &Passage) -> bool {
 /// reports an event of the last few days.
 fn statistics(p: &Passage) -> bool {
     p.anchor_cues.contains(&ScopeClass::Statistics) && !p.fresh
+}
+
+/// `scope.statement`: a story in which nothing happens: no sentence says
+/// anyone was killed, hurt or taken, or that something was set off, fired
+/// or stormed, none gives a figure, names a kind of attack, a martyrdom or
+/// armed men, or dates it ("the minister
+/// said attacks by terrorists in Khuzdar were a challenge"). Talk about
+/// terrorism, however militant its words, is no incident; a digest's dated
+/// line ("June 7 - Kharqamar: an IED struck an army vehicle") is one.
+fn statement(p: &Passage) -> bool {
+    let eventful = p.figures || p.attempted || p.typed || p.violence;
+    p.role == Role::Main && !eventful && !p.own_date && !p.fresh
 }
 
 /// `scope.threat_arrest`: arrests, seizures or threat alerts, and nobody is
