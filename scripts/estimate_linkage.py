@@ -41,14 +41,18 @@ BENCH = os.path.join(ROOT, "..", "shared", "bench")
 LEVELS = os.path.join(ROOT, "data", "linkage", "levels.tsv")
 COMPARISONS = [
     ("district", ["null", "same", "adjacent", "else"]),
-    ("day", ["null", "same", "one", "two_three", "assumed_fits", "else"]),
+    ("day", ["null", "same", "one", "two_three", "assumed_fits", "same_month", "else"]),
     ("place", ["null", "same", "else"]),
     ("type", ["null", "same", "compatible", "operation_vs_attack", "else"]),
     ("group", ["null", "same", "else"]),
     ("figures", ["null", "equal", "fits", "else"]),
     ("role", ["both_main", "mention", "else"]),
 ]
-NULL_IS_EVIDENCE = {"day"}
+NULL_IS_EVIDENCE = set()
+# Levels that forbid a link outright (hard rules, not estimated): attacks on
+# one day in two districts are two incidents however alike they are, and
+# the independence assumption lets day, type and role outvote the district.
+VETOES = [("district", "else")]
 THRESHOLDS = [x / 2 for x in range(-6, 17)]
 
 
@@ -143,6 +147,7 @@ def levels_text(m, u, prior, threshold, header):
     lines += [f"# {h}" for h in header]
     lines += ["# comparison\tlevel\tm\tu\t(weight = log2(m/u))",
               f"@prior\t{prior:.5f}", f"@threshold\t{threshold:.2f}"]
+    lines += [f"@veto\t{cmp}\t{lvl}" for cmp, lvl in VETOES]
     for cmp, levels in COMPARISONS:
         for lvl in levels:
             w = math.log2(m[(cmp, lvl)] / u[(cmp, lvl)])

@@ -148,14 +148,13 @@ pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
         let p = &sketches[i].profile;
         let mut best: Option<(f64, usize)> = None;
         for c in blocks.candidates(p, &profiles) {
-            if !days_may_meet(p, &profiles[c]) {
+            if clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
                 continue;
             }
-            let s = linkage.score(p, &profiles[c]);
-            let better =
-                s >= threshold && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc));
-            // Checked last: it is the costliest test and rarely fails.
-            if better && !clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
+            let Some(s) = cluster_score(linkage, p, &clusters[c], sketches) else {
+                continue;
+            };
+            if s >= threshold && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc)) {
                 best = Some((s, c));
             }
         }
@@ -172,6 +171,28 @@ pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
         }
     }
     clusters
+}
+
+/// How well a report fits a cluster as a whole: its best match among the
+/// members, provided no member is one it cannot be (its days out of the
+/// window, or a pair scored below `VETO`): a chain of pairwise matches must
+/// not join incompatible reports.
+fn cluster_score(linkage: &Linkage, p: &Profile, members: &[usize], sketches: &[Sketch]) -> Option<f64> {
+    /// Posterior log2-odds below which two reports cannot share a cluster.
+    const VETO: f64 = -12.0;
+    let mut best = f64::NEG_INFINITY;
+    for &j in members {
+        let q = &sketches[j].profile;
+        if !days_may_meet(p, q) {
+            return None;
+        }
+        let s = linkage.score(p, q);
+        if s < VETO {
+            return None;
+        }
+        best = best.max(s);
+    }
+    Some(best)
 }
 
 /// Pairs of sketches from different articles that blocking lets merging

@@ -37,7 +37,15 @@ pub const COMPARISONS: &[(&str, &[&str])] = &[
     ("district", &["null", "same", "adjacent", "else"]),
     (
         "day",
-        &["null", "same", "one", "two_three", "assumed_fits", "else"],
+        &[
+            "null",
+            "same",
+            "one",
+            "two_three",
+            "assumed_fits",
+            "same_month",
+            "else",
+        ],
     ),
     ("place", &["null", "same", "else"]),
     (
@@ -135,7 +143,16 @@ fn district(a: &Profile, b: &Profile, n: &Neighbours) -> &'static str {
 
 fn day(a: &Profile, b: &Profile) -> &'static str {
     let (Some(x), Some(y)) = (a.day(), b.day()) else {
-        return "null";
+        // "Last month's attack": a month (or year) against a day or month.
+        let month = |p: &Profile| p.dates.iter().map(|d| (d.year, d.month)).collect::<Vec<_>>();
+        let (ma, mb) = (month(a), month(b));
+        if ma.is_empty() || mb.is_empty() {
+            return "null";
+        }
+        let agree = ma
+            .iter()
+            .any(|(y, m)| mb.iter().any(|(y2, m2)| y == y2 && (m.is_none() || m2.is_none() || m == m2)));
+        return if agree { "same_month" } else { "else" };
     };
     if a.date_assumed || b.date_assumed {
         // A publication day: the event was that day or up to a week before.
@@ -226,6 +243,20 @@ fn role(a: &Profile, b: &Profile) -> &'static str {
     }
 }
 
+/// The static names of a comparison and one of its levels, if known.
+fn known_level(
+    comparison: &str,
+    level: &str,
+) -> Result<(&'static str, &'static str), String> {
+    let Some((cmp, levels)) = COMPARISONS.iter().find(|(k, _)| *k == comparison) else {
+        return Err(format!("unknown comparison {comparison:?}"));
+    };
+    let Some(lvl) = levels.iter().find(|l| **l == level) else {
+        return Err(format!("unknown level {level:?} of {comparison}"));
+    };
+    Ok((cmp, lvl))
+}
+
 /// m and u of every level, the prior and the match threshold.
 #[derive(Debug, Clone, Default)]
 pub struct Weights {
@@ -236,6 +267,10 @@ pub struct Weights {
     levels: HashMap<(&'static str, &'static str), (f64, f64)>,
     /// log2(m / u) of each level, computed once.
     logs: HashMap<(&'static str, &'static str), f64>,
+    /// Levels that forbid a link whatever the rest says (`@veto` rows):
+    /// the weights assume independent comparisons, and a same-day attack
+    /// of the same kind in another district outvotes one strong `else`.
+    vetoes: Vec<(&'static str, &'static str)>,
 }
 
 impl Weights {
@@ -246,6 +281,7 @@ impl Weights {
             threshold: 0.0,
             levels: HashMap::new(),
             logs: HashMap::new(),
+            vetoes: Vec::new(),
         };
         for (n, line) in text.lines().enumerate() {
             let n = n + 1;
@@ -261,15 +297,15 @@ impl Weights {
             match c[0] {
                 "@prior" => w.prior = num(c.get(1))?,
                 "@threshold" => w.threshold = num(c.get(1))?,
+                "@veto" => {
+                    let comparison = c.get(1).copied().unwrap_or_default();
+                    let level = c.get(2).copied().unwrap_or_default();
+                    let key = known_level(comparison, level).map_err(|m| bad(n, m))?;
+                    w.vetoes.push(key);
+                }
                 comparison => {
-                    let Some((cmp, levels)) = COMPARISONS.iter().find(|(k, _)| *k == comparison)
-                    else {
-                        return Err(bad(n, format!("unknown comparison {comparison:?}")));
-                    };
                     let level = c.get(1).copied().unwrap_or_default();
-                    let Some(lvl) = levels.iter().find(|l| **l == level) else {
-                        return Err(bad(n, format!("unknown level {level:?} of {comparison}")));
-                    };
+                    let (cmp, lvl) = known_level(comparison, level).map_err(|m| bad(n, m))?;
                     let (m, u) = (num(c.get(2))?, num(c.get(3))?);
                     for p in [m, u] {
                         if !(p > 0.0 && p < 1.0) {
@@ -300,6 +336,9 @@ impl Weights {
     }
 
     fn weight_of(&self, comparison: &'static str, level: &'static str) -> f64 {
+        if self.vetoes.contains(&(comparison, level)) {
+            return f64::NEG_INFINITY;
+        }
         self.logs.get(&(comparison, level)).copied().unwrap_or(0.0)
     }
 
