@@ -23,7 +23,7 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
     let plan = args.corpus.plan()?;
     let reports = code_all(&plan, lex, false);
-    let incidents = tally_merge::merge(&reports);
+    let incidents = tally_merge::merge(&reports, crate::extract_cmd::load_linkage()?);
     let matches: Vec<&Incident> = incidents
         .iter()
         .filter(|i| i.id.starts_with(&args.id))

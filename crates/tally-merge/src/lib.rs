@@ -12,21 +12,23 @@
 //! member report, so the same corpus in any order gives the same output and
 //! adding an unrelated article changes no existing id.
 
+mod linkage;
 mod reconcile;
 mod similarity;
 
+pub use linkage::{Level, Levels, Linkage, LinkageError, Neighbours, Weights, COMPARISONS};
 pub use reconcile::incident_id;
 pub use similarity::Profile;
 
 use serde::{Deserialize, Serialize};
-use similarity::score;
 use std::collections::{BTreeMap, HashMap};
 use tally_model::{ArticleReport, Incident, IncidentDate, Role};
 
 /// How many days apart two reports of one incident may date it.
 pub const DATE_WINDOW_DAYS: i64 = 3;
-/// Minimum similarity for a report to join an incident.
-pub const THRESHOLD: i32 = 3;
+/// How far back (days) blocking looks for incidents a dated report may join:
+/// a month of follow-ups plus the week a publication day may trail the event.
+const BLOCK_DAYS: i64 = 31 + 7;
 
 /// One per-article incident with what folding needs to know about its source.
 #[derive(Debug, Clone)]
@@ -87,13 +89,13 @@ impl Sketch {
 }
 
 /// Merge the incidents of many per-article reports.
-pub fn merge(reports: &[ArticleReport]) -> Vec<Incident> {
+pub fn merge(reports: &[ArticleReport], linkage: &Linkage) -> Vec<Incident> {
     let members: Vec<Member> = reports.iter().flat_map(Member::of_report).collect();
     let sketches: Vec<Sketch> = members
         .iter()
         .map(|m| Sketch::of(m.incident, m.article, m.published))
         .collect();
-    let mut out: Vec<Incident> = cluster(&sketches)
+    let mut out: Vec<Incident> = cluster(&sketches, linkage)
         .iter()
         .map(|c| fold(&c.iter().map(|&i| &members[i]).collect::<Vec<_>>()))
         .collect();
@@ -118,11 +120,15 @@ fn date_key(d: Option<IncidentDate>) -> i64 {
 /// Group sketches into incidents; each cluster lists indexes into
 /// `sketches`. The result does not depend on the order of `sketches`.
 ///
-/// Greedy clustering within blocks: a report is compared only with
-/// incidents of its own district (or of its province when either side has
-/// no district) whose dates lie within the window, so the cost per report
-/// stays bounded as the corpus grows.
-pub fn cluster(sketches: &[Sketch]) -> Vec<Vec<usize>> {
+/// Reports are taken in a canonical order (dated first, by date); each joins
+/// the incident whose profile it matches best, when the Fellegi-Sunter
+/// posterior log-odds of the pair (`linkage.rs`) reach the threshold, and
+/// never an incident that already holds a report of its own article (one
+/// article's separate clashes stay apart). Blocking keeps the cost per
+/// report bounded: only incidents of the same province (or with none),
+/// dated within a month and a week before it, are compared; the district
+/// is evidence, not a veto.
+pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..sketches.len()).collect();
     order.sort_by(|&a, &b| sketches[a].canonical().cmp(&sketches[b].canonical()));
     let mut clusters: Vec<Vec<usize>> = Vec::new();
@@ -137,17 +143,18 @@ pub fn cluster(sketches: &[Sketch]) -> Vec<Vec<usize>> {
             *ids.entry(s.article.as_str()).or_insert(n)
         })
         .collect();
+    let threshold = linkage.weights.threshold;
     for i in order {
         let p = &sketches[i].profile;
-        let mut best: Option<(i32, usize)> = None;
+        let mut best: Option<(f64, usize)> = None;
         for c in blocks.candidates(p, &profiles) {
-            let Some(s) = score(p, &profiles[c]) else {
+            if clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
+                continue;
+            }
+            let Some(s) = cluster_score(linkage, p, &clusters[c], sketches) else {
                 continue;
             };
-            let better =
-                s >= THRESHOLD && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc));
-            // Checked last: it is the costliest test and rarely fails.
-            if better && !clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
+            if s >= threshold && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc)) {
                 best = Some((s, c));
             }
         }
@@ -166,39 +173,87 @@ pub fn cluster(sketches: &[Sketch]) -> Vec<Vec<usize>> {
     clusters
 }
 
-/// Indexes of incidents by district and by province, in creation order
-/// (which is date order, as reports are processed by date).
+/// How well a report fits a cluster as a whole: its best match among the
+/// members, provided no member is one it cannot be (its days out of the
+/// window, or a pair scored below `VETO`): a chain of pairwise matches must
+/// not join incompatible reports.
+fn cluster_score(linkage: &Linkage, p: &Profile, members: &[usize], sketches: &[Sketch]) -> Option<f64> {
+    /// Posterior log2-odds below which two reports cannot share a cluster.
+    const VETO: f64 = -12.0;
+    let mut best = f64::NEG_INFINITY;
+    for &j in members {
+        let q = &sketches[j].profile;
+        if !days_may_meet(p, q) {
+            return None;
+        }
+        let s = linkage.score(p, q);
+        if s < VETO {
+            return None;
+        }
+        best = best.max(s);
+    }
+    Some(best)
+}
+
+/// Pairs of sketches from different articles that blocking lets merging
+/// compare (for estimating the linkage weights on labelled corpora).
+pub fn candidate_pairs(sketches: &[Sketch]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for a in 0..sketches.len() {
+        for b in a + 1..sketches.len() {
+            let (x, y) = (&sketches[a], &sketches[b]);
+            if x.article == y.article {
+                continue;
+            }
+            let provinces = match (&x.profile.admin1, &y.profile.admin1) {
+                (Some(p), Some(q)) => p == q,
+                _ => true,
+            };
+            if provinces && days_may_meet(&x.profile, &y.profile) {
+                out.push((a, b));
+            }
+        }
+    }
+    out
+}
+
+/// Blocking on days: two stated days at most `DATE_WINDOW_DAYS` apart; a
+/// publication day (an undated report) up to a week after the stated day;
+/// reports without a day meet any.
+fn days_may_meet(a: &Profile, b: &Profile) -> bool {
+    const PUBLICATION_LAG_DAYS: i64 = 7;
+    let (Some(x), Some(y)) = (a.day(), b.day()) else {
+        return true;
+    };
+    match (a.date_assumed, b.date_assumed) {
+        (false, false) => (x - y).abs() <= DATE_WINDOW_DAYS,
+        (true, false) => (0..=PUBLICATION_LAG_DAYS).contains(&(x - y)),
+        (false, true) => (0..=PUBLICATION_LAG_DAYS).contains(&(y - x)),
+        (true, true) => (x - y).abs() <= PUBLICATION_LAG_DAYS,
+    }
+}
+
+/// Indexes of incidents by province, in creation order (which is date
+/// order, as reports are processed by date); incidents without a province
+/// sit in the "" block, compared with every report.
 #[derive(Default)]
 struct Blocks {
-    by_district: HashMap<String, Vec<usize>>,
-    /// Incidents with a province but no district.
-    province_only: HashMap<String, Vec<usize>>,
     by_province: HashMap<String, Vec<usize>>,
 }
 
 impl Blocks {
     fn add(&mut self, c: usize, p: &Profile) {
         let province = p.admin1.clone().unwrap_or_default();
-        match &p.admin2 {
-            Some(d) => self.by_district.entry(d.clone()).or_default().push(c),
-            None => self
-                .province_only
-                .entry(province.clone())
-                .or_default()
-                .push(c),
-        }
         self.by_province.entry(province).or_default().push(c);
     }
 
     fn candidates(&self, p: &Profile, profiles: &[Profile]) -> Vec<usize> {
-        let province = p.admin1.clone().unwrap_or_default();
-        let lists: Vec<&Vec<usize>> = match &p.admin2 {
-            Some(d) => [self.by_district.get(d), self.province_only.get(&province)]
+        let lists: Vec<&Vec<usize>> = match p.admin1.as_deref() {
+            Some(province) => [self.by_province.get(province), self.by_province.get("")]
                 .into_iter()
                 .flatten()
                 .collect(),
-            None if province.is_empty() => self.by_province.values().collect(),
-            None => self.by_province.get(&province).into_iter().collect(),
+            None => self.by_province.values().collect(),
         };
         let mut out = Vec::new();
         for list in lists {
@@ -216,7 +271,7 @@ fn recent_within_window(list: &[usize], profiles: &[Profile], p: &Profile, out: 
     for &c in list.iter().rev() {
         match (profiles[c].day(), p.day()) {
             (Some(cd), Some(pd)) => {
-                if pd - cd > 31 + 7 {
+                if pd - cd > BLOCK_DAYS {
                     break;
                 }
                 out.push(c);
