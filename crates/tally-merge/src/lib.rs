@@ -131,9 +131,6 @@ fn date_key(d: Option<IncidentDate>) -> i64 {
 pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..sketches.len()).collect();
     order.sort_by(|&a, &b| sketches[a].canonical().cmp(&sketches[b].canonical()));
-    let mut clusters: Vec<Vec<usize>> = Vec::new();
-    let mut profiles: Vec<Profile> = Vec::new();
-    let mut blocks = Blocks::default();
     // Article ids as small integers: one article never reports one incident twice.
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let article_of: Vec<usize> = sketches
@@ -143,56 +140,127 @@ pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
             *ids.entry(s.article.as_str()).or_insert(n)
         })
         .collect();
-    let threshold = linkage.weights.threshold;
-    for i in order {
-        let p = &sketches[i].profile;
-        let mut best: Option<(f64, usize)> = None;
-        for c in blocks.candidates(p, &profiles) {
-            if clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
-                continue;
-            }
-            let Some(s) = cluster_score(linkage, p, &clusters[c], sketches) else {
-                continue;
-            };
-            if s >= threshold && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc)) {
-                best = Some((s, c));
-            }
-        }
-        match best {
-            Some((_, c)) => {
-                clusters[c].push(i);
-                profiles[c].absorb(p);
-            }
-            None => {
-                clusters.push(vec![i]);
-                blocks.add(clusters.len() - 1, p);
-                profiles.push(p.clone());
-            }
+    let links = scored_links(sketches, &order, &article_of, linkage);
+    let mut sets = Sets::new(sketches.len());
+    for (_, a, b) in links {
+        let (ra, rb) = (sets.root(a), sets.root(b));
+        if ra != rb
+            && may_join(
+                &sets.members[ra],
+                &sets.members[rb],
+                &article_of,
+                sketches,
+                linkage,
+            )
+        {
+            sets.join(ra, rb);
         }
     }
+    // Clusters in canonical order of their first report, members likewise.
+    let rank: Vec<usize> = {
+        let mut r = vec![0; sketches.len()];
+        for (k, &i) in order.iter().enumerate() {
+            r[i] = k;
+        }
+        r
+    };
+    let mut clusters: Vec<Vec<usize>> = Vec::new();
+    for &i in &order {
+        if sets.root(i) == i {
+            let mut m = std::mem::take(&mut sets.members[i]);
+            m.sort_by_key(|&j| rank[j]);
+            clusters.push(m);
+        }
+    }
+    clusters.sort_by_key(|c| rank[c[0]]);
     clusters
 }
 
-/// How well a report fits a cluster as a whole: its best match among the
-/// members, provided no member is one it cannot be (its days out of the
-/// window, or a pair scored below `VETO`): a chain of pairwise matches must
-/// not join incompatible reports.
-fn cluster_score(linkage: &Linkage, p: &Profile, members: &[usize], sketches: &[Sketch]) -> Option<f64> {
+/// Every pair of reports from different articles that blocking lets meet
+/// and whose posterior log-odds reach the threshold, strongest first (ties
+/// in canonical order, so the result does not depend on input order).
+fn scored_links(
+    sketches: &[Sketch],
+    order: &[usize],
+    article_of: &[usize],
+    linkage: &Linkage,
+) -> Vec<(f64, usize, usize)> {
+    let threshold = linkage.weights.threshold;
+    let mut blocks = Blocks::default();
+    let mut profiles: Vec<Profile> = Vec::with_capacity(order.len());
+    let mut links: Vec<(f64, usize, usize, usize, usize)> = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        let p = &sketches[i].profile;
+        for c in blocks.candidates(p, &profiles) {
+            let j = order[c];
+            if article_of[j] == article_of[i] || !days_may_meet(p, &sketches[j].profile) {
+                continue;
+            }
+            let s = linkage.score(p, &sketches[j].profile);
+            if s >= threshold {
+                links.push((s, c, k, j, i));
+            }
+        }
+        blocks.add(k, p);
+        profiles.push(p.clone());
+    }
+    links.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    links.into_iter().map(|(s, _, _, j, i)| (s, j, i)).collect()
+}
+
+/// Whether two clusters may become one: no article in both (one article's
+/// separate clashes stay apart), and no pair across them that cannot be one
+/// incident, so a chain of matches never joins incompatible reports.
+fn may_join(
+    a: &[usize],
+    b: &[usize],
+    article_of: &[usize],
+    sketches: &[Sketch],
+    linkage: &Linkage,
+) -> bool {
     /// Posterior log2-odds below which two reports cannot share a cluster.
     const VETO: f64 = -12.0;
-    let mut best = f64::NEG_INFINITY;
-    for &j in members {
-        let q = &sketches[j].profile;
-        if !days_may_meet(p, q) {
-            return None;
+    a.iter().all(|&i| {
+        b.iter().all(|&j| {
+            let (p, q) = (&sketches[i].profile, &sketches[j].profile);
+            article_of[i] != article_of[j] && days_may_meet(p, q) && linkage.score(p, q) >= VETO
+        })
+    })
+}
+
+/// Disjoint sets of reports (union by size, path halving), each root
+/// holding its members.
+struct Sets {
+    parent: Vec<usize>,
+    members: Vec<Vec<usize>>,
+}
+
+impl Sets {
+    fn new(n: usize) -> Sets {
+        Sets {
+            parent: (0..n).collect(),
+            members: (0..n).map(|i| vec![i]).collect(),
         }
-        let s = linkage.score(p, q);
-        if s < VETO {
-            return None;
-        }
-        best = best.max(s);
     }
-    Some(best)
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (big, small) = if self.members[a].len() >= self.members[b].len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        self.parent[small] = big;
+        let moved = std::mem::take(&mut self.members[small]);
+        self.members[big].extend(moved);
+    }
 }
 
 /// Pairs of sketches from different articles that blocking lets merging

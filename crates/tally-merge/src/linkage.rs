@@ -144,14 +144,20 @@ fn district(a: &Profile, b: &Profile, n: &Neighbours) -> &'static str {
 fn day(a: &Profile, b: &Profile) -> &'static str {
     let (Some(x), Some(y)) = (a.day(), b.day()) else {
         // "Last month's attack": a month (or year) against a day or month.
-        let month = |p: &Profile| p.dates.iter().map(|d| (d.year, d.month)).collect::<Vec<_>>();
+        let month = |p: &Profile| {
+            p.dates
+                .iter()
+                .map(|d| (d.year, d.month))
+                .collect::<Vec<_>>()
+        };
         let (ma, mb) = (month(a), month(b));
         if ma.is_empty() || mb.is_empty() {
             return "null";
         }
-        let agree = ma
-            .iter()
-            .any(|(y, m)| mb.iter().any(|(y2, m2)| y == y2 && (m.is_none() || m2.is_none() || m == m2)));
+        let agree = ma.iter().any(|(y, m)| {
+            mb.iter()
+                .any(|(y2, m2)| y == y2 && (m.is_none() || m2.is_none() || m == m2))
+        });
         return if agree { "same_month" } else { "else" };
     };
     if a.date_assumed || b.date_assumed {
@@ -244,10 +250,7 @@ fn role(a: &Profile, b: &Profile) -> &'static str {
 }
 
 /// The static names of a comparison and one of its levels, if known.
-fn known_level(
-    comparison: &str,
-    level: &str,
-) -> Result<(&'static str, &'static str), String> {
+fn known_level(comparison: &str, level: &str) -> Result<(&'static str, &'static str), String> {
     let Some((cmp, levels)) = COMPARISONS.iter().find(|(k, _)| *k == comparison) else {
         return Err(format!("unknown comparison {comparison:?}"));
     };
