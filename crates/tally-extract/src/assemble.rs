@@ -159,8 +159,9 @@ pub fn build_all(
         let sentences = &seg.sentences;
         let mut stmts: Vec<&CasualtyStatement> = counted_statements(doc, sentences);
         stmts.retain(|c| !seg.excluded.contains(&(c.sentence, c.tok_start)));
-        let killed = reconcile(&stmts, Outcome::Killed);
-        let injured = reconcile(&stmts, Outcome::Injured);
+        let mut killed = reconcile(&stmts, Outcome::Killed);
+        let mut injured = reconcile(&stmts, Outcome::Injured);
+        let foiled = foiled(doc, seg, &killed, &injured);
         let summaries: Vec<usize> = (0..roles.len())
             .filter(|&i| roles[i] == SentenceRole::Summary)
             .collect();
@@ -188,6 +189,9 @@ pub fn build_all(
             && !clash
         {
             continue;
+        }
+        if foiled {
+            foiled_zero(&mut killed, &mut injured);
         }
         let floating = floating_sentences(roles, k, &main_ids, segs, doc, lex);
         let (group, claimed) =
@@ -226,7 +230,7 @@ pub fn build_all(
             event_type,
             group,
             claimed,
-            foiled: foiled(doc, seg, &killed, &injured),
+            foiled,
             targets,
             killed,
             injured,
@@ -352,11 +356,14 @@ fn same_time(main: Option<IncidentDate>, mention: Option<IncidentDate>) -> bool 
 
 /// `frame.foiled`: a bomb found and defused, or an attacker stopped before
 /// he could strike (SCHEMA: `foiled`), when nothing went off and nobody but
-/// attackers was killed or hurt.
+/// attackers was killed or hurt. In a sentence with a foiled cue, only a
+/// detonation told before it counts: a bomb "went off as the squad tried to
+/// defuse it", but "defused ... had it gone off" did not ("before it went
+/// off" is the foiled phrase's own).
 fn foiled(doc: &Document, seg: &Segment, killed: &Casualties, injured: &Casualties) -> bool {
     let cues = || seg.sentences.iter().filter_map(|&si| doc.cues.get(si));
     let stopped = cues().any(|c| c.foiled);
-    let went_off = cues().any(|c| c.detonated && !c.foiled);
+    let went_off = cues().any(|c| c.detonated && (!c.foiled || c.detonated_first));
     let victims = |c: &Casualties| {
         [c.security_forces, c.civilians]
             .iter()
@@ -366,6 +373,18 @@ fn foiled(doc: &Document, seg: &Segment, killed: &Casualties, injured: &Casualti
                 .is_some_and(|t| t.best > c.militants.map_or(0, |m| m.best))
     };
     stopped && !went_off && !victims(killed) && !victims(injured)
+}
+
+/// `figure.foiled_zero`: a bomb defused before it went off, an attack
+/// stopped before it began, hurts nobody but the attackers: totals the text
+/// leaves open are zero (SCHEMA: a foiled bomb's counts are `[0, 0]`; an
+/// attacker shot dead is counted in `militants` and so in the total).
+fn foiled_zero(killed: &mut Casualties, injured: &mut Casualties) {
+    for c in [killed, injured] {
+        if c.total.is_none() {
+            c.total = Some(c.militants.unwrap_or(Count::exact(0)));
+        }
+    }
 }
 
 /// A main incident needs a figure or a place; a mentioned one a figure, place or date.
@@ -384,21 +403,29 @@ fn counted_statements<'d>(doc: &'d Document, sentences: &[usize]) -> Vec<&'d Cas
         .flat_map(|&si| doc.casualties_in(si))
         .collect();
     // "Nobody was hurt" counts only where no one is said to be: "two killed;
-    // no one else was injured" keeps its two.
-    let positive = |o: Outcome, all: &[&CasualtyStatement]| {
-        all.iter().any(|c| c.outcome == o && c.count.best > 0)
+    // no one else was injured" keeps its two. A category's zero ("no
+    // policeman was hurt") gives way only to a figure of that category.
+    let positive = |o: Outcome, cat: Option<Category>, all: &[&CasualtyStatement]| {
+        all.iter()
+            .any(|c| c.outcome == o && c.count.best > 0 && cat.is_none_or(|k| c.category == k))
     };
     let (killed, injured) = (
-        positive(Outcome::Killed, &all),
-        positive(Outcome::Injured, &all),
+        positive(Outcome::Killed, None, &all),
+        positive(Outcome::Injured, None, &all),
     );
-    all.retain(|c| {
-        c.count.best > 0
-            || match c.outcome {
-                Outcome::Killed => !killed,
-                Outcome::Injured => !injured && !killed,
-            }
-    });
+    let kept: Vec<bool> = all
+        .iter()
+        .map(|c| {
+            c.count.best > 0
+                || match (c.category, c.outcome) {
+                    (Category::Total, Outcome::Killed) => !killed,
+                    (Category::Total, Outcome::Injured) => !injured && !killed,
+                    (cat, o) => !positive(o, Some(cat), &all),
+                }
+        })
+        .collect();
+    let mut keep = kept.into_iter();
+    all.retain(|_| keep.next().unwrap_or(false));
     let body: Vec<&CasualtyStatement> = all
         .iter()
         .copied()
@@ -489,9 +516,12 @@ fn span(values: impl Iterator<Item = Count>) -> Option<Count> {
 
 /// Reconcile every statement of one outcome into per-category counts.
 fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
+    // `figure.nobody_of_category`: a category's zero fills that category
+    // alone; it is no figure for the total.
+    let category_zero = |s: &CasualtyStatement| s.count.best == 0 && s.category != Category::Total;
     let of: Vec<&&CasualtyStatement> = stmts
         .iter()
-        .filter(|s| s.outcome == outcome && !s.update)
+        .filter(|s| s.outcome == outcome && !s.update && !category_zero(s))
         .collect();
     let readings: Vec<Reading> = of
         .chunk_by(|a, b| a.sentence == b.sentence)
@@ -564,11 +594,17 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
         t.best = last.best;
         total = Some(t);
     }
+    let zero_of = |cat: Category| {
+        stmts
+            .iter()
+            .any(|s| s.outcome == outcome && category_zero(s) && s.category == cat)
+            .then_some(Count::exact(0))
+    };
     Casualties {
         total,
-        security_forces: sf,
-        civilians: civ,
-        militants: mil,
+        security_forces: sf.or(zero_of(Category::SecurityForces)),
+        civilians: civ.or(zero_of(Category::Civilians)),
+        militants: mil.or(zero_of(Category::Militants)),
     }
 }
 

@@ -143,7 +143,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let mut prev_class: Option<VictimClass> = None;
         let mut classes_seen: Vec<VictimClass> = Vec::new();
         for (pi, p) in phrases.iter().enumerate() {
-            if is_age(p, toks) {
+            if is_age(p, toks) || is_source(p, toks, &verbs, lex) {
                 continue;
             }
             let bound = if other_fate_follows(p, toks, lex) {
@@ -192,15 +192,22 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             if is_claimed_figure(toks, via, group_speaks) {
                 continue;
             }
+            // `figure.died_of_wounds`: "three of the wounded later died" are
+            // not injured, and are counted among the dead of no category:
+            // how they add to the dead told before is left to the toll.
+            let died_of_wounds =
+                p.intrinsic == Some(Outcome::Injured) && outcome == Outcome::Killed;
             let class = match p.class {
+                _ if died_of_wounds => VictimClass::People,
                 _ if p.anaphoric => last_plural_class(&toks[..p.start], lex)
                     .or(antecedent)
                     .unwrap_or(VictimClass::People),
                 VictimClass::Others => inherit(prev_class, &classes_seen),
+                VictimClass::People if is_elided(p, toks) => inherit(prev_class, &classes_seen),
                 c => c,
             };
             let subset = p.subset || via.is_some_and(|v| v.verb.position == VerbPosition::Among);
-            let subset = subset || (p.anaphoric && pi > 0);
+            let subset = subset || (p.anaphoric && pi > 0) || died_of_wounds;
             out.push(CasualtyStatement {
                 sentence: si,
                 tok_start: base + p.start,
@@ -236,6 +243,19 @@ fn concrete(c: VictimClass) -> Option<VictimClass> {
     .then_some(c)
 }
 
+/// `figure.elided_noun`: "two soldiers were martyred and three injured",
+/// "killing four policemen and wounding six": a figure with no noun, or with
+/// only an outcome for a noun ("three injured", "two dead"), is of the noun
+/// before it, as "others" is (`inherit`).
+fn is_elided(p: &Phrase, toks: &[Token]) -> bool {
+    let outcome_noun = p.intrinsic.is_some()
+        && p.end == p.start + 2
+        && toks
+            .get(p.start + 1)
+            .is_some_and(|t| outcome_word(&t.lower));
+    p.bare || outcome_noun
+}
+
 /// "others" takes the category of the figure before it when the sentence so
 /// far speaks of one category only.
 fn inherit(prev: Option<VictimClass>, seen: &[VictimClass]) -> VictimClass {
@@ -268,25 +288,54 @@ fn find_verbs(toks: &[Token], lex: &Lexicon) -> Vec<Verb> {
 
 /// The victim noun at `k` (longest lexicon match), preferring the last noun
 /// of a run ("injured personnel" -> "personnel").
+///
+/// `figure.noun_run`: a run of victim nouns is read to its head: "three
+/// more injured policemen" are policemen, "eight other people" are people
+/// (of no stated category, unlike "eight others", who are of the figure's
+/// before them); a category's noun keeps its category before a noun of no
+/// category ("Levies officials", "FC members").
 fn noun_at(
     toks: &[Token],
     k: usize,
     lex: &Lexicon,
 ) -> Option<(usize, VictimClass, Option<Target>)> {
+    const MAX_RUN: usize = 3;
     let m = lex.victims.match_at(toks, k)?;
     let mut best = (m.end(), m.value.class, m.value.target);
-    if let Some(next) = lex.victims.match_at(toks, m.end()) {
-        // "injured personnel", "people dead": the second word decides.
-        let concrete_next = concrete(next.value.class).is_some();
-        let extend = match m.value.class {
-            VictimClass::People => next.value.class != VictimClass::Others,
-            VictimClass::Others => concrete_next,
-            // "police constables", "army soldiers": the second noun is the head.
-            c => next.value.class == c,
+    for _ in 1..MAX_RUN {
+        let Some(next) = lex.victims.match_at(toks, best.0) else {
+            break;
         };
-        if extend {
-            best = (next.end(), next.value.class, next.value.target);
-        }
+        let (class, target) = (next.value.class, next.value.target);
+        best = match best.1 {
+            // "injured personnel", "people dead": the second word decides.
+            VictimClass::People if class != VictimClass::Others => (next.end(), class, target),
+            VictimClass::Others if concrete(class).is_some() => (next.end(), class, target),
+            // "others injured": the outcome is the verb's; "more injured
+            // policemen": an adjective before the head.
+            VictimClass::Others if class == VictimClass::People => {
+                let head = lex
+                    .victims
+                    .match_at(toks, next.end())
+                    .filter(|h| concrete(h.value.class).is_some());
+                match head {
+                    Some(h) if outcome_word(&toks[next.end() - 1].lower) => {
+                        (h.end(), h.value.class, h.value.target)
+                    }
+                    _ if outcome_word(&toks[next.end() - 1].lower) => break,
+                    _ => (next.end(), class, target),
+                }
+            }
+            // "police constables", "army soldiers": the second noun is the head.
+            c if concrete(c).is_some() && class == c => (next.end(), class, target),
+            c if concrete(c).is_some()
+                && class == VictimClass::People
+                && !outcome_word(&toks[next.end() - 1].lower) =>
+            {
+                (next.end(), best.1, best.2)
+            }
+            _ => break,
+        };
     }
     Some(best)
 }
@@ -334,7 +383,11 @@ fn find_phrases(
     for n in numbers {
         out.push(phrase_from_number(toks, n, lex));
     }
-    out.extend(singular_phrases(toks, numbers, lex));
+    let singles = singular_phrases(toks, numbers, verbs, lex);
+    let inside =
+        |q: &Phrase, out: &[Phrase]| out.iter().any(|p| q.start < p.end && p.start < q.end);
+    let singles: Vec<Phrase> = singles.into_iter().filter(|q| !inside(q, &out)).collect();
+    out.extend(singles);
     out.extend(ranked_names(toks, &out, lex));
     out.extend(pronoun_victims(toks, verbs));
     out.extend(named_victims(toks, verbs, &out));
@@ -416,7 +469,9 @@ fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
     }
     if w(j) == "of" && matches!(w(j + 1), "them" | "whom" | "those") {
         j += 2;
-        match noun_after(toks, j, 2, lex) {
+        // "one of them a Chinese teacher": the noun in apposition.
+        let after_article = j + usize::from(matches!(w(j), "a" | "an"));
+        match noun_after(toks, after_article, 2, lex) {
             Some((end, class, target)) => {
                 p.subset = true;
                 p.end = end;
@@ -507,14 +562,48 @@ fn ranked_names(toks: &[Token], found: &[Phrase], lex: &Lexicon) -> Vec<Phrase> 
     out
 }
 
-/// "a civilian", "an officer", "a police official": one victim.
-fn singular_phrases(toks: &[Token], numbers: &[NumberSpan], lex: &Lexicon) -> Vec<Phrase> {
+/// "a civilian", "an officer", "a police official", "a person": one victim.
+///
+/// `figure.definite_victim`: "killing the attacker", "the driver was
+/// wounded": a singular victim noun after "the" is one victim too (a later
+/// sentence naming them again gives the same figure, which does not add
+/// up); "the other <noun>" only as a verb's object or a part of a figure.
+///
+/// `figure.another_one`: "a soldier was martyred and another wounded",
+/// "killing one and wounding the other", "two men were killed and a third
+/// was wounded": "another", "the other", "a second" ... with no noun of
+/// their own are one more victim of the category before them.
+fn singular_phrases(
+    toks: &[Token],
+    numbers: &[NumberSpan],
+    verbs: &[Verb],
+    lex: &Lexicon,
+) -> Vec<Phrase> {
+    let w = |k: usize| toks.get(k).map(|t| t.lower.as_str()).unwrap_or("");
+    // "the other suicide bomber killed in the attack" recalls one of a
+    // figure told elsewhere; "killing the other guard" is one victim.
+    let object_or_part = |i: usize| {
+        let after_verb = verbs.iter().any(|v| {
+            v.end == i && matches!(v.verb.position, VerbPosition::Pre | VerbPosition::Both)
+        });
+        let part = (1..=2).any(|k| {
+            i.checked_sub(k)
+                .is_some_and(|j| SUBSET_BEFORE.contains(&w(j)))
+        });
+        after_verb || part
+    };
     let mut out = Vec::new();
     for (i, t) in toks.iter().enumerate() {
-        if !matches!(
-            t.lower.as_str(),
-            "a" | "an" | "another" | "their" | "his" | "her"
-        ) {
+        let (noun_from, pronoun_end) = match t.lower.as_str() {
+            "a" | "an" if ORDINALS.contains(&w(i + 1)) => (i + 1, Some(i + 2)),
+            "another" => (i + 1, Some(i + 1)),
+            "the" if w(i + 1) == "other" => (i + 1, Some(i + 2)),
+            "a" | "an" | "their" | "his" | "her" | "the" => (i + 1, None),
+            _ => continue,
+        };
+        // Most "the" and "a" start no victim: three table probes tell.
+        let noun_near = (noun_from..noun_from + 3).any(|k| lex.victims.match_at(toks, k).is_some());
+        if !noun_near && pronoun_end.is_none() {
             continue;
         }
         if numbers.iter().any(|n| n.tok_start <= i && i < n.tok_end) {
@@ -524,26 +613,7 @@ fn singular_phrases(toks: &[Token], numbers: &[NumberSpan], lex: &Lexicon) -> Ve
         if possessive && !(i > 0 && toks[i - 1].lower == "and") {
             continue;
         }
-        let Some((end, class, target)) = noun_after(toks, i + 1, 2, lex) else {
-            continue;
-        };
-        let head = &toks[end - 1].lower;
-        let plural = head.ends_with('s')
-            || matches!(
-                head.as_str(),
-                "police"
-                    | "personnel"
-                    | "people"
-                    | "troops"
-                    | "levies"
-                    | "children"
-                    | "men"
-                    | "women"
-            );
-        if plural || matches!(class, VictimClass::People | VictimClass::Others) {
-            continue;
-        }
-        out.push(Phrase {
+        let one = |end, class, target| Phrase {
             start: i,
             end,
             count: Count::exact(1),
@@ -553,10 +623,66 @@ fn singular_phrases(toks: &[Token], numbers: &[NumberSpan], lex: &Lexicon) -> Ve
             anaphoric: false,
             intrinsic: None,
             bare: false,
+        };
+        let noun = noun_after(toks, noun_from, 2, lex).filter(|&(end, class, _)| {
+            // "another wounded", "the other": no noun of their own.
+            pronoun_end.is_none()
+                || !(class == VictimClass::Others || outcome_word(&toks[end - 1].lower))
         });
+        let recalled = t.lower == "the" && pronoun_end.is_some();
+        if recalled && noun.is_some() && !object_or_part(i) {
+            continue;
+        }
+        let Some((end, class, target)) = noun else {
+            // "another wounded", "the other was hurt", "a third, X, died".
+            if let Some(end) = pronoun_end {
+                let next = w(end);
+                let verb_next = verbs.iter().any(|v| v.start == end);
+                let ends = next.is_empty() || matches!(next, "." | ";" | "in" | "on");
+                if verb_next || ends || (SKIP_RIGHT.contains(&next) && next != "and") {
+                    out.push(one(end, VictimClass::Others, None));
+                }
+            }
+            continue;
+        };
+        if is_plural(&toks[end - 1].lower) || class == VictimClass::Others {
+            continue;
+        }
+        out.push(one(end, class, target));
     }
     out
 }
+
+/// Is a victim noun's head plural ("policemen", "personnel", "khawarij")?
+fn is_plural(head: &str) -> bool {
+    head.ends_with('s')
+        || head.ends_with("men")
+        || matches!(
+            head,
+            "police"
+                | "personnel"
+                | "people"
+                | "troops"
+                | "levies"
+                | "children"
+                | "men"
+                | "women"
+                | "dead"
+                | "injured"
+                | "wounded"
+                | "khawarij"
+                | "khwarij"
+                | "militia"
+        )
+}
+
+/// A victim noun that only names an outcome ("three injured", "26 dead").
+fn outcome_word(w: &str) -> bool {
+    matches!(w, "injured" | "wounded" | "dead")
+}
+
+/// Ordinals that stand for one more victim: "a third was wounded".
+const ORDINALS: &[&str] = &["second", "third", "fourth", "fifth", "sixth"];
 
 /// "the deaths of driver Naqeeb and Adnan": named people after a verb that
 /// takes its victims after it, when no figure is given.
@@ -709,10 +835,12 @@ fn bind(
     verbs: &[Verb],
     toks: &[Token],
 ) -> Option<(Outcome, Option<Verb>)> {
-    if let Some(o) = p.intrinsic {
-        return Some((o, None));
-    }
     let right = scan_right(p, all, verbs, toks);
+    if let Some(o) = p.intrinsic {
+        // `figure.died_of_wounds`: the wounded who died are killed.
+        let died = right.is_some_and(|(v, _)| v.verb.outcome == Outcome::Killed);
+        return Some((if died { Outcome::Killed } else { o }, None));
+    }
     let left = scan_left(p, all, verbs, toks);
     let v = match (right, left) {
         (Some((r, rg)), Some((l, lg))) => {
@@ -735,6 +863,12 @@ fn bind(
 /// also nobody killed (SCHEMA: counts [0, 0]); nobody killed says nothing
 /// about the injured. Zeros only count where the incident has no other
 /// figure (`assemble`).
+///
+/// `figure.nobody_of_category`: "no policeman was hurt", "none of the
+/// security personnel were injured", "no soldier was martyred": the zero
+/// also holds for the category of the noun, which keeps it beside other
+/// categories' figures ("eight attackers were killed; no policeman was hurt"
+/// is security forces 0, militants 8).
 fn nobody_hurt(
     toks: &[Token],
     verbs: &[Verb],
@@ -744,45 +878,75 @@ fn nobody_hurt(
     out: &mut Vec<CasualtyStatement>,
 ) {
     const REACH: usize = 5;
-    let zero = |outcome, start: usize, end: usize| CasualtyStatement {
+    let zero = |outcome, category, start: usize, end: usize| CasualtyStatement {
         sentence: si,
         tok_start: base + start,
         tok_end: base + end,
         outcome,
-        category: Category::Total,
+        category,
         count: Count::exact(0),
         subset: false,
         update: false,
         target: None,
     };
-    for i in 0..toks.len() {
-        for m in lex.markers.matches_at(toks, i) {
-            let (start, end) = (i, i + m.len);
-            let outcomes: Vec<Outcome> = match m.value {
-                Marker::NoCasualties => vec![Outcome::Killed, Outcome::Injured],
-                Marker::Nobody => {
-                    let Some(v) = verbs
-                        .iter()
-                        .find(|v| v.start >= end && v.start <= end + REACH)
-                    else {
-                        continue;
-                    };
-                    match v.verb.outcome {
-                        Outcome::Injured => vec![Outcome::Killed, Outcome::Injured],
-                        Outcome::Killed => vec![Outcome::Killed],
-                    }
+    let mut i = 0;
+    while i < toks.len() {
+        // "no policeman", "none of the soldiers": a nobody of one category.
+        let generic = nobody_of_category(toks, i, lex);
+        let found: Option<(usize, Marker, Option<Category>)> = match generic {
+            Some((end, c)) => Some((end, Marker::Nobody, Some(c))),
+            None => lex
+                .markers
+                .matches_at(toks, i)
+                .filter(|m| matches!(m.value, Marker::Nobody | Marker::NoCasualties))
+                .max_by_key(|m| m.len)
+                .map(|m| (i + m.len, *m.value, None)),
+        };
+        let Some((end, marker, category)) = found else {
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let outcomes: Vec<Outcome> = match marker {
+            Marker::NoCasualties => vec![Outcome::Killed, Outcome::Injured],
+            _ => {
+                let Some(v) = verbs
+                    .iter()
+                    .find(|v| v.start >= end && v.start <= end + REACH)
+                else {
+                    i += 1;
+                    continue;
+                };
+                match v.verb.outcome {
+                    Outcome::Injured => vec![Outcome::Killed, Outcome::Injured],
+                    Outcome::Killed => vec![Outcome::Killed],
                 }
-                _ => continue,
-            };
-            // "no one" read as "one ... injured": not a figure.
-            out.retain(|c| {
-                c.sentence != si || c.tok_end <= base + start || c.tok_start >= base + end
-            });
-            for o in outcomes {
-                out.push(zero(o, start, end));
+            }
+        };
+        // "no one" read as "one ... injured": not a figure.
+        out.retain(|c| c.sentence != si || c.tok_end <= base + start || c.tok_start >= base + end);
+        for o in outcomes {
+            out.push(zero(o, Category::Total, start, end));
+            if let Some(c) = category {
+                out.push(zero(o, c, start, end));
             }
         }
+        i = end;
     }
+}
+
+/// "no policeman", "no security personnel", "none of the soldiers", "not a
+/// single soldier": the end of the phrase and the category its noun names.
+fn nobody_of_category(toks: &[Token], i: usize, lex: &Lexicon) -> Option<(usize, Category)> {
+    let w = |k: usize| toks.get(k).map(|t| t.lower.as_str()).unwrap_or("");
+    let from = match w(i) {
+        "no" => i + 1,
+        "none" if w(i + 1) == "of" && w(i + 2) == "the" => i + 3,
+        "not" if w(i + 1) == "a" && w(i + 2) == "single" => i + 3,
+        _ => return None,
+    };
+    let (end, class, _) = noun_after(toks, from, 1, lex)?;
+    concrete(class).map(|c| (end, category_of(c)))
 }
 
 /// Oldest age a bare figure after a name can be.
@@ -810,6 +974,23 @@ fn is_age(p: &Phrase, toks: &[Token]) -> bool {
     let years_old = matches!(after(1), Some("-year" | "year" | "years"))
         || (after(1) == Some("-") && matches!(after(2), Some("year" | "years")));
     apposition || aged || was || years_old
+}
+
+/// `figure.source_subject`: "killing 23 people, an official said", "two
+/// witnesses told reporters": a figure right before a reporting verb is who
+/// speaks, not a victim ("three were reported killed" is).
+fn is_source(p: &Phrase, toks: &[Token], verbs: &[Verb], lex: &Lexicon) -> bool {
+    const REACH: usize = 2;
+    // "two witnesses said": a bare figure's own noun may stand between.
+    let noun = usize::from(p.bare && toks.get(p.end).is_some_and(|t| t.is_word()));
+    let reports = lex
+        .markers
+        .matches_at(toks, p.end + noun)
+        .any(|m| *m.value == Marker::Report);
+    let casualty_after = verbs
+        .iter()
+        .any(|v| v.start > p.end && v.start <= p.end + REACH);
+    reports && !casualty_after
 }
 
 /// What a gapped figure's own verb, after its place, says.
@@ -886,6 +1067,14 @@ fn other_fate_follows(p: &Phrase, toks: &[Token], lex: &Lexicon) -> bool {
 /// Tokens skipped between a figure and its verb, not counting other figures.
 type Gap = usize;
 
+/// Auxiliaries of a passive: "were killed" takes its victims before it.
+const PASSIVE_AUX: &[&str] = &["was", "were", "been", "being", "be", "is", "are"];
+
+/// `figure.agent_subject`: a verb that takes its victims either side
+/// ("killed") and has a figure right after it is active: the figure before
+/// it is the attacker ("a suicide bomber killed two policemen") or belongs
+/// to an earlier verb ("killed two policemen and three civilians and
+/// injured 15"), unless an auxiliary makes it passive.
 fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<(Verb, Gap)> {
     let mut k = p.end;
     let mut steps = 0;
@@ -900,7 +1089,12 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
                 v.verb.position,
                 VerbPosition::Post | VerbPosition::Both | VerbPosition::Among
             );
-            return fits.then_some((*v, gap));
+            let active = v.verb.position == VerbPosition::Both
+                && all.iter().any(|q| q.start == v.end)
+                && !toks[p.end..v.start]
+                    .iter()
+                    .any(|t| PASSIVE_AUX.contains(&t.lower.as_str()));
+            return (fits && !active).then_some((*v, gap));
         }
         if let Some(q) = all.iter().find(|q| q.start == k) {
             k = q.end;
@@ -931,7 +1125,11 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
         }
         k += 1;
         steps += 1;
-        gap += 1;
+        // Names and commas in apposition are the figure's own: "another,
+        // Hassan Bacha, was wounded" is as near its verb as "another was".
+        if !(name || w == ",") {
+            gap += 1;
+        }
     }
     None
 }
@@ -979,8 +1177,17 @@ fn is_claimed_figure(toks: &[Token], via: Option<Verb>, group_speaks: bool) -> b
     to_have || (group_speaks && had && v.verb.position != VerbPosition::Post)
 }
 
+/// Tokens between a toll and its figure: "The death toll from Wednesday's
+/// attack on a checkpoint in Paharpur, Dera Ismail Khan, rose to five" has
+/// seventeen.
+const TOLL_REACH: usize = 24;
+
 /// "the death toll rose to 12", "toll climbs to 90", "lowered the death toll
 /// of the January 30 bombing to 84".
+///
+/// `figure.toll_update`: the figure may stand after a phrase naming the
+/// attack and its place ("the death toll from Wednesday's attack on a
+/// checkpoint in Paharpur, Dera Ismail Khan, rose to five").
 fn tolls(
     toks: &[Token],
     numbers: &[NumberSpan],
@@ -993,7 +1200,7 @@ fn tolls(
         .iter()
         .filter(|v| v.verb.position == VerbPosition::Toll)
     {
-        let window = v.end..(v.end + 14).min(toks.len());
+        let window = v.end..(v.end + TOLL_REACH).min(toks.len());
         let hit = numbers.iter().find(|n| {
             window.contains(&n.tok_start)
                 && n.tok_start > 0
@@ -1027,8 +1234,10 @@ fn last_plural_class(toks: &[Token], lex: &Lexicon) -> Option<VictimClass> {
     while i < toks.len() {
         match lex.victims.match_at(toks, i) {
             Some(m) => {
+                // "police" names the force more often than its men ("the
+                // police chief said"): no antecedent.
                 let head = &toks[m.end() - 1].lower;
-                if head.ends_with('s') || head == "khawarij" {
+                if is_plural(head) && head != "police" {
                     if let Some(c) = concrete(m.value.class) {
                         last = Some(c);
                     }

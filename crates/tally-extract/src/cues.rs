@@ -137,6 +137,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         let mut background_starts: Vec<usize> = Vec::new();
         let mut ordinals: Vec<usize> = Vec::new();
         let mut incident_nouns: Vec<usize> = Vec::new();
+        // `frame.foiled`: "before it went off" is the foiled phrase's, not a
+        // detonation.
+        let mut foiled_until = 0;
         for i in 0..toks.len() {
             for m in lex.markers.matches_at(toks, i) {
                 match m.value {
@@ -158,8 +161,15 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Attribution => c.attribution = true,
                     Marker::Ordinal => ordinals.push(i),
                     Marker::IncidentNoun => incident_nouns.push(i),
-                    Marker::Foiled => c.foiled = true,
-                    Marker::Detonated => c.detonated = true,
+                    Marker::Foiled => {
+                        c.foiled = true;
+                        foiled_until = foiled_until.max(i + m.len);
+                    }
+                    Marker::Detonated if i >= foiled_until => {
+                        c.detonated = true;
+                        c.detonated_first |= !c.foiled;
+                    }
+                    Marker::Detonated => {}
                     Marker::Report | Marker::OtherFate | Marker::Nobody | Marker::NoCasualties => {}
                 }
             }

@@ -134,6 +134,9 @@ pub struct SentenceCues {
     pub foiled: bool,
     /// Something went off ("exploded", "blast").
     pub detonated: bool,
+    /// Something went off before any foiled cue of the sentence ("went off
+    /// as the squad tried to defuse it").
+    pub detonated_first: bool,
     /// Mentions a place abroad (Kabul, Iran...).
     pub foreign: bool,
     /// Has a word that reports an event happening (attack, blast, killed...).

@@ -35,8 +35,22 @@ pub(crate) fn value_at(tokens: &[Token], i: usize, lex: &Lexicon) -> Option<(u32
         // "100,000" style stays; "2023" right after a month or "in" is a year, handled by callers.
         return Some((v, 1, false));
     }
+    let article = match t.lower.as_str() {
+        "a" | "an" => true,
+        // `figure.half_dozen`: "half a dozen" is six.
+        "half" => {
+            if tokens.get(i + 1).is_some_and(|a| a.lower == "a")
+                && tokens.get(i + 2).is_some_and(|d| d.lower == "dozen")
+            {
+                let (v, _) = lex.number_words.get(&tokens[i + 2])?;
+                return Some((*v / 2, 3, false));
+            }
+            return None;
+        }
+        _ => false,
+    };
     // "a dozen", "a couple of"
-    if t.lower == "a" || t.lower == "an" {
+    if article {
         let next = tokens.get(i + 1)?;
         if matches!(next.lower.as_str(), "dozen" | "couple" | "pair") {
             let (v, _) = lex.number_words.get(next)?;
@@ -126,7 +140,10 @@ pub fn parse_at(tokens: &[Token], i: usize, floor: usize, lex: &Lexicon) -> Opti
         vi = i + 1;
     }
     let (v, used, open) = value_at(tokens, vi, lex)?;
-    if is_year(tokens, vi, v, floor) || is_time_or_measure(tokens, vi + used) {
+    if is_year(tokens, vi, v, floor)
+        || is_time_or_measure(tokens, vi + used)
+        || is_code(tokens, vi, floor)
+    {
         return None;
     }
     if qualifier.is_none() && vi == i {
@@ -195,6 +212,33 @@ fn is_year(tokens: &[Token], i: usize, v: u32, floor: usize) -> bool {
         || !next.is_some_and(|n| n.kind == TokenKind::Word)
 }
 
+/// Longest code prefix read as a name ("PK", "NA", "MiG").
+const MAX_CODE_PREFIX: usize = 4;
+
+/// `figure.code_number`: "PK-21", "NA-246", "F-16", "G-9": digits joined by a
+/// hyphen to a short capitalised word are a constituency, sector or model,
+/// not a head-count.
+fn is_code(tokens: &[Token], i: usize, floor: usize) -> bool {
+    let (Some(t), Some(h), Some(w)) = (
+        tokens.get(i),
+        i.checked_sub(1)
+            .filter(|&k| k > floor)
+            .and_then(|k| tokens.get(k)),
+        i.checked_sub(2)
+            .filter(|&k| k >= floor)
+            .and_then(|k| tokens.get(k)),
+    ) else {
+        return false;
+    };
+    t.kind == TokenKind::Number
+        && h.lower == "-"
+        && h.end == t.start
+        && w.end == h.start
+        && w.capitalized
+        && w.is_word()
+        && w.lower.chars().count() <= MAX_CODE_PREFIX
+}
+
 /// "2:30", "45°C", "50km", "Rs7.1 million", "8 kg": not head-counts.
 fn is_time_or_measure(tokens: &[Token], after: usize) -> bool {
     tokens.get(after).is_some_and(|t| {
@@ -254,6 +298,7 @@ mod tests {
         assert_eq!(parse("twenty three soldiers"), Some(Count::exact(23)));
         assert_eq!(parse("fourteen others"), Some(Count::exact(14)));
         assert_eq!(parse("a dozen soldiers"), Some(Count::exact(12)));
+        assert_eq!(parse("half a dozen soldiers"), Some(Count::exact(6)));
         assert_eq!(
             parse("one hundred and five people"),
             Some(Count::exact(105))
@@ -297,6 +342,18 @@ mod tests {
     fn skips_times_and_years() {
         assert_eq!(parse("2:30 AM"), None);
         assert_eq!(parse("in 2023,"), None);
+    }
+
+    #[test]
+    fn skips_codes() {
+        let Ok(lex) = Lexicon::try_embedded() else {
+            panic!("embedded data broken")
+        };
+        let toks = tokenize("the candidate for PK-21 and 21 others");
+        let at = |i| parse_at(&toks, i, 0, lex).map(|n| n.count.best);
+        assert_eq!(at(5), None, "PK-21 is a constituency");
+        assert_eq!(at(7), Some(21));
+        assert_eq!(parse("10-12 people").map(|c| c.high), Some(Some(12)));
     }
 
     proptest! {
