@@ -1,6 +1,7 @@
 //! `tally linkage pairs`: the comparison levels of every pair of reports
 //! that merging may compare, for estimating the linkage weights on
-//! labelled corpora (`scripts/estimate_linkage.py`).
+//! labelled corpora (`scripts/estimate_linkage.py`); `tally linkage
+//! clusters`: which reports merging put together.
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
@@ -30,6 +31,17 @@ enum LinkageCommand {
     ///       --manifest ../shared/bench/dev/manifest.jsonl -o pairs.jsonl
     #[command(verbatim_doc_comment)]
     Pairs(PairsArgs),
+    /// Write the reports of every merged incident.
+    ///
+    /// One JSON line per incident, in output order:
+    /// {"incident": ID, "reports": [KEY, ...]} (report keys as in
+    /// `tally extract --no-merge`), for seeing which reports merging joined.
+    ///
+    /// Example:
+    ///   tally linkage clusters ../shared/bench/dev/articles \
+    ///       --manifest ../shared/bench/dev/manifest.jsonl -o clusters.jsonl
+    #[command(verbatim_doc_comment)]
+    Clusters(PairsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -43,6 +55,7 @@ struct PairsArgs {
 pub fn run(args: LinkageArgs) -> Result<ExitCode> {
     match args.command {
         LinkageCommand::Pairs(a) => pairs(a),
+        LinkageCommand::Clusters(a) => clusters(a),
     }
 }
 
@@ -72,6 +85,40 @@ fn pairs(a: PairsArgs) -> Result<ExitCode> {
         "tally: {} reports, {} candidate pairs written to {}",
         sketches.len(),
         pairs.len(),
+        a.output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn clusters(a: PairsArgs) -> Result<ExitCode> {
+    let lex = crate::extract_cmd::load_lexicon()?;
+    let linkage = crate::extract_cmd::load_linkage()?;
+    let plan = a.corpus.plan()?;
+    let reports = crate::extract_cmd::code_all(&plan, lex, false);
+    let members: Vec<tally_merge::Member> = reports
+        .iter()
+        .flat_map(tally_merge::Member::of_report)
+        .collect();
+    let sketches: Vec<Sketch> = members
+        .iter()
+        .map(|m| Sketch::of(m.incident, m.article, m.published))
+        .collect();
+    let file =
+        File::create(&a.output).with_context(|| format!("creating {}", a.output.display()))?;
+    let mut w = BufWriter::new(file);
+    let clusters = tally_merge::cluster(&sketches, linkage);
+    for c in &clusters {
+        let folded: Vec<&tally_merge::Member> = c.iter().map(|&i| &members[i]).collect();
+        let keys: Vec<&str> = c.iter().map(|&i| sketches[i].key.as_str()).collect();
+        let line = serde_json::json!({"incident": tally_merge::fold(&folded).id, "reports": keys});
+        serde_json::to_writer(&mut w, &line).context("writing a cluster")?;
+        w.write_all(b"\n").context("writing a cluster")?;
+    }
+    w.flush().context("writing clusters")?;
+    eprintln!(
+        "tally: {} reports in {} incidents written to {}",
+        sketches.len(),
+        clusters.len(),
         a.output.display()
     );
     Ok(ExitCode::SUCCESS)

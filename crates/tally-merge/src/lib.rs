@@ -120,14 +120,18 @@ fn date_key(d: Option<IncidentDate>) -> i64 {
 /// Group sketches into incidents; each cluster lists indexes into
 /// `sketches`. The result does not depend on the order of `sketches`.
 ///
-/// Reports are taken in a canonical order (dated first, by date); each joins
-/// the incident whose profile it matches best, when the Fellegi-Sunter
-/// posterior log-odds of the pair (`linkage.rs`) reach the threshold, and
-/// never an incident that already holds a report of its own article (one
-/// article's separate clashes stay apart). Blocking keeps the cost per
-/// report bounded: only incidents of the same province (or with none),
-/// dated within a month and a week before it, are compared; the district
-/// is evidence, not a veto.
+/// Every pair of reports from different articles that blocking lets meet is
+/// scored (Fellegi-Sunter posterior log-odds, `linkage.rs`); the pairs that
+/// reach the threshold are taken strongest first, and each joins the two
+/// clusters it links unless that would put two reports of one article in
+/// one incident (one article's separate clashes stay apart) or join two
+/// reports that cannot be one incident (days that cannot meet, or a pair
+/// below the veto score): a chain of matches never joins incompatible
+/// reports, and a report ends with the cluster it matches best. Blocking
+/// keeps the cost per report bounded: only reports of the same province
+/// (or with none), dated within a month and a week before it, are
+/// compared; the district is evidence, and only non-adjacent districts
+/// (an `@veto` level in the weights file) forbid a link.
 pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..sketches.len()).collect();
     order.sort_by(|&a, &b| sketches[a].canonical().cmp(&sketches[b].canonical()));
@@ -263,21 +267,93 @@ impl Sets {
     }
 }
 
+/// One comparison behind a clustering decision, for `tally explain`.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The other report's key (`article#n`).
+    pub key: String,
+    /// Posterior log2-odds of the pair.
+    pub score: f64,
+    pub levels: Levels,
+    /// Why the pair ended as it did, in words.
+    pub why: &'static str,
+}
+
+/// Why one report sits in its cluster: its strongest partner there, and the
+/// strongest report outside the cluster that blocking let it meet.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub key: String,
+    pub partner: Option<Candidate>,
+    pub rejected: Option<Candidate>,
+}
+
+/// Explain the cluster `members` (indexes into `sketches`, as `cluster`
+/// returned them): for each member, the pair that holds it there and the
+/// best candidate that was left out.
+pub fn explain_cluster(
+    sketches: &[Sketch],
+    members: &[usize],
+    linkage: &Linkage,
+) -> Vec<Placement> {
+    let threshold = linkage.weights.threshold;
+    let candidate = |i: usize, j: usize, why: &'static str| Candidate {
+        key: sketches[j].key.clone(),
+        score: linkage.score(&sketches[i].profile, &sketches[j].profile),
+        levels: linkage.levels(&sketches[i].profile, &sketches[j].profile),
+        why,
+    };
+    let best = |list: Vec<Candidate>| list.into_iter().max_by(|a, b| a.score.total_cmp(&b.score));
+    members
+        .iter()
+        .map(|&i| {
+            let partners = members
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| {
+                    let linked = linkage.score(&sketches[i].profile, &sketches[j].profile) >= threshold;
+                    candidate(i, j, if linked { "linked" } else { "joined through another member" })
+                })
+                .collect();
+            let outside = (0..sketches.len())
+                .filter(|j| !members.contains(j) && blocked_together(&sketches[i], &sketches[*j]))
+                .map(|j| {
+                    let why = if members.iter().any(|&m| sketches[m].article == sketches[j].article) {
+                        "its article already has a report in this incident"
+                    } else if linkage.score(&sketches[i].profile, &sketches[j].profile) < threshold {
+                        "below the threshold"
+                    } else {
+                        "linked more strongly elsewhere, or a pair across the two incidents is incompatible"
+                    };
+                    candidate(i, j, why)
+                })
+                .collect();
+            Placement {
+                key: sketches[i].key.clone(),
+                partner: best(partners),
+                rejected: best(outside),
+            }
+        })
+        .collect()
+}
+
+/// Whether blocking lets two reports meet: different articles, the same
+/// province (or either has none), days that may meet.
+fn blocked_together(x: &Sketch, y: &Sketch) -> bool {
+    let provinces = match (&x.profile.admin1, &y.profile.admin1) {
+        (Some(p), Some(q)) => p == q,
+        _ => true,
+    };
+    x.article != y.article && provinces && days_may_meet(&x.profile, &y.profile)
+}
+
 /// Pairs of sketches from different articles that blocking lets merging
 /// compare (for estimating the linkage weights on labelled corpora).
 pub fn candidate_pairs(sketches: &[Sketch]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for a in 0..sketches.len() {
         for b in a + 1..sketches.len() {
-            let (x, y) = (&sketches[a], &sketches[b]);
-            if x.article == y.article {
-                continue;
-            }
-            let provinces = match (&x.profile.admin1, &y.profile.admin1) {
-                (Some(p), Some(q)) => p == q,
-                _ => true,
-            };
-            if provinces && days_may_meet(&x.profile, &y.profile) {
+            if blocked_together(&sketches[a], &sketches[b]) {
                 out.push((a, b));
             }
         }
