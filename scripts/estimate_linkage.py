@@ -97,7 +97,7 @@ def labelled_pairs(bin_, sc, corpus, tmp):
         if ga is None or gb is None:
             continue
         out.append((ga == gb, p["levels"]))
-    return out
+    return out, len(gold_of)
 
 
 def estimate(per_corpus):
@@ -141,12 +141,13 @@ def estimate(per_corpus):
     return m, u, prior
 
 
-def levels_text(m, u, prior, threshold, header):
+def levels_text(m, u, prior, per_report, threshold, header):
     lines = ["# Fellegi-Sunter weights of the merging comparisons (crates/tally-merge/src/linkage.rs).",
              "# Written by scripts/estimate_linkage.py; do not edit by hand."]
     lines += [f"# {h}" for h in header]
     lines += ["# comparison\tlevel\tm\tu\t(weight = log2(m/u))",
-              f"@prior\t{prior:.5f}", f"@threshold\t{threshold:.2f}"]
+              f"@prior\t{prior:.5f}", f"@matches_per_report\t{per_report:.4f}",
+              f"@threshold\t{threshold:.2f}"]
     lines += [f"@veto\t{cmp}\t{lvl}" for cmp, lvl in VETOES]
     for cmp, levels in COMPARISONS:
         for lvl in levels:
@@ -177,7 +178,12 @@ def main():
     sc = scorer()
     with tempfile.TemporaryDirectory() as tmp:
         cs = corpora(a.bin, tmp, a.synth_incidents)
-        per_corpus = {c[0]: labelled_pairs(a.bin, sc, c, tmp) for c in cs}
+        labelled = {c[0]: labelled_pairs(a.bin, sc, c, tmp) for c in cs}
+        per_corpus = {k: v[0] for k, v in labelled.items()}
+        # Pairs of one incident per labelled report, each corpus weighing
+        # the same: with the pairs blocking compares in the corpus at hand,
+        # tally derives that corpus's prior (Weights::prior_shift).
+        per_report = sum(sum(ok for ok, _ in v[0]) / max(v[1], 1) for v in labelled.values()) / len(labelled)
         for name, pairs in per_corpus.items():
             print(f"{name}: {len(pairs)} labelled pairs, {sum(ok for ok, _ in pairs)} matches")
         m, u, prior = estimate(per_corpus)
@@ -185,7 +191,7 @@ def main():
         shutil.copytree(os.path.join(ROOT, "data"), data_dir)
         best = None
         for t in THRESHOLDS:
-            open(os.path.join(data_dir, "linkage", "levels.tsv"), "w").write(levels_text(m, u, prior, t, []))
+            open(os.path.join(data_dir, "linkage", "levels.tsv"), "w").write(levels_text(m, u, prior, per_report, t, []))
             s = evaluate(a.bin, sc, data_dir, cs, tmp)
             mean = sum(i + d for i, d in s.values()) / (2 * len(s))
             print(f"threshold {t:+.1f}: " + "  ".join(f"{k} inc {i:.3f} dedup {d:.3f}" for k, (i, d) in s.items())
@@ -201,7 +207,7 @@ def main():
             f"threshold {t:+.2f} chosen for the best mean of incidents F1 and dedup F1: "
             + ", ".join(f"{k} {i:.3f}/{d:.3f}" for k, (i, d) in s.items()),
         ]
-        text = levels_text(m, u, prior, t, header)
+        text = levels_text(m, u, prior, per_report, t, header)
         print(text)
         if a.write:
             open(LEVELS, "w", encoding="utf-8").write(text)

@@ -92,8 +92,13 @@ fn render_merging(
     }) else {
         return String::new();
     };
+    let shift = tally_merge::prior_shift(&sketches, linkage);
     let mut out = String::from("\nmerging (posterior log2-odds; data/linkage/levels.tsv)\n");
-    for p in tally_merge::explain_cluster(&sketches, cluster, linkage) {
+    let _ = writeln!(
+        out,
+        "  this corpus's prior differs from the file's by {shift:+.2} (how densely its reports crowd a district and week); scores below include it"
+    );
+    for p in tally_merge::explain_cluster(&sketches, cluster, linkage, shift) {
         let _ = writeln!(out, "  report {}", p.key);
         match &p.partner {
             Some(c) => {

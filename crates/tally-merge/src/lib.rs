@@ -133,18 +133,8 @@ fn date_key(d: Option<IncidentDate>) -> i64 {
 /// compared; the district is evidence, and only non-adjacent districts
 /// (an `@veto` level in the weights file) forbid a link.
 pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..sketches.len()).collect();
-    order.sort_by(|&a, &b| sketches[a].canonical().cmp(&sketches[b].canonical()));
-    // Article ids as small integers: one article never reports one incident twice.
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let article_of: Vec<usize> = sketches
-        .iter()
-        .map(|s| {
-            let n = ids.len();
-            *ids.entry(s.article.as_str()).or_insert(n)
-        })
-        .collect();
-    let links = scored_links(sketches, &order, &article_of, linkage);
+    let (order, article_of) = canonical(sketches);
+    let (links, shift) = scored_links(sketches, &order, &article_of, linkage);
     let mut sets = Sets::new(sketches.len());
     for (_, a, b) in links {
         let (ra, rb) = (sets.root(a), sets.root(b));
@@ -154,7 +144,7 @@ pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
                 &sets.members[rb],
                 &article_of,
                 sketches,
-                linkage,
+                (linkage, shift),
             )
         {
             sets.join(ra, rb);
@@ -180,6 +170,22 @@ pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
     clusters
 }
 
+/// The canonical order of the reports, and each report's article as a
+/// small integer (one article never reports one incident twice).
+fn canonical(sketches: &[Sketch]) -> (Vec<usize>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..sketches.len()).collect();
+    order.sort_by(|&a, &b| sketches[a].canonical().cmp(&sketches[b].canonical()));
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let article_of: Vec<usize> = sketches
+        .iter()
+        .map(|s| {
+            let n = ids.len();
+            *ids.entry(s.article.as_str()).or_insert(n)
+        })
+        .collect();
+    (order, article_of)
+}
+
 /// Every pair of reports from different articles that blocking lets meet
 /// and whose posterior log-odds reach the threshold, strongest first (ties
 /// in canonical order, so the result does not depend on input order).
@@ -188,11 +194,11 @@ fn scored_links(
     order: &[usize],
     article_of: &[usize],
     linkage: &Linkage,
-) -> Vec<(f64, usize, usize)> {
-    let threshold = linkage.weights.threshold;
+) -> (Vec<(f64, usize, usize)>, f64) {
     let mut blocks = Blocks::default();
     let mut profiles: Vec<Profile> = Vec::with_capacity(order.len());
-    let mut links: Vec<(f64, usize, usize, usize, usize)> = Vec::new();
+    let mut scored: Vec<(f64, usize, usize, usize, usize)> = Vec::new();
+    let mut compared = 0;
     for (k, &i) in order.iter().enumerate() {
         let p = &sketches[i].profile;
         for c in blocks.candidates(p, &profiles) {
@@ -200,16 +206,39 @@ fn scored_links(
             if article_of[j] == article_of[i] || !days_may_meet(p, &sketches[j].profile) {
                 continue;
             }
-            let s = linkage.score(p, &sketches[j].profile);
-            if s >= threshold {
-                links.push((s, c, k, j, i));
+            compared += 1;
+            let score = linkage.score(p, &sketches[j].profile);
+            if score >= linkage.weights.threshold - MAX_PRIOR_SHIFT {
+                scored.push((score, c, k, j, i));
             }
         }
         blocks.add(k, p);
         profiles.push(p.clone());
     }
+    let shift = linkage.weights.prior_shift(sketches.len(), compared);
+    let threshold = linkage.weights.threshold;
+    let mut links: Vec<_> = scored
+        .into_iter()
+        .filter(|x| x.0 + shift >= threshold)
+        .collect();
     links.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-    links.into_iter().map(|(s, _, _, j, i)| (s, j, i)).collect()
+    let links = links
+        .into_iter()
+        .map(|(s, _, _, j, i)| (s + shift, j, i))
+        .collect();
+    (links, shift)
+}
+
+/// How far below the threshold a pair is kept while counting the pairs
+/// that give the corpus prior (a bound on how much more likely a match is
+/// in the sparsest corpus than in the labelled ones).
+const MAX_PRIOR_SHIFT: f64 = 10.0;
+
+/// How much the prior log2-odds of this corpus differ from the weights
+/// file's (see `Weights::prior_shift`).
+pub fn prior_shift(sketches: &[Sketch], linkage: &Linkage) -> f64 {
+    let (order, article_of) = canonical(sketches);
+    scored_links(sketches, &order, &article_of, linkage).1
 }
 
 /// Whether two clusters may become one: no article in both (one article's
@@ -220,14 +249,16 @@ fn may_join(
     b: &[usize],
     article_of: &[usize],
     sketches: &[Sketch],
-    linkage: &Linkage,
+    (linkage, shift): (&Linkage, f64),
 ) -> bool {
     /// Posterior log2-odds below which two reports cannot share a cluster.
     const VETO: f64 = -12.0;
     a.iter().all(|&i| {
         b.iter().all(|&j| {
             let (p, q) = (&sketches[i].profile, &sketches[j].profile);
-            article_of[i] != article_of[j] && days_may_meet(p, q) && linkage.score(p, q) >= VETO
+            article_of[i] != article_of[j]
+                && days_may_meet(p, q)
+                && linkage.score(p, q) + shift >= VETO
         })
     })
 }
@@ -290,16 +321,18 @@ pub struct Placement {
 
 /// Explain the cluster `members` (indexes into `sketches`, as `cluster`
 /// returned them): for each member, the pair that holds it there and the
-/// best candidate that was left out.
+/// best candidate that was left out. Scores include the corpus's prior
+/// `shift` (`prior_shift`).
 pub fn explain_cluster(
     sketches: &[Sketch],
     members: &[usize],
     linkage: &Linkage,
+    shift: f64,
 ) -> Vec<Placement> {
-    let threshold = linkage.weights.threshold;
+    let threshold = linkage.weights.threshold - shift;
     let candidate = |i: usize, j: usize, why: &'static str| Candidate {
         key: sketches[j].key.clone(),
-        score: linkage.score(&sketches[i].profile, &sketches[j].profile),
+        score: linkage.score(&sketches[i].profile, &sketches[j].profile) + shift,
         levels: linkage.levels(&sketches[i].profile, &sketches[j].profile),
         why,
     };

@@ -267,6 +267,12 @@ pub struct Weights {
     pub prior: f64,
     /// Match when the posterior log2-odds reach this.
     pub threshold: f64,
+    /// Pairs of reports of one incident per report in the labelled corpora
+    /// (`@matches_per_report`): with the number of pairs blocking compares,
+    /// it gives the prior of the corpus at hand, so a dense database (many
+    /// incidents per district and week) asks for more evidence than a
+    /// handful of stories. `None`: the fixed `prior`.
+    pub matches_per_report: Option<f64>,
     levels: HashMap<(&'static str, &'static str), (f64, f64)>,
     /// log2(m / u) of each level, computed once.
     logs: HashMap<(&'static str, &'static str), f64>,
@@ -282,6 +288,7 @@ impl Weights {
         let mut w = Weights {
             prior: 0.0,
             threshold: 0.0,
+            matches_per_report: None,
             levels: HashMap::new(),
             logs: HashMap::new(),
             vetoes: Vec::new(),
@@ -300,6 +307,7 @@ impl Weights {
             match c[0] {
                 "@prior" => w.prior = num(c.get(1))?,
                 "@threshold" => w.threshold = num(c.get(1))?,
+                "@matches_per_report" => w.matches_per_report = Some(num(c.get(1))?),
                 "@veto" => {
                     let comparison = c.get(1).copied().unwrap_or_default();
                     let level = c.get(2).copied().unwrap_or_default();
@@ -347,6 +355,21 @@ impl Weights {
 
     pub fn prior_log_odds(&self) -> f64 {
         (self.prior / (1.0 - self.prior)).log2()
+    }
+
+    /// How much the prior log2-odds of a corpus of `reports` reports, in
+    /// which blocking compares `pairs` pairs, differ from the file's prior
+    /// (0 without `@matches_per_report` or without pairs).
+    pub fn prior_shift(&self, reports: usize, pairs: usize) -> f64 {
+        let Some(k) = self.matches_per_report else {
+            return 0.0;
+        };
+        let expected = (k * reports as f64).min(pairs as f64 * 0.5);
+        if pairs == 0 || expected <= 0.0 {
+            return 0.0;
+        }
+        let prior = expected / pairs as f64;
+        (prior / (1.0 - prior)).log2() - self.prior_log_odds()
     }
 
     /// The posterior log2-odds that the pair tells one incident.
