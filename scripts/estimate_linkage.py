@@ -45,7 +45,7 @@ COMPARISONS = [
     ("place", ["null", "same", "else"]),
     ("type", ["null", "same", "compatible", "operation_vs_attack", "else"]),
     ("group", ["null", "same", "else"]),
-    ("figures", ["null", "equal", "fits", "else"]),
+    ("figures", ["null", "equal", "close", "fits", "else"]),
     ("role", ["both_main", "mention", "else"]),
 ]
 NULL_IS_EVIDENCE = set()

@@ -53,7 +53,7 @@ pub const COMPARISONS: &[(&str, &[&str])] = &[
         &["null", "same", "compatible", "operation_vs_attack", "else"],
     ),
     ("group", &["null", "same", "else"]),
-    ("figures", &["null", "equal", "fits", "else"]),
+    ("figures", &["null", "equal", "close", "fits", "else"]),
     ("role", &["both_main", "mention", "else"]),
 ];
 
@@ -221,6 +221,9 @@ fn group(a: &Profile, b: &Profile) -> &'static str {
     }
 }
 
+/// The death tolls: equal; close (a toll that rose by a few as the wounded
+/// died, or a rounded figure); within reach of each other (first reports
+/// run low); or too far apart for one event.
 fn figures(a: &Profile, b: &Profile) -> &'static str {
     if a.killed.is_empty() || b.killed.is_empty() {
         return "null";
@@ -228,13 +231,14 @@ fn figures(a: &Profile, b: &Profile) -> &'static str {
     if a.killed.iter().any(|k| b.killed.contains(k)) {
         return "equal";
     }
-    let fits = a.killed.iter().any(|&x| {
-        b.killed.iter().any(|&y| {
-            let (lo, hi) = (x.min(y), x.max(y));
-            hi <= lo * 2 + 3
-        })
-    });
-    if fits {
+    let pairs = || {
+        a.killed
+            .iter()
+            .flat_map(|&x| b.killed.iter().map(move |&y| (x.min(y), x.max(y))))
+    };
+    if pairs().any(|(lo, hi)| hi - lo <= (lo / 4).max(2)) {
+        "close"
+    } else if pairs().any(|(lo, hi)| hi <= lo * 2 + 3) {
         "fits"
     } else {
         "else"
