@@ -208,7 +208,7 @@ fn scored_links(
             }
             compared += 1;
             let score = linkage.score(p, &sketches[j].profile);
-            if score >= linkage.weights.threshold - MAX_PRIOR_SHIFT {
+            if score >= linkage.weights.threshold - linkage::MAX_PRIOR_RISE {
                 scored.push((score, c, k, j, i));
             }
         }
@@ -228,11 +228,6 @@ fn scored_links(
         .collect();
     (links, shift)
 }
-
-/// How far below the threshold a pair is kept while counting the pairs
-/// that give the corpus prior (a bound on how much more likely a match is
-/// in the sparsest corpus than in the labelled ones).
-const MAX_PRIOR_SHIFT: f64 = 10.0;
 
 /// How much the prior log2-odds of this corpus differ from the weights
 /// file's (see `Weights::prior_shift`).

@@ -264,6 +264,12 @@ fn known_level(comparison: &str, level: &str) -> Result<(&'static str, &'static 
     Ok((cmp, lvl))
 }
 
+/// The most a corpus's prior may rise above the file's, in log2-odds: a
+/// handful of reports says little about how densely incidents crowd, and
+/// counting matches per report overstates the prior where few reports
+/// meet at all.
+pub const MAX_PRIOR_RISE: f64 = 4.0;
+
 /// m and u of every level, the prior and the match threshold.
 #[derive(Debug, Clone, Default)]
 pub struct Weights {
@@ -373,7 +379,7 @@ impl Weights {
             return 0.0;
         }
         let prior = expected / pairs as f64;
-        (prior / (1.0 - prior)).log2() - self.prior_log_odds()
+        ((prior / (1.0 - prior)).log2() - self.prior_log_odds()).min(MAX_PRIOR_RISE)
     }
 
     /// The posterior log2-odds that the pair tells one incident.
