@@ -23,7 +23,8 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
     let plan = args.corpus.plan()?;
     let reports = code_all(&plan, lex, false);
-    let incidents = tally_merge::merge(&reports);
+    let linkage = crate::extract_cmd::load_linkage()?;
+    let incidents = tally_merge::merge(&reports, linkage);
     let matches: Vec<&Incident> = incidents
         .iter()
         .filter(|i| i.id.starts_with(&args.id))
@@ -64,7 +65,61 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
     }
     print!("{}", render(inc, &texts, &outlets));
     print!("{}", render_relevance(inc, &reports));
+    print!("{}", render_merging(inc, &reports, linkage));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why the incident holds each of its reports: the comparison with its
+/// strongest partner and with the best candidate left out, as Fellegi-Sunter
+/// waterfalls (prior, each level's weight, running total, threshold).
+fn render_merging(
+    inc: &Incident,
+    reports: &[tally_model::ArticleReport],
+    linkage: &tally_merge::Linkage,
+) -> String {
+    let members: Vec<tally_merge::Member> = reports
+        .iter()
+        .flat_map(tally_merge::Member::of_report)
+        .collect();
+    let sketches: Vec<tally_merge::Sketch> = members
+        .iter()
+        .map(|m| tally_merge::Sketch::of(m.incident, m.article, m.published))
+        .collect();
+    let clusters = tally_merge::cluster(&sketches, linkage);
+    let Some(cluster) = clusters.iter().find(|c| {
+        let folded: Vec<&tally_merge::Member> = c.iter().map(|&i| &members[i]).collect();
+        tally_merge::fold(&folded).id == inc.id
+    }) else {
+        return String::new();
+    };
+    let shift = tally_merge::prior_shift(&sketches, linkage);
+    let mut out = String::from("\nmerging (posterior log2-odds; data/linkage/levels.tsv)\n");
+    let _ = writeln!(
+        out,
+        "  this corpus's prior differs from the file's by {shift:+.2} (how densely its reports crowd a district and week); scores below include it"
+    );
+    for p in tally_merge::explain_cluster(&sketches, cluster, linkage, shift) {
+        let _ = writeln!(out, "  report {}", p.key);
+        match &p.partner {
+            Some(c) => {
+                let _ = writeln!(out, "   with {} {:+.2} ({})", c.key, c.score, c.why);
+                out.push_str(&linkage.weights.explain(&c.levels));
+            }
+            None => out.push_str("   the only report of this incident\n"),
+        }
+        match &p.rejected {
+            Some(c) => {
+                let _ = writeln!(
+                    out,
+                    "   best left out: {} {:+.2} ({})",
+                    c.key, c.score, c.why
+                );
+                out.push_str(&linkage.weights.explain(&c.levels));
+            }
+            None => out.push_str("   no other report could be compared with it\n"),
+        }
+    }
+    out
 }
 
 /// Why each member article was coded at all: the relevance classifier's

@@ -77,7 +77,7 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let incidents: Vec<Incident> = if args.no_merge {
         reports.into_iter().flat_map(|r| r.incidents).collect()
     } else {
-        tally_merge::merge(&reports)
+        tally_merge::merge(&reports, crate::extract_cmd::load_linkage()?)
     };
     write_jsonl(&incidents, args.output.as_ref())?;
     if !args.quiet {
@@ -92,13 +92,33 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
 
 /// Knowledge read from a folder by `--data`, in place of the embedded files.
 static DATA_DIR_LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+static DATA_DIR_LINKAGE: std::sync::OnceLock<tally_merge::Linkage> = std::sync::OnceLock::new();
 
 /// Use the data files under `dir` (laid out like the project's `data/`).
 pub fn use_data_dir(dir: &std::path::Path) -> Result<()> {
     let lex = Lexicon::from_dir(dir)
         .with_context(|| format!("reading the data files under {}", dir.display()))?;
     let _ = DATA_DIR_LEXICON.set(lex);
+    let read = |name: &str| {
+        let p = dir.join(name);
+        std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))
+    };
+    let linkage = tally_merge::Linkage::parse(
+        &read("linkage/levels.tsv")?,
+        &read("gazetteer/adjacency.tsv")?,
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    let _ = DATA_DIR_LINKAGE.set(linkage);
     Ok(())
+}
+
+/// The merging weights: from `--data`, else the ones built in.
+pub fn load_linkage() -> Result<&'static tally_merge::Linkage> {
+    if let Some(l) = DATA_DIR_LINKAGE.get() {
+        return Ok(l);
+    }
+    tally_merge::Linkage::try_embedded()
+        .map_err(|e| anyhow::anyhow!("the embedded merging weights are broken: {e}"))
 }
 
 pub fn load_lexicon() -> Result<&'static Lexicon> {

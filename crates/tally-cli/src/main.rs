@@ -7,6 +7,7 @@
 mod bench;
 mod explain_cmd;
 mod extract_cmd;
+mod linkage_cmd;
 mod relevance_cmd;
 mod review_cmd;
 mod serve_cmd;
@@ -143,6 +144,13 @@ enum Command {
     /// labelled by hand; `eval` scores the shipped model against labels.
     #[command(verbatim_doc_comment)]
     Relevance(relevance_cmd::RelevanceArgs),
+    /// Inspect the merging comparisons (for developers estimating the weights).
+    ///
+    /// Merging decides whether two reports tell one incident from the
+    /// levels of a few comparisons (district, day, place, type, group,
+    /// figures, role) weighted as in data/linkage/levels.tsv.
+    #[command(verbatim_doc_comment)]
+    Linkage(linkage_cmd::LinkageArgs),
 }
 
 fn main() -> ExitCode {
@@ -166,6 +174,7 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
         Command::Relevance(args) => relevance_cmd::run(args),
+        Command::Linkage(args) => linkage_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -272,7 +272,15 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
     let road = road_word(after(0))
         || (after(0) == "-" && (2..=4).any(|k| road_word(after(k))))
         || (before(1) == "-" && matches!(after(0), "road" | "highway" | "motorway"));
-    travel || official || aside || hospital || road || funeral
+    // `place.base`: "a network based in the neighbouring North Waziristan
+    // district", "headquartered in Kabul": where a group lives, not where
+    // it struck. Not "an intelligence-based operation in Tank".
+    let base = (1..=5).any(|k| {
+        matches!(before(k), "based" | "headquartered" | "entrenched")
+            && before(k + 1) != "-"
+            && (1..k).any(|j| matches!(before(j), "in" | "at"))
+    });
+    travel || official || aside || hospital || road || funeral || base
 }
 
 /// `place.home_of_victim`: "Sepoy Usman Akhtar (30) of Rawalpindi": a

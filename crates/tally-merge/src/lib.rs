@@ -12,21 +12,23 @@
 //! member report, so the same corpus in any order gives the same output and
 //! adding an unrelated article changes no existing id.
 
+mod linkage;
 mod reconcile;
 mod similarity;
 
+pub use linkage::{Level, Levels, Linkage, LinkageError, Neighbours, Weights, COMPARISONS};
 pub use reconcile::incident_id;
 pub use similarity::Profile;
 
 use serde::{Deserialize, Serialize};
-use similarity::score;
 use std::collections::{BTreeMap, HashMap};
 use tally_model::{ArticleReport, Incident, IncidentDate, Role};
 
 /// How many days apart two reports of one incident may date it.
 pub const DATE_WINDOW_DAYS: i64 = 3;
-/// Minimum similarity for a report to join an incident.
-pub const THRESHOLD: i32 = 3;
+/// How far back (days) blocking looks for incidents a dated report may join:
+/// a month of follow-ups plus the week a publication day may trail the event.
+const BLOCK_DAYS: i64 = 31 + 7;
 
 /// One per-article incident with what folding needs to know about its source.
 #[derive(Debug, Clone)]
@@ -87,13 +89,13 @@ impl Sketch {
 }
 
 /// Merge the incidents of many per-article reports.
-pub fn merge(reports: &[ArticleReport]) -> Vec<Incident> {
+pub fn merge(reports: &[ArticleReport], linkage: &Linkage) -> Vec<Incident> {
     let members: Vec<Member> = reports.iter().flat_map(Member::of_report).collect();
     let sketches: Vec<Sketch> = members
         .iter()
         .map(|m| Sketch::of(m.incident, m.article, m.published))
         .collect();
-    let mut out: Vec<Incident> = cluster(&sketches)
+    let mut out: Vec<Incident> = cluster(&sketches, linkage)
         .iter()
         .map(|c| fold(&c.iter().map(|&i| &members[i]).collect::<Vec<_>>()))
         .collect();
@@ -118,17 +120,61 @@ fn date_key(d: Option<IncidentDate>) -> i64 {
 /// Group sketches into incidents; each cluster lists indexes into
 /// `sketches`. The result does not depend on the order of `sketches`.
 ///
-/// Greedy clustering within blocks: a report is compared only with
-/// incidents of its own district (or of its province when either side has
-/// no district) whose dates lie within the window, so the cost per report
-/// stays bounded as the corpus grows.
-pub fn cluster(sketches: &[Sketch]) -> Vec<Vec<usize>> {
+/// Every pair of reports from different articles that blocking lets meet is
+/// scored (Fellegi-Sunter posterior log-odds, `linkage.rs`); the pairs that
+/// reach the threshold are taken strongest first, and each joins the two
+/// clusters it links unless that would put two reports of one article in
+/// one incident (one article's separate clashes stay apart) or join two
+/// reports that cannot be one incident (days that cannot meet, or a pair
+/// below the veto score): a chain of matches never joins incompatible
+/// reports, and a report ends with the cluster it matches best. Blocking
+/// keeps the cost per report bounded: only reports of the same province
+/// (or with none), dated within a month and a week before it, are
+/// compared; the district is evidence, and only non-adjacent districts
+/// (an `@veto` level in the weights file) forbid a link.
+pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
+    let (order, article_of) = canonical(sketches);
+    let (links, shift) = scored_links(sketches, &order, &article_of, linkage);
+    let mut sets = Sets::new(sketches.len());
+    for (_, a, b) in links {
+        let (ra, rb) = (sets.root(a), sets.root(b));
+        if ra != rb
+            && may_join(
+                &sets.members[ra],
+                &sets.members[rb],
+                &article_of,
+                sketches,
+                (linkage, shift),
+            )
+        {
+            sets.join(ra, rb);
+        }
+    }
+    // Clusters in canonical order of their first report, members likewise.
+    let rank: Vec<usize> = {
+        let mut r = vec![0; sketches.len()];
+        for (k, &i) in order.iter().enumerate() {
+            r[i] = k;
+        }
+        r
+    };
+    let mut clusters: Vec<Vec<usize>> = Vec::new();
+    for &i in &order {
+        if sets.root(i) == i {
+            let mut m = std::mem::take(&mut sets.members[i]);
+            m.sort_by_key(|&j| rank[j]);
+            clusters.push(m);
+        }
+    }
+    clusters.sort_by_key(|c| rank[c[0]]);
+    clusters
+}
+
+/// The canonical order of the reports, and each report's article as a
+/// small integer (one article never reports one incident twice).
+fn canonical(sketches: &[Sketch]) -> (Vec<usize>, Vec<usize>) {
     let mut order: Vec<usize> = (0..sketches.len()).collect();
     order.sort_by(|&a, &b| sketches[a].canonical().cmp(&sketches[b].canonical()));
-    let mut clusters: Vec<Vec<usize>> = Vec::new();
-    let mut profiles: Vec<Profile> = Vec::new();
-    let mut blocks = Blocks::default();
-    // Article ids as small integers: one article never reports one incident twice.
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let article_of: Vec<usize> = sketches
         .iter()
@@ -137,68 +183,249 @@ pub fn cluster(sketches: &[Sketch]) -> Vec<Vec<usize>> {
             *ids.entry(s.article.as_str()).or_insert(n)
         })
         .collect();
-    for i in order {
+    (order, article_of)
+}
+
+/// Every pair of reports from different articles that blocking lets meet
+/// and whose posterior log-odds reach the threshold, strongest first (ties
+/// in canonical order, so the result does not depend on input order).
+fn scored_links(
+    sketches: &[Sketch],
+    order: &[usize],
+    article_of: &[usize],
+    linkage: &Linkage,
+) -> (Vec<(f64, usize, usize)>, f64) {
+    let mut blocks = Blocks::default();
+    let mut profiles: Vec<Profile> = Vec::with_capacity(order.len());
+    let mut scored: Vec<(f64, usize, usize, usize, usize)> = Vec::new();
+    let mut compared = 0;
+    for (k, &i) in order.iter().enumerate() {
         let p = &sketches[i].profile;
-        let mut best: Option<(i32, usize)> = None;
         for c in blocks.candidates(p, &profiles) {
-            let Some(s) = score(p, &profiles[c]) else {
+            let j = order[c];
+            if article_of[j] == article_of[i] || !days_may_meet(p, &sketches[j].profile) {
                 continue;
-            };
-            let better =
-                s >= THRESHOLD && best.is_none_or(|(bs, bc)| s > bs || (s == bs && c < bc));
-            // Checked last: it is the costliest test and rarely fails.
-            if better && !clusters[c].iter().any(|&j| article_of[j] == article_of[i]) {
-                best = Some((s, c));
+            }
+            compared += 1;
+            let score = linkage.score(p, &sketches[j].profile);
+            if score >= linkage.weights.threshold - linkage::MAX_PRIOR_RISE {
+                scored.push((score, c, k, j, i));
             }
         }
-        match best {
-            Some((_, c)) => {
-                clusters[c].push(i);
-                profiles[c].absorb(p);
+        blocks.add(k, p);
+        profiles.push(p.clone());
+    }
+    let shift = linkage.weights.prior_shift(sketches.len(), compared);
+    let threshold = linkage.weights.threshold;
+    let mut links: Vec<_> = scored
+        .into_iter()
+        .filter(|x| x.0 + shift >= threshold)
+        .collect();
+    links.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    let links = links
+        .into_iter()
+        .map(|(s, _, _, j, i)| (s + shift, j, i))
+        .collect();
+    (links, shift)
+}
+
+/// How much the prior log2-odds of this corpus differ from the weights
+/// file's (see `Weights::prior_shift`).
+pub fn prior_shift(sketches: &[Sketch], linkage: &Linkage) -> f64 {
+    let (order, article_of) = canonical(sketches);
+    scored_links(sketches, &order, &article_of, linkage).1
+}
+
+/// Whether two clusters may become one: no article in both (one article's
+/// separate clashes stay apart), and no pair across them that cannot be one
+/// incident, so a chain of matches never joins incompatible reports.
+fn may_join(
+    a: &[usize],
+    b: &[usize],
+    article_of: &[usize],
+    sketches: &[Sketch],
+    (linkage, shift): (&Linkage, f64),
+) -> bool {
+    /// Posterior log2-odds below which two reports cannot share a cluster.
+    const VETO: f64 = -12.0;
+    a.iter().all(|&i| {
+        b.iter().all(|&j| {
+            let (p, q) = (&sketches[i].profile, &sketches[j].profile);
+            article_of[i] != article_of[j]
+                && days_may_meet(p, q)
+                && linkage.score(p, q) + shift >= VETO
+        })
+    })
+}
+
+/// Disjoint sets of reports (union by size, path halving), each root
+/// holding its members.
+struct Sets {
+    parent: Vec<usize>,
+    members: Vec<Vec<usize>>,
+}
+
+impl Sets {
+    fn new(n: usize) -> Sets {
+        Sets {
+            parent: (0..n).collect(),
+            members: (0..n).map(|i| vec![i]).collect(),
+        }
+    }
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (big, small) = if self.members[a].len() >= self.members[b].len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        self.parent[small] = big;
+        let moved = std::mem::take(&mut self.members[small]);
+        self.members[big].extend(moved);
+    }
+}
+
+/// One comparison behind a clustering decision, for `tally explain`.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The other report's key (`article#n`).
+    pub key: String,
+    /// Posterior log2-odds of the pair.
+    pub score: f64,
+    pub levels: Levels,
+    /// Why the pair ended as it did, in words.
+    pub why: &'static str,
+}
+
+/// Why one report sits in its cluster: its strongest partner there, and the
+/// strongest report outside the cluster that blocking let it meet.
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub key: String,
+    pub partner: Option<Candidate>,
+    pub rejected: Option<Candidate>,
+}
+
+/// Explain the cluster `members` (indexes into `sketches`, as `cluster`
+/// returned them): for each member, the pair that holds it there and the
+/// best candidate that was left out. Scores include the corpus's prior
+/// `shift` (`prior_shift`).
+pub fn explain_cluster(
+    sketches: &[Sketch],
+    members: &[usize],
+    linkage: &Linkage,
+    shift: f64,
+) -> Vec<Placement> {
+    let threshold = linkage.weights.threshold - shift;
+    let candidate = |i: usize, j: usize, why: &'static str| Candidate {
+        key: sketches[j].key.clone(),
+        score: linkage.score(&sketches[i].profile, &sketches[j].profile) + shift,
+        levels: linkage.levels(&sketches[i].profile, &sketches[j].profile),
+        why,
+    };
+    let best = |list: Vec<Candidate>| list.into_iter().max_by(|a, b| a.score.total_cmp(&b.score));
+    members
+        .iter()
+        .map(|&i| {
+            let partners = members
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| {
+                    let linked = linkage.score(&sketches[i].profile, &sketches[j].profile) >= threshold;
+                    candidate(i, j, if linked { "linked" } else { "joined through another member" })
+                })
+                .collect();
+            let outside = (0..sketches.len())
+                .filter(|j| !members.contains(j) && blocked_together(&sketches[i], &sketches[*j]))
+                .map(|j| {
+                    let why = if members.iter().any(|&m| sketches[m].article == sketches[j].article) {
+                        "its article already has a report in this incident"
+                    } else if linkage.score(&sketches[i].profile, &sketches[j].profile) < threshold {
+                        "below the threshold"
+                    } else {
+                        "linked more strongly elsewhere, or a pair across the two incidents is incompatible"
+                    };
+                    candidate(i, j, why)
+                })
+                .collect();
+            Placement {
+                key: sketches[i].key.clone(),
+                partner: best(partners),
+                rejected: best(outside),
             }
-            None => {
-                clusters.push(vec![i]);
-                blocks.add(clusters.len() - 1, p);
-                profiles.push(p.clone());
+        })
+        .collect()
+}
+
+/// Whether blocking lets two reports meet: different articles, the same
+/// province (or either has none), days that may meet.
+fn blocked_together(x: &Sketch, y: &Sketch) -> bool {
+    let provinces = match (&x.profile.admin1, &y.profile.admin1) {
+        (Some(p), Some(q)) => p == q,
+        _ => true,
+    };
+    x.article != y.article && provinces && days_may_meet(&x.profile, &y.profile)
+}
+
+/// Pairs of sketches from different articles that blocking lets merging
+/// compare (for estimating the linkage weights on labelled corpora).
+pub fn candidate_pairs(sketches: &[Sketch]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for a in 0..sketches.len() {
+        for b in a + 1..sketches.len() {
+            if blocked_together(&sketches[a], &sketches[b]) {
+                out.push((a, b));
             }
         }
     }
-    clusters
+    out
 }
 
-/// Indexes of incidents by district and by province, in creation order
-/// (which is date order, as reports are processed by date).
+/// Blocking on days: two stated days at most `DATE_WINDOW_DAYS` apart; a
+/// publication day (an undated report) up to a week after the stated day;
+/// reports without a day meet any.
+fn days_may_meet(a: &Profile, b: &Profile) -> bool {
+    const PUBLICATION_LAG_DAYS: i64 = 7;
+    let (Some(x), Some(y)) = (a.day(), b.day()) else {
+        return true;
+    };
+    match (a.date_assumed, b.date_assumed) {
+        (false, false) => (x - y).abs() <= DATE_WINDOW_DAYS,
+        (true, false) => (0..=PUBLICATION_LAG_DAYS).contains(&(x - y)),
+        (false, true) => (0..=PUBLICATION_LAG_DAYS).contains(&(y - x)),
+        (true, true) => (x - y).abs() <= PUBLICATION_LAG_DAYS,
+    }
+}
+
+/// Indexes of incidents by province, in creation order (which is date
+/// order, as reports are processed by date); incidents without a province
+/// sit in the "" block, compared with every report.
 #[derive(Default)]
 struct Blocks {
-    by_district: HashMap<String, Vec<usize>>,
-    /// Incidents with a province but no district.
-    province_only: HashMap<String, Vec<usize>>,
     by_province: HashMap<String, Vec<usize>>,
 }
 
 impl Blocks {
     fn add(&mut self, c: usize, p: &Profile) {
         let province = p.admin1.clone().unwrap_or_default();
-        match &p.admin2 {
-            Some(d) => self.by_district.entry(d.clone()).or_default().push(c),
-            None => self
-                .province_only
-                .entry(province.clone())
-                .or_default()
-                .push(c),
-        }
         self.by_province.entry(province).or_default().push(c);
     }
 
     fn candidates(&self, p: &Profile, profiles: &[Profile]) -> Vec<usize> {
-        let province = p.admin1.clone().unwrap_or_default();
-        let lists: Vec<&Vec<usize>> = match &p.admin2 {
-            Some(d) => [self.by_district.get(d), self.province_only.get(&province)]
+        let lists: Vec<&Vec<usize>> = match p.admin1.as_deref() {
+            Some(province) => [self.by_province.get(province), self.by_province.get("")]
                 .into_iter()
                 .flatten()
                 .collect(),
-            None if province.is_empty() => self.by_province.values().collect(),
-            None => self.by_province.get(&province).into_iter().collect(),
+            None => self.by_province.values().collect(),
         };
         let mut out = Vec::new();
         for list in lists {
@@ -216,7 +443,7 @@ fn recent_within_window(list: &[usize], profiles: &[Profile], p: &Profile, out: 
     for &c in list.iter().rev() {
         match (profiles[c].day(), p.day()) {
             (Some(cd), Some(pd)) => {
-                if pd - cd > 31 + 7 {
+                if pd - cd > BLOCK_DAYS {
                     break;
                 }
                 out.push(c);

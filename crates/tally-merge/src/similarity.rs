@@ -3,7 +3,6 @@
 //! localities) and soft evidence (same day, locality, type, group, figures
 //! that fit) scored against a threshold.
 
-use crate::DATE_WINDOW_DAYS;
 use serde::{Deserialize, Serialize};
 use tally_model::{EventType, Incident, IncidentDate, Precision, Role};
 
@@ -100,7 +99,7 @@ impl Profile {
     }
 }
 
-fn compatible_types(a: EventType, b: EventType) -> bool {
+pub(crate) fn compatible_types(a: EventType, b: EventType) -> bool {
     use EventType::*;
     a == b
         || matches!(
@@ -112,40 +111,6 @@ fn compatible_types(a: EventType, b: EventType) -> bool {
         )
         || a == Other
         || b == Other
-}
-
-/// How well two dates agree: None = incompatible.
-fn date_score(a: &[IncidentDate], b: &[IncidentDate]) -> Option<i32> {
-    if a.is_empty() || b.is_empty() {
-        return Some(0);
-    }
-    let mut best = None;
-    for x in a {
-        for y in b {
-            let s = match (x.precision(), y.precision()) {
-                (Precision::Day, Precision::Day) => match (x.ordinal() - y.ordinal()).abs() {
-                    0 => Some(2),
-                    1 => Some(1),
-                    // Two stated days apart: usually two incidents, unless
-                    // the rest agrees (figures, locality, group).
-                    d if d <= DATE_WINDOW_DAYS => Some(-1),
-                    _ => None,
-                },
-                (Precision::Year, _) | (_, Precision::Year) => (x.year == y.year).then_some(0),
-                _ => (x.year == y.year && x.month == y.month).then_some(0),
-            };
-            best = best.max(s);
-        }
-    }
-    best
-}
-
-fn assumed_date_score(p: &Profile, c: &Profile) -> Option<i32> {
-    let (Some(a), Some(b)) = (p.day(), c.day()) else {
-        return Some(0);
-    };
-    let (assumed, stated) = if p.date_assumed { (a, b) } else { (b, a) };
-    (0..=7).contains(&(assumed - stated)).then_some(0)
 }
 
 /// One name in two spellings: "Mir Ali"/"Mirali", "Bisham"/"Besham"
@@ -174,79 +139,4 @@ fn squash(s: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Similarity of a report to an incident; None when they cannot be the same.
-pub fn score(p: &Profile, c: &Profile) -> Option<i32> {
-    let mut s = 0;
-    match (&p.admin2, &c.admin2) {
-        (Some(a), Some(b)) if a != b => return None,
-        (Some(_), Some(_)) => s += 2,
-        _ => match (&p.admin1, &c.admin1) {
-            (Some(a), Some(b)) if a != b => return None,
-            (Some(_), Some(_)) => s += 0,
-            _ => s -= 1,
-        },
-    }
-    if let (Some(a), Some(b)) = (&p.place, &c.place) {
-        {
-            if same_place(a, b) {
-                s += 2;
-            } else {
-                // Two named localities: usually two incidents ("Mir Ali" and
-                // "Spinwam"), but outlets also name a place differently.
-                s -= 4;
-            }
-        }
-    }
-    s += if p.date_assumed || c.date_assumed {
-        // A publication day: the event was that day or up to a week before.
-        assumed_date_score(p, c)?
-    } else {
-        date_score(&p.dates, &c.dates)?
-    };
-    let op = |t: &[EventType]| t.contains(&EventType::SecurityOperation);
-    if op(&p.types) != op(&c.types)
-        && !(p.types.contains(&EventType::Other) || c.types.contains(&EventType::Other))
-    {
-        return None;
-    }
-    if p.types.iter().any(|a| c.types.contains(a)) {
-        s += 1;
-    } else if p
-        .types
-        .iter()
-        .any(|a| c.types.iter().any(|b| compatible_types(*a, *b)))
-    {
-        // Outlets do call one blast a bombing and a suicide attack, but two
-        // different types on the same day are more often two incidents.
-        s -= 1;
-    } else {
-        s -= 3;
-    }
-    if !p.groups.is_empty() && p.groups.iter().any(|g| c.groups.contains(g)) {
-        s += 1;
-    }
-    if let (Some(&k), false) = (p.killed.first(), c.killed.is_empty()) {
-        let fits = c.killed.iter().any(|&x| {
-            let (lo, hi) = (k.min(x), k.max(x));
-            hi <= lo * 2 + 3
-        });
-        s += if fits { 1 } else { -2 };
-    }
-    if p.dates.is_empty() || c.dates.is_empty() {
-        // Without a date, a district alone is too weak: want type or figures too.
-        s -= 1;
-    }
-    // "Last year's attack in Bajaur" fits every Bajaur attack of that year:
-    // without a day on both sides, only a shared locality or matching
-    // figures tie two reports together.
-    let vague = (p.day().is_none() && p.role == Role::Mentioned)
-        || (c.day().is_none() && c.role == Role::Mentioned);
-    let figures_fit = !p.killed.is_empty() && p.killed.iter().any(|k| c.killed.contains(k));
-    let same_place = p.place.is_some() && p.place == c.place;
-    if vague && !(figures_fit || same_place) {
-        return None;
-    }
-    Some(s)
 }

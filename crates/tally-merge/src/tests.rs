@@ -57,6 +57,13 @@ fn report(article: &str, published: &str, incidents: Vec<Incident>) -> ArticleRe
     }
 }
 
+fn linkage() -> &'static Linkage {
+    match Linkage::try_embedded() {
+        Ok(l) => l,
+        Err(e) => panic!("embedded linkage data broken: {e}"),
+    }
+}
+
 fn corpus() -> Vec<ArticleReport> {
     vec![
         report(
@@ -122,7 +129,7 @@ fn corpus() -> Vec<ArticleReport> {
 
 #[test]
 fn reports_of_one_incident_merge_and_clashes_stay_apart() {
-    let merged = merge(&corpus());
+    let merged = merge(&corpus(), linkage());
     let sets: Vec<Vec<String>> = merged.iter().map(|i| i.articles.clone()).collect();
     assert!(sets.contains(&vec!["a".to_string(), "b".to_string()]));
     assert!(sets.contains(&vec!["c".to_string(), "d".to_string()]));
@@ -132,7 +139,7 @@ fn reports_of_one_incident_merge_and_clashes_stay_apart() {
 
 #[test]
 fn latest_report_gives_best() {
-    let merged = merge(&corpus());
+    let merged = merge(&corpus(), linkage());
     let bannu = merged
         .iter()
         .find(|i| i.admin2.as_deref() == Some("Bannu"))
@@ -149,7 +156,7 @@ fn latest_report_gives_best() {
 
 #[test]
 fn unrelated_article_changes_no_id() {
-    let before = merge(&corpus());
+    let before = merge(&corpus(), linkage());
     let mut more = corpus();
     more.push(report(
         "z",
@@ -163,7 +170,7 @@ fn unrelated_article_changes_no_id() {
             EventType::Bombing,
         )],
     ));
-    let after = merge(&more);
+    let after = merge(&more, linkage());
     for inc in &before {
         assert!(after
             .iter()
@@ -174,7 +181,7 @@ fn unrelated_article_changes_no_id() {
 proptest! {
     #[test]
     fn order_does_not_matter(seed in 0u64..1000) {
-        let base = merge(&corpus());
+        let base = merge(&corpus(), linkage());
         let mut shuffled = corpus();
         // Deterministic shuffle from the seed.
         let mut s = seed;
@@ -183,7 +190,7 @@ proptest! {
             let j = (s >> 33) as usize % (i + 1);
             shuffled.swap(i, j);
         }
-        prop_assert_eq!(merge(&shuffled), base);
+        prop_assert_eq!(merge(&shuffled, linkage()), base);
     }
 }
 
@@ -194,4 +201,31 @@ fn transliterated_place_names_are_one_place() {
     assert!(same_place("mirali", "mirali"));
     assert!(same_place("kalaya", "kalayabazaar"));
     assert!(!same_place("mirali", "miranshah"));
+}
+
+#[test]
+fn explain_names_the_partner_and_the_best_report_left_out() {
+    let reports = corpus();
+    let sketches: Vec<Sketch> = reports.iter().flat_map(Sketch::of_report).collect();
+    let clusters = cluster(&sketches, linkage());
+    let tank = clusters
+        .iter()
+        .find(|c| c.iter().any(|&i| sketches[i].key == "d#1"))
+        .expect("d#1 is clustered");
+    let placements = explain_cluster(
+        &sketches,
+        tank,
+        linkage(),
+        prior_shift(&sketches, linkage()),
+    );
+    let d = placements
+        .iter()
+        .find(|p| p.key == "d#1")
+        .expect("d#1 is explained");
+    let partner = d.partner.as_ref().expect("d#1 has a partner");
+    assert_eq!(partner.key, "c#1");
+    assert_eq!(partner.why, "linked");
+    // c#2 (Khyber) is blocked with d#1 but belongs to c, which is already here.
+    let left_out = d.rejected.as_ref().expect("a candidate was left out");
+    assert_ne!(left_out.key, "c#1");
 }

@@ -32,6 +32,9 @@ pub enum StoreError {
     /// What was asked for does not exist.
     #[error("no {what}")]
     NotFound { what: String },
+    /// The merging weights compiled into tally are broken (a build defect).
+    #[error("the merging weights built into tally are broken: {message}")]
+    Linkage { message: String },
     /// A request the store cannot carry out, and why (a bad correction).
     #[error("{message}")]
     Invalid { message: String },

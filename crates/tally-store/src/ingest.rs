@@ -166,7 +166,10 @@ impl Ingest<'_> {
             }
         }
         let overrides = review::Overrides::load(&self.tx)?;
-        let mut clusters = tally_merge::cluster(&sketches);
+        let linkage = tally_merge::Linkage::try_embedded().map_err(|e| StoreError::Linkage {
+            message: e.to_string(),
+        })?;
+        let mut clusters = tally_merge::cluster(&sketches, linkage);
         overrides.relink(&sketches, &mut clusters);
         let plan = Plan::new(&sketches, &placed, &clusters, &rebuild.dirty);
         let mut folded = self.fold_changed(&sketches, &plan.changed)?;

@@ -154,7 +154,10 @@ fn version_1_database(path: &std::path::Path, batch: &[(Article, ArticleReport)]
         .unwrap();
     }
     let reports: Vec<ArticleReport> = batch.iter().map(|(_, r)| r.clone()).collect();
-    for inc in tally_merge::merge(&reports) {
+    let Ok(linkage) = tally_merge::Linkage::try_embedded() else {
+        panic!("embedded linkage data broken")
+    };
+    for inc in tally_merge::merge(&reports, linkage) {
         let json = serde_json::to_string(&inc).unwrap();
         conn.execute(
             "INSERT INTO incidents (id, role, event_type, claimed, articles, hash, json)
