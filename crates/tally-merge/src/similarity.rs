@@ -1,7 +1,6 @@
-//! Would a human coder call these the same incident? Hard vetoes (different
-//! districts, dates too far apart, an operation versus an attack, two named
-//! localities) and soft evidence (same day, locality, type, group, figures
-//! that fit) scored against a threshold.
+//! What merging reads of a report: its `Profile` (district, locality, days,
+//! types, groups, toll, role), and whether two locality names are one
+//! place. `linkage.rs` compares profiles.
 
 use serde::{Deserialize, Serialize};
 use tally_model::{EventType, Incident, IncidentDate, Precision, Role};
