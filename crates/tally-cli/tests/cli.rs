@@ -153,3 +153,43 @@ fn explain_prints_the_sentences_behind_an_incident() {
     assert!(text.contains("killed.total"));
     assert!(text.contains('"'), "quotes sentences: {text}");
 }
+
+/// Issue 11's classes of split: a funeral two days later, a toll update,
+/// a digest item and a press release each join the incident they tell.
+#[test]
+fn merging_joins_follow_ups_digests_and_releases() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/merging");
+    let out = tally(&["extract", dir.to_str().unwrap(), "-q"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let incidents = lines(&out);
+    let groups: Vec<Vec<String>> = incidents
+        .iter()
+        .map(|i| {
+            let mut a: Vec<String> = i["articles"]
+                .as_array()
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            a.sort();
+            a
+        })
+        .collect();
+    assert_eq!(groups.len(), 2, "{groups:?}");
+    assert!(groups.contains(&vec![
+        "funeral_follow_up".to_string(),
+        "news_story".to_string(),
+        "toll_update".to_string(),
+        "weekly_digest".to_string(),
+    ]));
+    assert!(groups.contains(&vec![
+        "press_release".to_string(),
+        "weekly_digest".to_string(),
+    ]));
+}
