@@ -660,6 +660,24 @@ fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usi
     }
 }
 
+/// `date.summary_recent`: a summary dates the undated items told after it
+/// ("killed eleven in three engagements on Monday"); an item marked as a
+/// further incident takes no date clearly older than the news (a year or an old month in a background
+/// sentence: "since the ceasefire ended in November 2022", "the 2007
+/// clashes"), which dates nothing told later.
+fn not_stale(doc: &Document, date: Option<IncidentDate>) -> bool {
+    let (Some(d), Some(p)) = (date, doc.published) else {
+        return date.is_some();
+    };
+    match d.precision() {
+        Precision::Day => p.ordinal() - d.ordinal() <= 10,
+        Precision::Month => {
+            (d.year, d.month) >= (p.year, p.month) || p.ordinal() - d.ordinal() <= 40
+        }
+        Precision::Year => d.year >= p.year,
+    }
+}
+
 fn incident_date(
     doc: &Document,
     seg: &Segment,
@@ -679,11 +697,15 @@ fn incident_date(
     // "killed eleven terrorists in three separate engagements on Monday":
     // the summary dates each clash it adds up.
     if seg.role == Role::Main {
+        // "Another IBO was conducted in ...", "Separately, ...": an item
+        // marked as a further incident is news of its own, no part of a
+        // summary told before it.
+        let may_be_part = !doc.cues[seg.anchor].new_incident;
         let summary_date = (0..seg.anchor)
             .rev()
             .filter(|&si| roles[si] == SentenceRole::Summary)
             .flat_map(|si| doc.dates_in(si).iter())
-            .find(|d| !d.reporting && d.date.is_some());
+            .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)));
         if let Some(d) = summary_date {
             evidence.push(span_evidence(
                 doc,
@@ -855,6 +877,15 @@ fn location(
     // operations in Khyber"). Not the dateline: it is where the report was
     // filed or the statement issued; on real news a story placed only by it
     // was never right.
+    // `segment.scene_summary.placed`: "In two separate encounters in North
+    // Waziristan, ... Resultantly, five were killed": an item whose own
+    // sentences name no place is where the segmenter put it (the scene a
+    // summary set), before the lead's places.
+    if district_votes.is_empty() && province_votes.is_empty() {
+        if let Some(d) = seg.district.as_deref() {
+            district_votes.insert(d, 0.5);
+        }
+    }
     if district_votes.is_empty() && province_votes.is_empty() && seg.role == Role::Main {
         for m in lead_places(doc, lex) {
             let pl = &places[m.place];
