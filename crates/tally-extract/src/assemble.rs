@@ -880,8 +880,9 @@ fn location(
     // `segment.scene_summary.placed`: "In two separate encounters in North
     // Waziristan, ... Resultantly, five were killed": an item whose own
     // sentences name no place is where the segmenter put it (the scene a
-    // summary set), before the lead's places.
-    if district_votes.is_empty() && province_votes.is_empty() {
+    // summary set, or the district a province-only headline's story found
+    // in its body), before the lead's places.
+    if district_votes.is_empty() {
         if let Some(d) = seg.district.as_deref() {
             district_votes.insert(d, 0.5);
         }

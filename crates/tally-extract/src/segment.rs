@@ -209,7 +209,15 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         if !f.eventful {
             // `segment.new.announced`: "The DPO also confirmed the second
             // incident." announces the incident the next sentence tells.
-            announced |= doc.cues[si].ordinal_event && st.current_main.is_some();
+            let announces = doc.cues[si].ordinal_event && st.current_main.is_some();
+            announced |= announces;
+            // `segment.new.announced_scene`: "In another incident, armed men
+            // blocked the highway in Josak area of Turbat" sets the scene of
+            // the incident the next sentence tells, not of the story before.
+            if announces && (f.district.is_some() || f.local.is_some()) {
+                st.pending_scene = Some((si, f.district.clone(), f.local));
+                continue;
+            }
             st.attach_quietly(si, &f);
             continue;
         }
