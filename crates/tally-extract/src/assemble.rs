@@ -50,8 +50,8 @@ fn is_stale(date: IncidentDate, published: IncidentDate) -> bool {
 
 /// Segments that tell one incident twice become one: a recalled incident
 /// that is the main story, a follow-up's lead and the attack it recalls.
-pub fn fold(doc: &Document, segs: &[Segment]) -> Vec<Segment> {
-    let headed = fold_headline(doc, segs.to_vec());
+pub fn fold(doc: &Document, lex: &Lexicon, segs: &[Segment]) -> Vec<Segment> {
+    let headed = fold_headline(doc, lex, segs.to_vec());
     fold_retold(doc, fold_follow_ups(doc, fold_repeats(doc, &headed)))
 }
 
@@ -105,17 +105,20 @@ fn fold_retold(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
 /// the body opens with, when they do not name different districts ("Blast
 /// in Parachinar kills four" / "an IED exploded in the Pewar area of
 /// Parachinar in Kurram district"); a headline that names the district of
-/// a later story of the body tells that one.
-fn fold_headline(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
+/// a later story of the body tells that one. A headline that names several
+/// districts ("Soldier, cop martyred in Waziristan, Orakzai attacks") tells
+/// the body's story in any of them (`segment.fold.headline_list`).
+fn fold_headline(doc: &Document, lex: &Lexicon, mut segs: Vec<Segment>) -> Vec<Segment> {
     let headline_only = |s: &Segment| {
         s.role == Role::Main && s.sentences.iter().all(|&si| doc.sentences[si].headline)
     };
     let Some(h) = segs.iter().position(headline_only) else {
         return segs;
     };
+    let named = headline_districts(doc, lex, &segs[h]);
+    let names = |d: &Option<String>| d.as_ref().is_some_and(|d| named.contains(d));
     let in_body = |(i, s): &(usize, &Segment)| *i != h && s.role == Role::Main && !headline_only(s);
-    let same_district =
-        |(_, s): &(usize, &Segment)| segs[h].district.is_some() && s.district == segs[h].district;
+    let same_district = |(_, s): &(usize, &Segment)| names(&s.district);
     let body = segs
         .iter()
         .enumerate()
@@ -124,9 +127,7 @@ fn fold_headline(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
         .or_else(|| segs.iter().enumerate().find(in_body))
         .map(|(i, _)| i);
     let Some(b) = body else { return segs };
-    let fits = segs[h].district.is_none()
-        || segs[b].district.is_none()
-        || segs[h].district == segs[b].district;
+    let fits = segs[h].district.is_none() || segs[b].district.is_none() || names(&segs[b].district);
     if !fits {
         return segs;
     }
@@ -138,6 +139,25 @@ fn fold_headline(doc: &Document, mut segs: Vec<Segment>) -> Vec<Segment> {
         segs[b].district = head.district;
     }
     segs
+}
+
+/// The districts a headline-only segment names: its own and every other
+/// district its sentences name as a place.
+fn headline_districts(doc: &Document, lex: &Lexicon, seg: &Segment) -> Vec<String> {
+    let mut out: Vec<String> = seg.district.iter().cloned().collect();
+    for &si in &seg.sentences {
+        for p in doc.places_in(si).iter().filter(|p| !p.weak) {
+            let d = lex
+                .gazetteer
+                .places
+                .get(p.place)
+                .and_then(|pl| pl.admin2.clone());
+            if let Some(d) = d.filter(|d| !out.contains(d)) {
+                out.push(d);
+            }
+        }
+    }
+    out
 }
 
 /// One incident per segment the relevance stage keeps (a segment it sends
@@ -660,6 +680,24 @@ fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usi
     }
 }
 
+/// `date.summary_recent`: a summary dates the undated items told after it
+/// ("killed eleven in three engagements on Monday"); an item marked as a
+/// further incident takes no date clearly older than the news (a year or an old month in a background
+/// sentence: "since the ceasefire ended in November 2022", "the 2007
+/// clashes"), which dates nothing told later.
+fn not_stale(doc: &Document, date: Option<IncidentDate>) -> bool {
+    let (Some(d), Some(p)) = (date, doc.published) else {
+        return date.is_some();
+    };
+    match d.precision() {
+        Precision::Day => p.ordinal() - d.ordinal() <= 10,
+        Precision::Month => {
+            (d.year, d.month) >= (p.year, p.month) || p.ordinal() - d.ordinal() <= 40
+        }
+        Precision::Year => d.year >= p.year,
+    }
+}
+
 fn incident_date(
     doc: &Document,
     seg: &Segment,
@@ -679,11 +717,15 @@ fn incident_date(
     // "killed eleven terrorists in three separate engagements on Monday":
     // the summary dates each clash it adds up.
     if seg.role == Role::Main {
+        // "Another IBO was conducted in ...", "Separately, ...": an item
+        // marked as a further incident is news of its own, no part of a
+        // summary told before it.
+        let may_be_part = !doc.cues[seg.anchor].new_incident;
         let summary_date = (0..seg.anchor)
             .rev()
             .filter(|&si| roles[si] == SentenceRole::Summary)
             .flat_map(|si| doc.dates_in(si).iter())
-            .find(|d| !d.reporting && d.date.is_some());
+            .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)));
         if let Some(d) = summary_date {
             evidence.push(span_evidence(
                 doc,
@@ -855,6 +897,16 @@ fn location(
     // operations in Khyber"). Not the dateline: it is where the report was
     // filed or the statement issued; on real news a story placed only by it
     // was never right.
+    // `segment.scene_summary.placed`: "In two separate encounters in North
+    // Waziristan, ... Resultantly, five were killed": an item whose own
+    // sentences name no place is where the segmenter put it (the scene a
+    // summary set, or the district a province-only headline's story found
+    // in its body), before the lead's places.
+    if district_votes.is_empty() {
+        if let Some(d) = seg.district.as_deref() {
+            district_votes.insert(d, 0.5);
+        }
+    }
     if district_votes.is_empty() && province_votes.is_empty() && seg.role == Role::Main {
         for m in lead_places(doc, lex) {
             let pl = &places[m.place];

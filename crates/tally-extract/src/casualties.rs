@@ -384,12 +384,22 @@ fn noun_after(
     max_mods: usize,
     lex: &Lexicon,
 ) -> Option<(usize, VictimClass, Option<Target>)> {
-    for k in from..(from + max_mods + 1).min(toks.len()) {
+    let mut mods = 0;
+    for k in from..toks.len() {
         if let Some(n) = noun_at(toks, k, lex) {
             return Some(n);
         }
         let t = &toks[k];
+        // `figure.quoted_modifier`: two "Indian-sponsored" terrorists: the
+        // quotes a press release puts around a modifier are no word.
+        if t.lower == "\"" {
+            continue;
+        }
         if t.kind != TokenKind::Word && t.lower != "-" || STOP.contains(&t.lower.as_str()) {
+            return None;
+        }
+        mods += 1;
+        if mods > max_mods {
             return None;
         }
     }

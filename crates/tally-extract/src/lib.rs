@@ -70,7 +70,7 @@ pub fn extract(article: &Article, lex: &Lexicon) -> ArticleReport {
     } else {
         relevance::article(&doc, lex)
     };
-    let segments = assemble::fold(&doc, &segments);
+    let segments = assemble::fold(&doc, lex, &segments);
     let verdicts = relevance::passages(&doc, lex, &segments, &roles, &mut relevance);
     let mut incidents = assemble::build_all(&doc, lex, &segments, &roles, &verdicts);
     to_code_points(text, &mut incidents, &mut relevance);
@@ -125,7 +125,7 @@ pub fn debug_dump(article: &Article, lex: &Lexicon) -> String {
     annotate(&mut doc, lex);
     let mut relevance = relevance::article(&doc, lex);
     let (segments, roles) = segment::run(&doc, lex);
-    let folded = assemble::fold(&doc, &segments);
+    let folded = assemble::fold(&doc, lex, &segments);
     let verdicts = relevance::passages(&doc, lex, &folded, &roles, &mut relevance);
     let mut out = String::new();
     let _ = writeln!(

@@ -209,7 +209,15 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
         if !f.eventful {
             // `segment.new.announced`: "The DPO also confirmed the second
             // incident." announces the incident the next sentence tells.
-            announced |= doc.cues[si].ordinal_event && st.current_main.is_some();
+            let announces = doc.cues[si].ordinal_event && st.current_main.is_some();
+            announced |= announces;
+            // `segment.new.announced_scene`: "In another incident, armed men
+            // blocked the highway in Josak area of Turbat" sets the scene of
+            // the incident the next sentence tells, not of the story before.
+            if announces && (f.district.is_some() || f.local.is_some()) {
+                st.pending_scene = Some((si, f.district.clone(), f.local));
+                continue;
+            }
             st.attach_quietly(si, &f);
             continue;
         }
@@ -450,7 +458,7 @@ impl State {
         let other_local = f.local.is_some() && seg.local.is_some() && f.local != seg.local;
         (c.new_incident && (placed || f.has_figures || c.happened))
             || (c.shift && (other_district || other_local || (seg.district.is_none() && placed)))
-            || (c.shift && f.has_figures && c.struck && other_kind(doc, si, seg.anchor))
+            || (c.shift && shift_event(doc, si, f, seg))
             || (other_district
                 && (f.has_figures || f.topic || scene_event(doc, si, lex))
                 && !mentions_district(doc, si, seg.district.as_deref(), lex))
@@ -655,7 +663,10 @@ fn single_scene(doc: &Document, si: usize, lex: &Lexicon) -> Option<String> {
         .dates_in(si)
         .iter()
         .any(|d| d.date.is_some_and(|x| x.precision() == Precision::Year));
-    if period {
+    // "Several attacks have taken place in North Waziristan since January":
+    // a count over a period sets no scene for what follows.
+    let since = doc.sentence_tokens(si).iter().any(|t| t.lower == "since");
+    if period || since {
         return None;
     }
     let mut districts: Vec<String> = doc
@@ -692,6 +703,23 @@ fn counted_recall(doc: &Document, si: usize) -> bool {
     span(at)
         || (matches!(w(at), "just" | "a") && span(at + 1))
         || (w(at) == "a" && w(at + 1) == "few" && span(at + 2))
+}
+
+/// `segment.new.shift_event`: "Meanwhile, eleven people were wounded when
+/// a mortar shell hit a house on Friday" after Thursday's pipeline bombing
+/// in the same district: a shift marker opens another incident when the
+/// sentence tells an event of its own (its figures, or an attack verb) of
+/// another kind or on another day than the story's. A bare "Meanwhile,
+/// police said ..." tells nothing and stays with the story.
+fn shift_event(doc: &Document, si: usize, f: &Facts, seg: &Segment) -> bool {
+    let own_event = f.has_figures || doc.cues[si].struck;
+    own_event && (other_kind(doc, si, seg.anchor) || other_day(f.date, seg.date))
+}
+
+/// Two day-precise dates that differ: two days of events.
+fn other_day(a: Option<IncidentDate>, b: Option<IncidentDate>) -> bool {
+    matches!((a, b), (Some(x), Some(y))
+        if x.precision() == Precision::Day && y.precision() == Precision::Day && x != y)
 }
 
 /// `segment.new.shift_other_kind`: "An hour later, a bomb exploded near an
