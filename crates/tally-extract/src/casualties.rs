@@ -1032,14 +1032,11 @@ fn nobody_hurt(
         let outcomes: Vec<Outcome> = match marker {
             Marker::NoCasualties => vec![Outcome::Killed, Outcome::Injured],
             _ => {
-                let Some(v) = verbs
-                    .iter()
-                    .find(|v| v.start >= end && v.start <= end + REACH)
-                else {
+                let Some(o) = nobody_outcome(toks, verbs, end, REACH) else {
                     i += 1;
                     continue;
                 };
-                match v.verb.outcome {
+                match o {
                     Outcome::Injured => vec![Outcome::Killed, Outcome::Injured],
                     Outcome::Killed => vec![Outcome::Killed],
                 }
@@ -1055,6 +1052,31 @@ fn nobody_hurt(
         }
         i = end;
     }
+}
+
+/// The outcome a nobody's verb denies. `figure.nobody_coordinated`:
+/// "nobody was killed or hurt", "no one was killed or injured": verbs joined
+/// by "or"/"nor"/"and" share the nobody, so a denied injury among them also
+/// denies deaths and injuries (the first verb alone would say only killed).
+fn nobody_outcome(toks: &[Token], verbs: &[Verb], end: usize, reach: usize) -> Option<Outcome> {
+    let mut near = verbs
+        .iter()
+        .filter(|v| v.start >= end && v.start <= end + reach);
+    let first = near.next()?;
+    let coordinated = near.filter(|v| {
+        v.start
+            .checked_sub(1)
+            .and_then(|k| toks.get(k))
+            .is_some_and(|t| matches!(t.lower.as_str(), "or" | "nor" | "and"))
+    });
+    let injured = std::iter::once(first)
+        .chain(coordinated)
+        .any(|v| v.verb.outcome == Outcome::Injured);
+    Some(if injured {
+        Outcome::Injured
+    } else {
+        first.verb.outcome
+    })
 }
 
 /// "no policeman", "no security personnel", "none of the soldiers", "not a

@@ -43,10 +43,12 @@ fn is_source(
     lex: &Lexicon,
 ) -> bool {
     let end = m.start + m.len;
+    // `target.responder`: "security forces cordoned off the area", "police
+    // rushed to the scene": the noun names who responded, not who was hit.
     let reports_after = (end..(end + 3).min(toks.len())).any(|k| {
         lex.markers
             .matches_at(toks, k)
-            .any(|x| *x.value == Marker::Report)
+            .any(|x| matches!(x.value, Marker::Report | Marker::Response))
     });
     // "according to police", "according to the police"
     let before = |k: usize| {
@@ -223,7 +225,11 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Detonated => {}
                     Marker::Commemoration => commemorations.push(i),
                     Marker::SamePlace => c.same_place = true,
-                    Marker::Report | Marker::OtherFate | Marker::Nobody | Marker::NoCasualties => {}
+                    Marker::Report
+                    | Marker::Response
+                    | Marker::OtherFate
+                    | Marker::Nobody
+                    | Marker::NoCasualties => {}
                 }
             }
         }
