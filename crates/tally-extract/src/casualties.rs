@@ -1387,8 +1387,13 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
 
 /// The end of "of [the] <Name ...>" at `k`: capitalised words, hyphen
 /// joiners ("Ulema-e-Islam") and a bracketed acronym.
+///
+/// `figure.community_of`: "two men from the Hazara community were killed",
+/// "three labourers of the Marri tribe were shot dead": "from" reads as
+/// "of", and the common noun that closes the name (community, tribe, ...)
+/// belongs to it.
 fn of_name_span(toks: &[Token], k: usize) -> Option<usize> {
-    if toks.get(k)?.lower != "of" {
+    if !matches!(toks.get(k)?.lower.as_str(), "of" | "from") {
         return None;
     }
     let from = k + 1 + usize::from(toks.get(k + 1).is_some_and(|t| t.lower == "the"));
@@ -1403,7 +1408,13 @@ fn of_name_span(toks: &[Token], k: usize) -> Option<usize> {
         }
         j += 1;
     }
-    (j > from).then_some(j)
+    let closes = toks.get(j).is_some_and(|t| {
+        matches!(
+            t.lower.as_str(),
+            "community" | "tribe" | "clan" | "sect" | "family" | "party"
+        )
+    });
+    (j > from).then_some(j + usize::from(closes))
 }
 
 /// Do "along with" / "together with" end right before `k`?
