@@ -642,6 +642,10 @@ fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usi
             *scores.entry(*t).or_insert(0) += w * weight;
         }
     }
+    // `frame.type.own_suicide`: a suicide bomber decides the type only in
+    // the incident's own sentences; one in the context (an earlier suicide
+    // attack the story recalls) does not make a shooting a suicide bombing.
+    let suicide = scores.get(&EventType::SuicideBombing).copied().unwrap_or(0);
     if seg.role == Role::Main {
         for &si in context {
             for (t, w) in &doc.cues[si].event_scores {
@@ -649,7 +653,6 @@ fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usi
             }
         }
     }
-    let suicide = scores.get(&EventType::SuicideBombing).copied().unwrap_or(0);
     let mut best = EventType::ALL
         .into_iter()
         .filter(|t| *t != EventType::Other)

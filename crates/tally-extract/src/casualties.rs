@@ -1042,14 +1042,11 @@ fn nobody_hurt(
         let outcomes: Vec<Outcome> = match marker {
             Marker::NoCasualties => vec![Outcome::Killed, Outcome::Injured],
             _ => {
-                let Some(v) = verbs
-                    .iter()
-                    .find(|v| v.start >= end && v.start <= end + REACH)
-                else {
+                let Some(o) = nobody_outcome(toks, verbs, end, REACH) else {
                     i += 1;
                     continue;
                 };
-                match v.verb.outcome {
+                match o {
                     Outcome::Injured => vec![Outcome::Killed, Outcome::Injured],
                     Outcome::Killed => vec![Outcome::Killed],
                 }
@@ -1065,6 +1062,31 @@ fn nobody_hurt(
         }
         i = end;
     }
+}
+
+/// The outcome a nobody's verb denies. `figure.nobody_coordinated`:
+/// "nobody was killed or hurt", "no one was killed or injured": verbs joined
+/// by "or"/"nor"/"and" share the nobody, so a denied injury among them also
+/// denies deaths and injuries (the first verb alone would say only killed).
+fn nobody_outcome(toks: &[Token], verbs: &[Verb], end: usize, reach: usize) -> Option<Outcome> {
+    let mut near = verbs
+        .iter()
+        .filter(|v| v.start >= end && v.start <= end + reach);
+    let first = near.next()?;
+    let coordinated = near.filter(|v| {
+        v.start
+            .checked_sub(1)
+            .and_then(|k| toks.get(k))
+            .is_some_and(|t| matches!(t.lower.as_str(), "or" | "nor" | "and"))
+    });
+    let injured = std::iter::once(first)
+        .chain(coordinated)
+        .any(|v| v.verb.outcome == Outcome::Injured);
+    Some(if injured {
+        Outcome::Injured
+    } else {
+        first.verb.outcome
+    })
 }
 
 /// "no policeman", "no security personnel", "none of the soldiers", "not a
@@ -1375,8 +1397,13 @@ fn scan_left(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opti
 
 /// The end of "of [the] <Name ...>" at `k`: capitalised words, hyphen
 /// joiners ("Ulema-e-Islam") and a bracketed acronym.
+///
+/// `figure.community_of`: "two men from the Hazara community were killed",
+/// "three labourers of the Marri tribe were shot dead": "from" reads as
+/// "of", and the common noun that closes the name (community, tribe, ...)
+/// belongs to it.
 fn of_name_span(toks: &[Token], k: usize) -> Option<usize> {
-    if toks.get(k)?.lower != "of" {
+    if !matches!(toks.get(k)?.lower.as_str(), "of" | "from") {
         return None;
     }
     let from = k + 1 + usize::from(toks.get(k + 1).is_some_and(|t| t.lower == "the"));
@@ -1391,7 +1418,13 @@ fn of_name_span(toks: &[Token], k: usize) -> Option<usize> {
         }
         j += 1;
     }
-    (j > from).then_some(j)
+    let closes = toks.get(j).is_some_and(|t| {
+        matches!(
+            t.lower.as_str(),
+            "community" | "tribe" | "clan" | "sect" | "family" | "party"
+        )
+    });
+    (j > from).then_some(j + usize::from(closes))
 }
 
 /// Do "along with" / "together with" end right before `k`?

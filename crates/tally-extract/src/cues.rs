@@ -42,24 +42,61 @@ fn is_source(
     m: &tally_lexicon::PhraseMatch<tally_model::Target>,
     lex: &Lexicon,
 ) -> bool {
-    let end = m.start + m.len;
+    names_source(toks, m.start, m.start + m.len, lex)
+}
+
+/// Is the noun phrase at `start..end` who reports or responds (see `is_source`)?
+fn names_source(toks: &[Token], start: usize, end: usize, lex: &Lexicon) -> bool {
+    // `target.responder`: "security forces cordoned off the area", "police
+    // rushed to the scene": the noun names who responded, not who was hit.
     let reports_after = (end..(end + 3).min(toks.len())).any(|k| {
         lex.markers
             .matches_at(toks, k)
-            .any(|x| *x.value == Marker::Report)
+            .any(|x| matches!(x.value, Marker::Report | Marker::Response))
     });
     // "according to police", "according to the police"
-    let before = |k: usize| {
-        m.start
-            .checked_sub(k)
-            .map_or("", |x| toks[x].lower.as_str())
-    };
+    let before = |k: usize| start.checked_sub(k).map_or("", |x| toks[x].lower.as_str());
     let according = (before(1) == "to" && before(2) == "according")
         || (before(1) == "the" && before(2) == "to" && before(3) == "according");
     // "in the jurisdiction of Saddar police station": where, not who was hit.
     let jurisdiction =
         (1..=4).any(|k| matches!(before(k), "jurisdiction" | "limits" | "precincts"));
     reports_after || according || jurisdiction
+}
+
+/// `target.abductees`: a kidnapping counts no casualty, so its victims'
+/// nouns name the target the figures would have ("ten labourers were
+/// abducted" targets civilians, "militants kidnapped two soldiers" the
+/// military). Only in a sentence that tells a kidnapping.
+fn abductee_targets(
+    toks: &[Token],
+    events: &[(tally_model::EventType, i32)],
+    lex: &Lexicon,
+) -> Vec<tally_model::Target> {
+    use tally_lexicon::VictimClass;
+    use tally_model::{EventType, Target};
+    if !events
+        .iter()
+        .any(|&(t, w)| t == EventType::Kidnapping && w > 0)
+    {
+        return Vec::new();
+    }
+    lex.victims
+        .scan(toks)
+        .into_iter()
+        .filter(|m| !names_source(toks, m.start, m.start + m.len, lex))
+        .flat_map(|m| match m.value.class {
+            VictimClass::SecurityForces => vec![m.value.target.unwrap_or(Target::Military)],
+            // a civilian is a civilian target whatever else he is (a student)
+            VictimClass::Civilians => {
+                vec![
+                    Target::Civilians,
+                    m.value.target.unwrap_or(Target::Civilians),
+                ]
+            }
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 /// `target.jurisdiction`: "in the Faqirabad police limits", "within the
@@ -182,6 +219,11 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 c.targets.push(*m.value);
             }
         }
+        for t in abductee_targets(toks, &c.event_scores, lex) {
+            if !c.targets.contains(&t) {
+                c.targets.push(t);
+            }
+        }
         let mut known_ends: Vec<usize> = Vec::new();
         let mut nouns: Vec<usize> = Vec::new();
         let mut background_starts: Vec<usize> = Vec::new();
@@ -223,7 +265,11 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     Marker::Detonated => {}
                     Marker::Commemoration => commemorations.push(i),
                     Marker::SamePlace => c.same_place = true,
-                    Marker::Report | Marker::OtherFate | Marker::Nobody | Marker::NoCasualties => {}
+                    Marker::Report
+                    | Marker::Response
+                    | Marker::OtherFate
+                    | Marker::Nobody
+                    | Marker::NoCasualties => {}
                 }
             }
         }

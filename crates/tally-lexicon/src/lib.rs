@@ -135,6 +135,9 @@ pub enum Marker {
     /// "in the same district", "the area had seen": the sentence's event is
     /// where the story before it was.
     SamePlace,
+    /// "cordoned off", "rushed to the scene": what responders did after
+    /// the attack; the noun before it names who responded, not who was hit.
+    Response,
 }
 
 /// What a date phrase of `lexicon/en/dates.tsv` counts from.
@@ -576,6 +579,7 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "incident_noun" => Marker::IncidentNoun,
         "commemoration" => Marker::Commemoration,
         "same_place" => Marker::SamePlace,
+        "response" => Marker::Response,
         _ => return None,
     })
 }
