@@ -19,13 +19,13 @@ import tempfile
 # Floors sit just under what was reached, so any regression fails CI.
 FLOORS = [
     ("dev2", "per-article", ("incidents", "f1"), 0.95),
-    ("dev2", "per-article", ("fields", "accuracy"), 0.82),
-    ("dev2", "merged", ("incidents", "f1"), 0.84),
+    ("dev2", "per-article", ("fields", "accuracy"), 0.85),
+    ("dev2", "merged", ("incidents", "f1"), 0.85),
     ("dev2", "merged", ("dedup", "f1"), 0.69),
-    ("dev2", "merged", ("fields", "accuracy"), 0.78),
+    ("dev2", "merged", ("fields", "accuracy"), 0.81),
     ("blind", "per-article", ("incidents", "precision"), 0.89),
     ("blind", "per-article", ("incidents", "recall"), 0.89),
-    ("blind", "per-article", ("fields", "accuracy"), 0.75),
+    ("blind", "per-article", ("fields", "accuracy"), 0.76),
     ("blind", "merged", ("incidents", "f1"), 0.66),
     ("blind", "merged", ("dedup", "f1"), 0.87),
     ("seeds", "per-article", ("incidents", "f1"), 0.97),
