@@ -81,9 +81,9 @@ fn render_merging(
         .iter()
         .flat_map(tally_merge::Member::of_report)
         .collect();
-    let sketches: Vec<tally_merge::Sketch> = members
+    let sketches: Vec<tally_merge::Sketch> = reports
         .iter()
-        .map(|m| tally_merge::Sketch::of(m.incident, m.article, m.published))
+        .flat_map(tally_merge::Sketch::of_report)
         .collect();
     let clusters = tally_merge::cluster(&sketches, linkage);
     let Some(cluster) = clusters.iter().find(|c| {

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tally_merge::Sketch;
 
@@ -59,28 +59,44 @@ pub fn run(args: LinkageArgs) -> Result<ExitCode> {
     }
 }
 
-fn pairs(a: PairsArgs) -> Result<ExitCode> {
+/// Code the corpus article by article, as `tally extract --no-merge` does.
+fn coded(corpus: &crate::CorpusArgs) -> Result<Vec<tally_model::ArticleReport>> {
     let lex = crate::extract_cmd::load_lexicon()?;
-    let linkage = crate::extract_cmd::load_linkage()?;
-    let plan = a.corpus.plan()?;
-    let reports = crate::extract_cmd::code_all(&plan, lex, false);
-    let sketches: Vec<Sketch> = reports.iter().flat_map(Sketch::of_report).collect();
-    let file =
-        File::create(&a.output).with_context(|| format!("creating {}", a.output.display()))?;
+    let plan = corpus.plan()?;
+    Ok(crate::extract_cmd::code_all(&plan, lex, false))
+}
+
+/// Write one JSON value per line to `path`.
+fn write_jsonl(path: &Path, lines: impl Iterator<Item = serde_json::Value>) -> Result<()> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut w = BufWriter::new(file);
-    let pairs = tally_merge::candidate_pairs(&sketches);
-    for &(i, j) in &pairs {
-        let levels = linkage.levels(&sketches[i].profile, &sketches[j].profile);
-        let map: serde_json::Map<String, serde_json::Value> = levels
-            .0
-            .iter()
-            .map(|l| (l.comparison.to_string(), l.level.into()))
-            .collect();
-        let line = serde_json::json!({"a": sketches[i].key, "b": sketches[j].key, "levels": map});
-        serde_json::to_writer(&mut w, &line).context("writing a pair")?;
-        w.write_all(b"\n").context("writing a pair")?;
+    for line in lines {
+        serde_json::to_writer(&mut w, &line)
+            .with_context(|| format!("writing {}", path.display()))?;
+        w.write_all(b"\n")
+            .with_context(|| format!("writing {}", path.display()))?;
     }
-    w.flush().context("writing pairs")?;
+    w.flush()
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+fn pairs(a: PairsArgs) -> Result<ExitCode> {
+    let linkage = crate::extract_cmd::load_linkage()?;
+    let reports = coded(&a.corpus)?;
+    let sketches: Vec<Sketch> = reports.iter().flat_map(Sketch::of_report).collect();
+    let pairs = tally_merge::candidate_pairs(&sketches);
+    write_jsonl(
+        &a.output,
+        pairs.iter().map(|&(i, j)| {
+            let levels = linkage.levels(&sketches[i].profile, &sketches[j].profile);
+            let map: serde_json::Map<String, serde_json::Value> = levels
+                .0
+                .iter()
+                .map(|l| (l.comparison.to_string(), l.level.into()))
+                .collect();
+            serde_json::json!({"a": sketches[i].key, "b": sketches[j].key, "levels": map})
+        }),
+    )?;
     eprintln!(
         "tally: {} reports, {} candidate pairs written to {}",
         sketches.len(),
@@ -91,30 +107,23 @@ fn pairs(a: PairsArgs) -> Result<ExitCode> {
 }
 
 fn clusters(a: PairsArgs) -> Result<ExitCode> {
-    let lex = crate::extract_cmd::load_lexicon()?;
     let linkage = crate::extract_cmd::load_linkage()?;
-    let plan = a.corpus.plan()?;
-    let reports = crate::extract_cmd::code_all(&plan, lex, false);
+    let reports = coded(&a.corpus)?;
+    // Members and sketches are in the same order (both walk each report's incidents).
     let members: Vec<tally_merge::Member> = reports
         .iter()
         .flat_map(tally_merge::Member::of_report)
         .collect();
-    let sketches: Vec<Sketch> = members
-        .iter()
-        .map(|m| Sketch::of(m.incident, m.article, m.published))
-        .collect();
-    let file =
-        File::create(&a.output).with_context(|| format!("creating {}", a.output.display()))?;
-    let mut w = BufWriter::new(file);
+    let sketches: Vec<Sketch> = reports.iter().flat_map(Sketch::of_report).collect();
     let clusters = tally_merge::cluster(&sketches, linkage);
-    for c in &clusters {
-        let folded: Vec<&tally_merge::Member> = c.iter().map(|&i| &members[i]).collect();
-        let keys: Vec<&str> = c.iter().map(|&i| sketches[i].key.as_str()).collect();
-        let line = serde_json::json!({"incident": tally_merge::fold(&folded).id, "reports": keys});
-        serde_json::to_writer(&mut w, &line).context("writing a cluster")?;
-        w.write_all(b"\n").context("writing a cluster")?;
-    }
-    w.flush().context("writing clusters")?;
+    write_jsonl(
+        &a.output,
+        clusters.iter().map(|c| {
+            let folded: Vec<&tally_merge::Member> = c.iter().map(|&i| &members[i]).collect();
+            let keys: Vec<&str> = c.iter().map(|&i| sketches[i].key.as_str()).collect();
+            serde_json::json!({"incident": tally_merge::fold(&folded).id, "reports": keys})
+        }),
+    )?;
     eprintln!(
         "tally: {} reports in {} incidents written to {}",
         sketches.len(),

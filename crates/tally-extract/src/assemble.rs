@@ -730,14 +730,7 @@ fn incident_date(
             .flat_map(|si| doc.dates_in(si).iter())
             .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)));
         if let Some(d) = summary_date {
-            evidence.push(span_evidence(
-                doc,
-                d.sentence,
-                "date",
-                d.date.map(|x| x.to_string()),
-                None,
-            ));
-            return d.date;
+            return dated_by(doc, d, evidence);
         }
     }
     // News reports what happened on or just before its publication day;
@@ -755,14 +748,7 @@ fn incident_date(
             .flat_map(|&si| doc.dates_in(si))
             .find(|d| !in_text(d) && d.date.is_some());
         if let Some(d) = filed {
-            evidence.push(span_evidence(
-                doc,
-                d.sentence,
-                "date",
-                d.date.map(|x| x.to_string()),
-                None,
-            ));
-            return d.date;
+            return dated_by(doc, d, evidence);
         }
         return doc.published;
     }
@@ -772,6 +758,17 @@ fn incident_date(
 /// Gazetteer names of facilities ("Karachi University", "Jinnah International
 /// Airport") are landmarks, not settlements: coders name the facility in their
 /// own words, so only towns and localities become the incident's `place`.
+/// The date a mention gives, with its sentence as the date's evidence.
+fn dated_by(
+    doc: &Document,
+    d: &crate::document::DateMention,
+    evidence: &mut Vec<Evidence>,
+) -> Option<IncidentDate> {
+    let text = d.date.map(|x| x.to_string());
+    evidence.push(span_evidence(doc, d.sentence, "date", text, None));
+    d.date
+}
+
 fn is_facility(name: &str) -> bool {
     const FACILITY: &[&str] = &[
         "university",

@@ -114,6 +114,23 @@ struct Phrase {
     bare: bool,
 }
 
+impl Phrase {
+    /// `count` people (no category) over tokens `start..end`.
+    fn people(start: usize, end: usize, count: Count) -> Phrase {
+        Phrase {
+            start,
+            end,
+            count,
+            class: VictimClass::People,
+            target: None,
+            subset: false,
+            anaphoric: false,
+            intrinsic: None,
+            bare: false,
+        }
+    }
+}
+
 pub fn run(doc: &mut Document, lex: &Lexicon) {
     let mut out = Vec::new();
     let mut antecedent: Option<VictimClass> = None;
@@ -531,15 +548,8 @@ fn mark_subsets(toks: &[Token], out: &mut [Phrase]) {
 
 fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
     let mut p = Phrase {
-        start: n.tok_start,
-        end: n.tok_end,
-        count: n.count,
-        class: VictimClass::People,
-        target: None,
-        subset: false,
-        anaphoric: false,
-        intrinsic: None,
         bare: true,
+        ..Phrase::people(n.tok_start, n.tok_end, n.count)
     };
     let w = |k: usize| toks.get(k).map(|t| t.lower.as_str()).unwrap_or("");
     let mut j = n.tok_end;
@@ -605,17 +615,7 @@ fn pronoun_victims(toks: &[Token], verbs: &[Verb]) -> Vec<Phrase> {
             toks.get(v.end)
                 .is_some_and(|t| matches!(t.lower.as_str(), "him" | "her"))
         })
-        .map(|v| Phrase {
-            start: v.end,
-            end: v.end + 1,
-            count: Count::exact(1),
-            class: VictimClass::People,
-            target: None,
-            subset: false,
-            anaphoric: false,
-            intrinsic: None,
-            bare: false,
-        })
+        .map(|v| Phrase::people(v.end, v.end + 1, Count::exact(1)))
         .collect()
 }
 
@@ -888,17 +888,7 @@ fn named_subjects(
             }
         }
         if names > 0 {
-            out.push(Phrase {
-                start,
-                end,
-                count: Count::exact(names),
-                class: VictimClass::People,
-                target: None,
-                subset: false,
-                anaphoric: false,
-                intrinsic: None,
-                bare: false,
-            });
+            out.push(Phrase::people(start, end, Count::exact(names)));
         }
     }
     out
@@ -941,17 +931,7 @@ fn named_victims(toks: &[Token], verbs: &[Verb], phrases: &[Phrase]) -> Vec<Phra
             }
         }
         if names >= 1 && k > start {
-            out.push(Phrase {
-                start: v.end,
-                end: k,
-                count: Count::exact(names),
-                class: VictimClass::People,
-                target: None,
-                subset: false,
-                anaphoric: false,
-                intrinsic: None,
-                bare: false,
-            });
+            out.push(Phrase::people(v.end, k, Count::exact(names)));
         }
     }
     out
