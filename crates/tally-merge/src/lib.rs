@@ -196,14 +196,24 @@ fn scored_links(
     linkage: &Linkage,
 ) -> (Vec<(f64, usize, usize)>, f64) {
     let mut blocks = Blocks::default();
-    let mut profiles: Vec<Profile> = Vec::with_capacity(order.len());
+    // The day of each report in canonical order, computed once: blocking
+    // walks thousands of candidates per report in a dense corpus.
+    let days: Vec<Option<i64>> = order.iter().map(|&i| sketches[i].profile.day()).collect();
+    let assumed: Vec<bool> = order
+        .iter()
+        .map(|&i| sketches[i].profile.date_assumed)
+        .collect();
     let mut scored: Vec<(f64, usize, usize, usize, usize)> = Vec::new();
     let mut compared = 0;
+    let mut candidates = Vec::new();
     for (k, &i) in order.iter().enumerate() {
         let p = &sketches[i].profile;
-        for c in blocks.candidates(p, &profiles) {
+        blocks.candidates(p, days[k], &days, &mut candidates);
+        for &c in &candidates {
             let j = order[c];
-            if article_of[j] == article_of[i] || !days_may_meet(p, &sketches[j].profile) {
+            if article_of[j] == article_of[i]
+                || !days_meet((days[k], assumed[k]), (days[c], assumed[c]))
+            {
                 continue;
             }
             compared += 1;
@@ -213,7 +223,6 @@ fn scored_links(
             }
         }
         blocks.add(k, p);
-        profiles.push(p.clone());
     }
     let shift = linkage.weights.prior_shift(sketches.len(), compared);
     let threshold = linkage.weights.threshold;
@@ -393,11 +402,16 @@ pub fn candidate_pairs(sketches: &[Sketch]) -> Vec<(usize, usize)> {
 /// publication day (an undated report) up to a week after the stated day;
 /// reports without a day meet any.
 fn days_may_meet(a: &Profile, b: &Profile) -> bool {
+    days_meet((a.day(), a.date_assumed), (b.day(), b.date_assumed))
+}
+
+/// `days_may_meet` on each report's day and whether it was assumed.
+fn days_meet((x, a_assumed): (Option<i64>, bool), (y, b_assumed): (Option<i64>, bool)) -> bool {
     const PUBLICATION_LAG_DAYS: i64 = 7;
-    let (Some(x), Some(y)) = (a.day(), b.day()) else {
+    let (Some(x), Some(y)) = (x, y) else {
         return true;
     };
-    match (a.date_assumed, b.date_assumed) {
+    match (a_assumed, b_assumed) {
         (false, false) => (x - y).abs() <= DATE_WINDOW_DAYS,
         (true, false) => (0..=PUBLICATION_LAG_DAYS).contains(&(x - y)),
         (false, true) => (0..=PUBLICATION_LAG_DAYS).contains(&(y - x)),
@@ -419,7 +433,14 @@ impl Blocks {
         self.by_province.entry(province).or_default().push(c);
     }
 
-    fn candidates(&self, p: &Profile, profiles: &[Profile]) -> Vec<usize> {
+    /// The reports `p` (whose day is `day`) is compared with, into `out`.
+    fn candidates(
+        &self,
+        p: &Profile,
+        day: Option<i64>,
+        days: &[Option<i64>],
+        out: &mut Vec<usize>,
+    ) {
         let lists: Vec<&Vec<usize>> = match p.admin1.as_deref() {
             Some(province) => [self.by_province.get(province), self.by_province.get("")]
                 .into_iter()
@@ -427,21 +448,25 @@ impl Blocks {
                 .collect(),
             None => self.by_province.values().collect(),
         };
-        let mut out = Vec::new();
+        out.clear();
         for list in lists {
-            recent_within_window(list, profiles, p, &mut out);
+            recent_within_window(list, days, day, out);
         }
-        out
     }
 }
 
 /// Walk a block from its newest incident back while dates stay within the
 /// window; undated reports look at a bounded number of the newest ones.
-fn recent_within_window(list: &[usize], profiles: &[Profile], p: &Profile, out: &mut Vec<usize>) {
+fn recent_within_window(
+    list: &[usize],
+    days: &[Option<i64>],
+    day: Option<i64>,
+    out: &mut Vec<usize>,
+) {
     const UNDATED_BUDGET: usize = 400;
     let mut budget = UNDATED_BUDGET;
     for &c in list.iter().rev() {
-        match (profiles[c].day(), p.day()) {
+        match (days[c], day) {
             (Some(cd), Some(pd)) => {
                 if pd - cd > BLOCK_DAYS {
                     break;

@@ -71,13 +71,14 @@ pub struct Levels(pub Vec<Level>);
 /// Districts that may stand for one another.
 #[derive(Debug, Default, Clone)]
 pub struct Neighbours {
-    /// (a, b) with a < b -> `same` or `adjacent`.
-    pairs: HashMap<(String, String), &'static str>,
+    /// district -> other district -> `same` or `adjacent`, both ways round,
+    /// so a lookup borrows and never allocates (merging asks for every pair).
+    pairs: HashMap<String, HashMap<String, &'static str>>,
 }
 
 impl Neighbours {
     pub fn parse(text: &str) -> Result<Neighbours, LinkageError> {
-        let mut pairs = HashMap::new();
+        let mut pairs: HashMap<String, HashMap<String, &'static str>> = HashMap::new();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -93,22 +94,19 @@ impl Neighbours {
                     })
                 }
             };
-            pairs.insert(key(c[0], c[1]), relation);
+            for (a, b) in [(c[0], c[1]), (c[1], c[0])] {
+                pairs
+                    .entry(a.to_string())
+                    .or_default()
+                    .insert(b.to_string(), relation);
+            }
         }
         Ok(Neighbours { pairs })
     }
 
     /// `same`, `adjacent` or None.
     pub fn relation(&self, a: &str, b: &str) -> Option<&'static str> {
-        self.pairs.get(&key(a, b)).copied()
-    }
-}
-
-fn key(a: &str, b: &str) -> (String, String) {
-    if a <= b {
-        (a.to_string(), b.to_string())
-    } else {
-        (b.to_string(), a.to_string())
+        self.pairs.get(a)?.get(b).copied()
     }
 }
 
@@ -284,8 +282,12 @@ pub struct Weights {
     /// handful of stories. `None`: the fixed `prior`.
     pub matches_per_report: Option<f64>,
     levels: HashMap<(&'static str, &'static str), (f64, f64)>,
-    /// log2(m / u) of each level, computed once.
-    logs: HashMap<(&'static str, &'static str), f64>,
+    /// log2(m / u) of each level, computed once, indexed like
+    /// `COMPARISONS` (a vetoed level holds minus infinity): merging scores
+    /// millions of pairs, and a hash lookup per level dominated.
+    logs: Vec<Vec<f64>>,
+    /// `prior_log_odds()`, computed once.
+    prior_logit: f64,
     /// Levels that forbid a link whatever the rest says (`@veto` rows):
     /// the weights assume independent comparisons, and a same-day attack
     /// of the same kind in another district outvotes one strong `else`.
@@ -300,7 +302,8 @@ impl Weights {
             threshold: 0.0,
             matches_per_report: None,
             levels: HashMap::new(),
-            logs: HashMap::new(),
+            logs: Vec::new(),
+            prior_logit: 0.0,
             vetoes: Vec::new(),
         };
         for (n, line) in text.lines().enumerate() {
@@ -341,13 +344,20 @@ impl Weights {
             return Err(bad(0, "@prior must be in (0, 1)".into()));
         }
         for (cmp, levels) in COMPARISONS {
+            let mut row = Vec::with_capacity(levels.len());
             for lvl in levels.iter() {
                 let Some((m, u)) = w.levels.get(&(*cmp, *lvl)) else {
                     return Err(bad(0, format!("no row for {cmp} {lvl}")));
                 };
-                w.logs.insert((*cmp, *lvl), (m / u).log2());
+                row.push(if w.vetoes.contains(&(*cmp, *lvl)) {
+                    f64::NEG_INFINITY
+                } else {
+                    (m / u).log2()
+                });
             }
+            w.logs.push(row);
         }
+        w.prior_logit = (w.prior / (1.0 - w.prior)).log2();
         Ok(w)
     }
 
@@ -357,14 +367,28 @@ impl Weights {
     }
 
     fn weight_of(&self, comparison: &'static str, level: &'static str) -> f64 {
-        if self.vetoes.contains(&(comparison, level)) {
-            return f64::NEG_INFINITY;
-        }
-        self.logs.get(&(comparison, level)).copied().unwrap_or(0.0)
+        COMPARISONS
+            .iter()
+            .position(|(c, _)| *c == comparison)
+            .map_or(0.0, |i| self.weight_at(i, level))
+    }
+
+    /// The weight of `level` of the `i`th comparison in `COMPARISONS`.
+    fn weight_at(&self, i: usize, level: &str) -> f64 {
+        let Some(row) = self.logs.get(i) else {
+            return 0.0;
+        };
+        COMPARISONS[i]
+            .1
+            .iter()
+            .position(|l| *l == level)
+            .and_then(|j| row.get(j))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     pub fn prior_log_odds(&self) -> f64 {
-        (self.prior / (1.0 - self.prior)).log2()
+        self.prior_logit
     }
 
     /// How much the prior log2-odds of a corpus of `reports` reports, in
@@ -445,14 +469,15 @@ impl Linkage {
     pub fn score(&self, a: &Profile, b: &Profile) -> f64 {
         let n = &self.neighbours;
         let w = &self.weights;
+        // In `COMPARISONS` order, summed in the order `Levels::of` gives.
         w.prior_log_odds()
-            + w.weight_of("district", district(a, b, n))
-            + w.weight_of("day", day(a, b))
-            + w.weight_of("place", place(a, b))
-            + w.weight_of("type", event_type(a, b))
-            + w.weight_of("group", group(a, b))
-            + w.weight_of("figures", figures(a, b))
-            + w.weight_of("role", role(a, b))
+            + w.weight_at(0, district(a, b, n))
+            + w.weight_at(1, day(a, b))
+            + w.weight_at(2, place(a, b))
+            + w.weight_at(3, event_type(a, b))
+            + w.weight_at(4, group(a, b))
+            + w.weight_at(5, figures(a, b))
+            + w.weight_at(6, role(a, b))
     }
 }
 
