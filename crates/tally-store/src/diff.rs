@@ -3,17 +3,6 @@
 use std::collections::HashMap;
 use tally_model::{Casualties, Category, Incident};
 
-/// Article id -> the merged incidents that list it, for finding successors.
-pub(crate) fn index_by_article(merged: &[Incident]) -> HashMap<&str, Vec<&str>> {
-    let mut m: HashMap<&str, Vec<&str>> = HashMap::new();
-    for inc in merged {
-        for a in &inc.articles {
-            m.entry(a.as_str()).or_default().push(inc.id.as_str());
-        }
-    }
-    m
-}
-
 /// A change to one incident, as found by an ingest.
 pub(crate) enum Change<'a> {
     New {

@@ -41,7 +41,11 @@ pub struct Ingest<'s> {
     hashes: HashMap<String, String>,
     /// article id -> hash.
     ids: HashMap<String, String>,
-    new_reports: Vec<ArticleReport>,
+    /// The clustering sketches of the reports added so far; the reports
+    /// themselves are written at once and read back when folded, so an
+    /// ingest of a million articles holds sketches, not reports.
+    new_sketches: Vec<Sketch>,
+    articles_added: usize,
     pub(crate) at: String,
 }
 
@@ -72,7 +76,8 @@ impl Store {
             tx,
             hashes,
             ids,
-            new_reports: Vec::new(),
+            new_sketches: Vec::new(),
+            articles_added: 0,
             at: now(),
         })
     }
@@ -99,7 +104,8 @@ impl Ingest<'_> {
         self.insert_article(article, &report, &hash)?;
         self.hashes.insert(hash.clone(), id.clone());
         self.ids.insert(id.clone(), hash);
-        self.new_reports.push(report);
+        self.new_sketches.extend(Sketch::of_report(&report));
+        self.articles_added += 1;
         Ok(AddOutcome::Added)
     }
 
@@ -138,11 +144,11 @@ impl Ingest<'_> {
     /// Without new articles nothing can change: the stored incidents are
     /// already the merge of the stored reports, and merging is skipped.
     pub fn finish(self) -> Result<IngestSummary> {
-        if self.new_reports.is_empty() {
+        if self.articles_added == 0 {
             return self.finish_unchanged();
         }
         let mut summary = self.rebuild(&Rebuild::default())?;
-        summary.articles_added = self.new_reports.len();
+        summary.articles_added = self.articles_added;
         self.commit()?;
         Ok(summary)
     }
@@ -159,11 +165,9 @@ impl Ingest<'_> {
     /// difference.
     pub(crate) fn rebuild(&self, rebuild: &Rebuild) -> Result<IngestSummary> {
         let (mut sketches, mut placed) = self.stored_sketches()?;
-        for r in &self.new_reports {
-            for sketch in Sketch::of_report(r) {
-                sketches.push(sketch);
-                placed.push(None);
-            }
+        for sketch in &self.new_sketches {
+            sketches.push(sketch.clone());
+            placed.push(None);
         }
         let overrides = review::Overrides::load(&self.tx)?;
         let linkage = tally_merge::Linkage::try_embedded().map_err(|e| StoreError::Linkage {
@@ -172,14 +176,26 @@ impl Ingest<'_> {
         let mut clusters = tally_merge::cluster(&sketches, linkage);
         overrides.relink(&sketches, &mut clusters);
         let plan = Plan::new(&sketches, &placed, &clusters, &rebuild.dirty);
-        let mut folded = self.fold_changed(&sketches, &plan.changed)?;
-        for (inc, cluster) in folded.iter_mut().zip(&plan.changed) {
-            overrides.correct(inc, cluster.iter().map(|&i| sketches[i].key.as_str()));
+        drop(clusters);
+        let mut stored = self.stored_hashes()?;
+        let mut summary = IngestSummary::default();
+        // Fold and write a batch of clusters at a time: only one batch of
+        // reports and incidents is in memory, however large the ingest.
+        for batch in plan.changed.chunks(FOLD_BATCH) {
+            let mut folded = self.fold_changed(&sketches, batch)?;
+            for (inc, cluster) in folded.iter_mut().zip(batch) {
+                overrides.correct(inc, cluster.iter().map(|&i| sketches[i].key.as_str()));
+            }
+            tally_merge::sort_incidents(&mut folded);
+            let written = self.apply(&folded, &mut stored, rebuild.label.as_deref())?;
+            summary.incidents_new += written.incidents_new;
+            summary.incidents_updated += written.incidents_updated;
+            summary.incidents_unchanged += written.incidents_unchanged;
+            self.place_members(&sketches, batch)?;
         }
-        tally_merge::sort_incidents(&mut folded);
-        let mut summary = self.apply(&folded, &plan.live, rebuild.label.as_deref())?;
+        summary.incidents_removed =
+            self.remove_vanished(stored, &plan, &sketches, rebuild.label.as_deref())?;
         summary.incidents_unchanged += plan.unchanged;
-        self.place_members(&sketches, &plan.changed)?;
         Ok(summary)
     }
 
@@ -224,25 +240,20 @@ impl Ingest<'_> {
 
     /// Fold the clusters whose members changed, reading only their reports.
     fn fold_changed(&self, sketches: &[Sketch], changed: &[Vec<usize>]) -> Result<Vec<Incident>> {
-        let fresh: HashMap<&str, &ArticleReport> = self
-            .new_reports
-            .iter()
-            .map(|r| (r.meta.id.as_str(), r))
-            .collect();
-        let mut stored: HashMap<String, ArticleReport> = HashMap::new();
+        let mut reports: HashMap<String, ArticleReport> = HashMap::new();
         for &i in changed.iter().flatten() {
             let article = sketches[i].article.as_str();
-            if !fresh.contains_key(article) && !stored.contains_key(article) {
-                stored.insert(article.to_string(), self.stored_report(article)?);
+            if !reports.contains_key(article) {
+                reports.insert(article.to_string(), self.stored_report(article)?);
             }
         }
-        let report = |a: &str| fresh.get(a).copied().or_else(|| stored.get(a));
         let mut out = Vec::with_capacity(changed.len());
         for cluster in changed {
             let mut members = Vec::with_capacity(cluster.len());
             for &i in cluster {
                 let s = &sketches[i];
-                let member = report(&s.article)
+                let member = reports
+                    .get(&s.article)
                     .and_then(|r| Member::of_report(r).find(|m| m.incident.id == s.key))
                     .ok_or_else(|| StoreError::Inconsistent {
                         what: format!("no stored report holds {}", s.key),
@@ -290,21 +301,16 @@ impl Ingest<'_> {
         Ok(())
     }
 
-    /// Diff the merged incidents against the stored ones by id and write the
-    /// difference with history rows.
-    /// `live` holds the id of every incident after this ingest; stored ones
-    /// not in it have vanished into others.
+    /// Diff merged incidents against the stored ones by id and write the
+    /// difference with history rows. `stored` maps the id of every stored
+    /// incident not yet written in this rebuild to its hash; written ones
+    /// leave it.
     fn apply(
         &self,
         merged: &[Incident],
-        live: &HashSet<String>,
+        stored: &mut HashMap<String, String>,
         label: Option<&str>,
     ) -> Result<IngestSummary> {
-        let labelled = |reason: String| match label {
-            Some(l) => format!("{l}: {reason}"),
-            None => reason,
-        };
-        let mut stored = self.stored_hashes()?;
         let mut summary = IngestSummary::default();
         for inc in merged {
             let json = serde_json::to_string(inc)
@@ -314,34 +320,70 @@ impl Ingest<'_> {
                 Some(old) if old == hash => summary.incidents_unchanged += 1,
                 Some(_) => {
                     let old = self.stored_incident(&inc.id)?;
-                    let reason = labelled(diff::describe(&Change::Updated {
-                        old: &old,
-                        new: inc,
-                    }));
+                    let reason = labelled(
+                        label,
+                        diff::describe(&Change::Updated {
+                            old: &old,
+                            new: inc,
+                        }),
+                    );
                     self.write_incident(inc, &json, &hash, &reason)?;
                     summary.incidents_updated += 1;
                 }
                 None => {
-                    let reason = labelled(diff::describe(&Change::New { new: inc }));
+                    let reason = labelled(label, diff::describe(&Change::New { new: inc }));
                     self.write_incident(inc, &json, &hash, &reason)?;
                     summary.incidents_new += 1;
                 }
             }
         }
-        let mut vanished: Vec<String> =
-            stored.into_keys().filter(|id| !live.contains(id)).collect();
+        Ok(summary)
+    }
+
+    /// Delete the stored incidents that no longer exist (`plan.live` holds
+    /// every id after this rebuild), saying where their reports went.
+    fn remove_vanished(
+        &self,
+        stored: HashMap<String, String>,
+        plan: &Plan,
+        sketches: &[Sketch],
+        label: Option<&str>,
+    ) -> Result<usize> {
+        let mut vanished: Vec<String> = stored
+            .into_keys()
+            .filter(|id| !plan.live.contains(id))
+            .collect();
+        if vanished.is_empty() {
+            return Ok(0);
+        }
         vanished.sort();
-        let by_article = diff::index_by_article(merged);
+        // Reports leave a vanished incident only for changed clusters.
+        let ids: Vec<String> = plan
+            .changed
+            .iter()
+            .map(|c| tally_merge::incident_id(c.iter().map(|&i| sketches[i].key.as_str())))
+            .collect();
+        let mut by_article: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (cluster, id) in plan.changed.iter().zip(&ids) {
+            for &i in cluster {
+                let listed = by_article.entry(sketches[i].article.as_str()).or_default();
+                if !listed.contains(&id.as_str()) {
+                    listed.push(id.as_str());
+                }
+            }
+        }
         for id in &vanished {
             let old = self.stored_incident(id)?;
-            let reason = labelled(diff::describe(&Change::Removed {
-                old: &old,
-                by_article: &by_article,
-            }));
+            let reason = labelled(
+                label,
+                diff::describe(&Change::Removed {
+                    old: &old,
+                    by_article: &by_article,
+                }),
+            );
             self.delete_incident(id, &reason)?;
         }
-        summary.incidents_removed = vanished.len();
-        Ok(summary)
+        Ok(vanished.len())
     }
 
     fn stored_hashes(&self) -> Result<HashMap<String, String>> {
@@ -425,6 +467,17 @@ impl Ingest<'_> {
             )?
             .execute(params![id, last.unwrap_or(0) + 1, self.at, reason, json])?;
         Ok(())
+    }
+}
+
+/// Clusters folded and written at a time.
+const FOLD_BATCH: usize = 4096;
+
+/// A history reason, prefixed with the rebuild's label if it has one.
+fn labelled(label: Option<&str>, reason: String) -> String {
+    match label {
+        Some(l) => format!("{l}: {reason}"),
+        None => reason,
     }
 }
 
