@@ -1,7 +1,7 @@
 //! `tally extract`: read a corpus, code every article, write incidents.
 
 use crate::bench;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -44,7 +44,10 @@ pub struct ExtractArgs {
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
     let plan = args.corpus.plan()?;
-    report_plan(&plan);
+    report_plan_notes(&plan);
+    for s in &plan.skipped {
+        report_skipped(s);
+    }
     if let Some(n) = args.bench {
         return bench::run(&plan, lex, n).map(|_| ExitCode::SUCCESS);
     }
@@ -65,11 +68,8 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let reports = code_all(&plan, lex, !args.quiet);
     let read = reports.len();
     if read == 0 {
-        bail!(
-            "no article could be read from {} ({} skipped)",
-            args.corpus.show(),
-            plan.skipped.len()
-        );
+        report_nothing_read(plan.skipped.len() + plan.entries.len());
+        return Ok(ExitCode::from(crate::EXIT_NOTHING_READ));
     }
     if let Some(path) = &args.reports {
         write_jsonl(&reports, Some(path))?;
@@ -128,13 +128,25 @@ pub fn load_lexicon() -> Result<&'static Lexicon> {
     Lexicon::try_embedded().map_err(|e| anyhow::anyhow!("the embedded data files are broken: {e}"))
 }
 
-fn report_plan(plan: &CorpusPlan) {
+/// The plan's notes (which manifests are used) and warnings, on stderr.
+pub fn report_plan_notes(plan: &CorpusPlan) {
+    for m in &plan.manifests {
+        eprintln!("tally: using manifest {}", m.display());
+    }
     for w in &plan.warnings {
         eprintln!("tally: warning: {w}");
     }
-    for s in &plan.skipped {
-        eprintln!("tally: skipped {s}");
-    }
+}
+
+/// One path that was not coded, and why: the same words for every command.
+pub fn report_skipped(s: &tally_corpus::Skipped) {
+    eprintln!("tally: skipped {s}");
+}
+
+/// Why a run that read nothing exits with [`crate::EXIT_NOTHING_READ`].
+pub fn report_nothing_read(skipped: usize) {
+    let what = if skipped == 1 { "path" } else { "paths" };
+    eprintln!("tally: no article could be read ({skipped} {what} skipped, reasons above)");
 }
 
 /// Read and code every planned article in parallel, in plan order.
@@ -166,7 +178,7 @@ pub fn code_all(plan: &CorpusPlan, lex: &Lexicon, progress: bool) -> Vec<Article
                 }
                 reports.push(report);
             }
-            Err(skipped) => eprintln!("tally: skipped {skipped}"),
+            Err(skipped) => report_skipped(&skipped),
         }
     }
     reports

@@ -43,11 +43,25 @@ enum Command {
     /// Code articles into incidents, written as JSON Lines (SCHEMA.md).
     ///
     /// PATH is an article file or a folder of `.txt` articles (searched
-    /// recursively; the article id is the file stem). A folder's own
-    /// `manifest.jsonl` (lines of {"article", "published", "outlet", "url"})
-    /// is used unless --manifest is given. Files that cannot be read are
-    /// reported on stderr with the reason and skipped; the exit code is
-    /// non-zero only when no article could be read.
+    /// recursively; the article id is the file stem, or the path below the
+    /// folder given when two files share a stem). Files that cannot be read
+    /// are reported on stderr as "skipped PATH: reason".
+    ///
+    /// Publication dates: an article's first line may give its date
+    /// (`date 2025-06-12`, `Date: June 12, 2025`, `12 Jun 2025`, ...);
+    /// a manifest's `published` wins over it.
+    ///
+    /// Manifest: --manifest FILE (lines of {"article", "published",
+    /// "outlet", "url"}) gives the metadata of every article. Without it,
+    /// tally uses the `manifest.jsonl` of each article's folder, of the
+    /// folders in between, and of the parent of the folder given (so
+    /// set/articles/*.txt finds set/manifest.jsonl); stderr says which
+    /// manifests are used and how many articles none of them names.
+    ///
+    /// Exit codes:
+    ///   0  at least one article was read
+    ///   1  no article could be read (every path skipped, reasons on stderr)
+    ///   2  usage error, or a file or database that cannot be read or written
     ///
     /// Examples:
     ///   tally extract examples/articles -o incidents.jsonl
@@ -74,7 +88,14 @@ enum Command {
     /// (analysts' corrections re-applied) and only the incidents that
     /// changed are written, each change with a history row. One ingest is one transaction: interrupted, it leaves
     /// the database as it was. The database is --db, else $TALLY_DB, else
-    /// tally.db in the working directory.
+    /// tally.db in the working directory; it is not created when no article
+    /// could be read. Articles and manifests are found as `tally extract`
+    /// finds them (see `tally extract --help`).
+    ///
+    /// Exit codes:
+    ///   0  at least one article was read or is already in the database
+    ///   1  no article could be read (every path skipped, reasons on stderr)
+    ///   2  usage error, or a file or database that cannot be read or written
     ///
     /// Examples:
     ///   tally ingest examples/articles
@@ -153,12 +174,18 @@ enum Command {
     Linkage(linkage_cmd::LinkageArgs),
 }
 
+/// Exit code of `extract` and `ingest` when no article could be read.
+pub const EXIT_NOTHING_READ: u8 = 1;
+/// Exit code of every error: a bad option, or a file or database that cannot
+/// be read or written.
+const EXIT_ERROR: u8 = 2;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(dir) = &cli.data {
         if let Err(e) = extract_cmd::use_data_dir(dir) {
             eprintln!("tally: error: {e:#}");
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_ERROR);
         }
     }
     let result: Result<ExitCode> = match cli.command {
@@ -180,7 +207,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("tally: error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }
