@@ -465,7 +465,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 // ---------------------------------------------------------------- list
 
 pub fn list(args: ListArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     let filter = args.filter.resolve(&store, load_lexicon()?)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
@@ -577,7 +577,7 @@ fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> R
 // ---------------------------------------------------------------- stats
 
 pub fn stats(args: StatsArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     let filter = args.filter.resolve(&store, load_lexicon()?)?;
     let by = args.by.map(|b| match b {
         By::Month => GroupBy::Month,
@@ -675,7 +675,7 @@ fn find_incident(store: &Store, id: &str) -> Result<Incident> {
 }
 
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     let inc = find_incident(&store, &args.id)?;
     let sources = store.sources(&inc.articles)?;
     let texts: HashMap<String, String> = sources
@@ -734,7 +734,7 @@ fn write_history(out: &mut impl Write, store: &Store, id: &str) -> Result<()> {
 }
 
 pub fn history(args: HistoryArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     // Removed incidents have a history but no row: look there first.
     let id = if store.history(&args.id)?.is_empty() {
         find_incident(&store, &args.id)?.id
@@ -751,7 +751,7 @@ pub fn history(args: HistoryArgs) -> Result<ExitCode> {
 // ---------------------------------------------------------------- export
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     let filter = args.filter.resolve(&store, load_lexicon()?)?;
     let incidents = store.incidents(&filter, None)?;
     let sink: Box<dyn Write> = match &args.output {
