@@ -145,8 +145,11 @@ pub fn report_skipped(s: &tally_corpus::Skipped) {
 
 /// Why a run that read nothing exits with [`crate::EXIT_NOTHING_READ`].
 pub fn report_nothing_read(skipped: usize) {
-    let what = if skipped == 1 { "path" } else { "paths" };
-    eprintln!("tally: no article could be read ({skipped} {what} skipped, reasons above)");
+    match skipped {
+        0 => eprintln!("tally: no article could be read: no article files were found"),
+        1 => eprintln!("tally: no article could be read (1 path skipped, reasons above)"),
+        n => eprintln!("tally: no article could be read ({n} paths skipped, reasons above)"),
+    }
 }
 
 /// Read and code every planned article in parallel, in plan order.

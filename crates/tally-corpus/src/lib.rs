@@ -171,45 +171,64 @@ struct Found {
 /// ids by stem, so a stem no other file has is kept as the id.
 fn unique_ids(found: &[Found]) -> Vec<String> {
     let stems: Vec<String> = found.iter().map(|f| file_stem(&f.path)).collect();
-    let mut sharing: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, stem) in stems.iter().enumerate() {
-        sharing.entry(stem.as_str()).or_default().push(i);
+        groups.entry(stem.as_str()).or_default().push(i);
     }
-    let mut taken: HashSet<String> = stems
+    let mut ids: Vec<Option<String>> = vec![None; found.len()];
+    let mut taken: HashSet<String> = HashSet::new();
+    for members in groups.values().filter(|m| m.len() == 1) {
+        ids[members[0]] = Some(stems[members[0]].clone());
+        taken.insert(stems[members[0]].clone());
+    }
+    // Groups in file order, so the ids do not depend on hashing.
+    let mut shared: Vec<&Vec<usize>> = groups.values().filter(|m| m.len() > 1).collect();
+    shared.sort_by_key(|m| m[0]);
+    for members in shared {
+        for (i, id) in distinct_tails(found, members) {
+            let mut unique = id.clone();
+            let mut n = 2;
+            while taken.contains(&unique) {
+                unique = format!("{id}~{n}");
+                n += 1;
+            }
+            taken.insert(unique.clone());
+            ids[i] = Some(unique);
+        }
+    }
+    ids.into_iter()
+        .zip(stems)
+        .map(|(id, stem)| id.unwrap_or(stem))
+        .collect()
+}
+
+/// For files sharing a stem, the shortest end of each path (two parts at
+/// least) that no other member of the group shares, else the whole path.
+fn distinct_tails(found: &[Found], members: &[usize]) -> Vec<(usize, String)> {
+    let parts: Vec<Vec<String>> = members
         .iter()
-        .filter(|s| sharing[s.as_str()].len() == 1)
-        .cloned()
+        .map(|&i| path_parts(&found[i].path))
         .collect();
-    let mut ids = Vec::with_capacity(found.len());
-    for (i, stem) in stems.iter().enumerate() {
-        let group = &sharing[stem.as_str()];
-        if group.len() == 1 {
-            ids.push(stem.clone());
-            continue;
+    let deepest = parts.iter().map(Vec::len).max().unwrap_or(0);
+    let mut chosen: Vec<Option<String>> = vec![None; members.len()];
+    for k in 2..=deepest {
+        let tails: Vec<String> = parts.iter().map(|p| tail(p, k)).collect();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for t in &tails {
+            *counts.entry(t.as_str()).or_default() += 1;
         }
-        let parts = path_parts(&found[i].path);
-        let others: Vec<Vec<String>> = group
-            .iter()
-            .filter(|&&j| j != i)
-            .map(|&j| path_parts(&found[j].path))
-            .collect();
-        let distinct = (2..=parts.len()).map(|k| tail(&parts, k)).find(|id| {
-            !taken.contains(id)
-                && others
-                    .iter()
-                    .all(|o| tail(o, id.matches('/').count() + 1) != *id)
-        });
-        let base = distinct.unwrap_or_else(|| parts.join("/"));
-        let mut id = base.clone();
-        let mut n = 2;
-        while taken.contains(&id) {
-            id = format!("{base}~{n}");
-            n += 1;
+        for (slot, t) in chosen.iter_mut().zip(&tails) {
+            if slot.is_none() && counts[t.as_str()] == 1 {
+                *slot = Some(t.clone());
+            }
         }
-        taken.insert(id.clone());
-        ids.push(id);
     }
-    ids
+    members
+        .iter()
+        .zip(chosen)
+        .zip(&parts)
+        .map(|((&i, id), p)| (i, id.unwrap_or_else(|| p.join("/"))))
+        .collect()
 }
 
 /// The folders and stem of a path: `a/b/x.txt` -> `[a, b, x]`.

@@ -576,3 +576,24 @@ fn a_path_that_cannot_be_read_as_a_file_reports_the_io_error() {
     assert!(!s.reason.is_empty());
     assert_ne!(s.reason, "empty");
 }
+
+#[test]
+fn many_files_sharing_one_name_get_distinct_ids() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    for i in 0..500 {
+        write(d, &format!("{i:03}/article.txt"), b"text");
+    }
+    write(d, "x/000/article.txt", b"deeper");
+    let start = Instant::now();
+    let plan = plan(&[d], None).unwrap();
+    assert!(start.elapsed().as_secs() < 10);
+    let ids = ids(&plan);
+    let distinct: HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(distinct.len(), 501);
+    assert_eq!(ids[1], "001/article");
+    // 000/article is shared by two paths: one more folder tells them apart.
+    let dir_name = d.file_name().unwrap().to_string_lossy();
+    assert_eq!(ids[0], format!("{dir_name}/000/article"));
+    assert_eq!(ids[500], "x/000/article");
+}
