@@ -43,20 +43,24 @@ enum Command {
     /// Code articles into incidents, written as JSON Lines (SCHEMA.md).
     ///
     /// PATH is an article file or a folder of `.txt` articles (searched
-    /// recursively; the article id is the file stem, or the path below the
-    /// folder given when two files share a stem). Files that cannot be read
-    /// are reported on stderr as "skipped PATH: reason".
+    /// recursively). The article id is the file stem; files sharing a stem
+    /// are named by the end of their path that tells them apart
+    /// (`2024/story`). Files that cannot be read are reported on stderr as
+    /// "skipped PATH: reason"; HTML is read with its tags removed, with a
+    /// warning.
     ///
     /// Publication dates: an article's first line may give its date
-    /// (`date 2025-06-12`, `Date: June 12, 2025`, `12 Jun 2025`, ...);
-    /// a manifest's `published` wins over it.
+    /// (`date 2025-06-12`, `Date: June 12, 2025`, `12 Jun 2025`,
+    /// `2025/06/12`, ...); a manifest's `published` wins over it.
     ///
     /// Manifest: --manifest FILE (lines of {"article", "published",
     /// "outlet", "url"}) gives the metadata of every article. Without it,
-    /// tally uses the `manifest.jsonl` of each article's folder, of the
-    /// folders in between, and of the parent of the folder given (so
-    /// set/articles/*.txt finds set/manifest.jsonl); stderr says which
-    /// manifests are used and how many articles none of them names.
+    /// tally looks for `manifest.jsonl` in each article's folder, the
+    /// folders above it up to the one given, and that folder's parent (so
+    /// set/articles/ finds set/manifest.jsonl); for a file given alone, in
+    /// its folder and that folder's parent. The innermost entry naming an
+    /// article wins. stderr says which manifests are used and how many
+    /// articles none of them names.
     ///
     /// Exit codes:
     ///   0  at least one article was read
