@@ -44,10 +44,6 @@ pub struct ExtractArgs {
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
     let plan = args.corpus.plan()?;
-    report_plan_notes(&plan);
-    for s in &plan.skipped {
-        report_skipped(s);
-    }
     if let Some(n) = args.bench {
         return bench::run(&plan, lex, n).map(|_| ExitCode::SUCCESS);
     }
@@ -128,13 +124,16 @@ pub fn load_lexicon() -> Result<&'static Lexicon> {
     Lexicon::try_embedded().map_err(|e| anyhow::anyhow!("the embedded data files are broken: {e}"))
 }
 
-/// The plan's notes (which manifests are used) and warnings, on stderr.
-pub fn report_plan_notes(plan: &CorpusPlan) {
+/// Which manifests a plan uses, its warnings and the paths it skips, on stderr.
+pub fn report_plan(plan: &CorpusPlan) {
     for m in &plan.manifests {
         eprintln!("tally: using manifest {}", m.display());
     }
     for w in &plan.warnings {
         eprintln!("tally: warning: {w}");
+    }
+    for s in &plan.skipped {
+        report_skipped(s);
     }
 }
 

@@ -228,11 +228,15 @@ pub struct CorpusArgs {
 }
 
 impl CorpusArgs {
-    /// The articles to read, with the paths in any error.
+    /// The articles to read, with the paths in any error. Which manifests
+    /// are used, the warnings and the paths skipped are told on stderr, in
+    /// the same words for every command.
     pub fn plan(&self) -> Result<tally_corpus::CorpusPlan> {
         use anyhow::Context;
-        tally_corpus::plan(&self.paths, self.manifest.as_deref())
-            .with_context(|| format!("reading the corpus at {}", self.show()))
+        let plan = tally_corpus::plan(&self.paths, self.manifest.as_deref())
+            .with_context(|| format!("reading the corpus at {}", self.show()))?;
+        extract_cmd::report_plan(&plan);
+        Ok(plan)
     }
 
     /// The paths given, for messages.

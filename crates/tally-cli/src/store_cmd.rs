@@ -183,11 +183,7 @@ struct IngestCounts {
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
     let plan = args.corpus.plan()?;
-    crate::extract_cmd::report_plan_notes(&plan);
     let mut counts = IngestCounts::default();
-    for s in &plan.skipped {
-        crate::extract_cmd::report_skipped(s);
-    }
     let db_path = args.db.path();
     let created = !db_path.exists();
     let mut store = args.db.open(OpenMode::Create)?;
