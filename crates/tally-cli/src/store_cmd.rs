@@ -244,9 +244,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
 fn remove_database(path: &std::path::Path) {
     let _ = std::fs::remove_file(path);
     for suffix in ["-wal", "-shm"] {
-        let mut side = path.as_os_str().to_owned();
-        side.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(side));
+        let _ = std::fs::remove_file(tally_store::sidecar(path, suffix));
     }
 }
 
