@@ -1,7 +1,7 @@
 //! `tally extract`: read a corpus, code every article, write incidents.
 
 use crate::bench;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -44,7 +44,6 @@ pub struct ExtractArgs {
 pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
     let plan = args.corpus.plan()?;
-    report_plan(&plan);
     if let Some(n) = args.bench {
         return bench::run(&plan, lex, n).map(|_| ExitCode::SUCCESS);
     }
@@ -65,11 +64,8 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let reports = code_all(&plan, lex, !args.quiet);
     let read = reports.len();
     if read == 0 {
-        bail!(
-            "no article could be read from {} ({} skipped)",
-            args.corpus.show(),
-            plan.skipped.len()
-        );
+        report_nothing_read(plan.skipped.len() + plan.entries.len());
+        return Ok(ExitCode::from(crate::EXIT_NOTHING_READ));
     }
     if let Some(path) = &args.reports {
         write_jsonl(&reports, Some(path))?;
@@ -128,12 +124,30 @@ pub fn load_lexicon() -> Result<&'static Lexicon> {
     Lexicon::try_embedded().map_err(|e| anyhow::anyhow!("the embedded data files are broken: {e}"))
 }
 
-fn report_plan(plan: &CorpusPlan) {
+/// Which manifests a plan uses, its warnings and the paths it skips, on stderr.
+pub fn report_plan(plan: &CorpusPlan) {
+    for m in &plan.manifests {
+        eprintln!("tally: using manifest {}", m.display());
+    }
     for w in &plan.warnings {
         eprintln!("tally: warning: {w}");
     }
     for s in &plan.skipped {
-        eprintln!("tally: skipped {s}");
+        report_skipped(s);
+    }
+}
+
+/// One path that was not coded, and why: the same words for every command.
+pub fn report_skipped(s: &tally_corpus::Skipped) {
+    eprintln!("tally: skipped {s}");
+}
+
+/// Why a run that read nothing exits with [`crate::EXIT_NOTHING_READ`].
+pub fn report_nothing_read(skipped: usize) {
+    match skipped {
+        0 => eprintln!("tally: no article could be read: no article files were found"),
+        1 => eprintln!("tally: no article could be read (1 path skipped, reasons above)"),
+        n => eprintln!("tally: no article could be read ({n} paths skipped, reasons above)"),
     }
 }
 
@@ -166,7 +180,7 @@ pub fn code_all(plan: &CorpusPlan, lex: &Lexicon, progress: bool) -> Vec<Article
                 }
                 reports.push(report);
             }
-            Err(skipped) => eprintln!("tally: skipped {skipped}"),
+            Err(skipped) => report_skipped(&skipped),
         }
     }
     reports

@@ -43,11 +43,29 @@ enum Command {
     /// Code articles into incidents, written as JSON Lines (SCHEMA.md).
     ///
     /// PATH is an article file or a folder of `.txt` articles (searched
-    /// recursively; the article id is the file stem). A folder's own
-    /// `manifest.jsonl` (lines of {"article", "published", "outlet", "url"})
-    /// is used unless --manifest is given. Files that cannot be read are
-    /// reported on stderr with the reason and skipped; the exit code is
-    /// non-zero only when no article could be read.
+    /// recursively). The article id is the file stem; files sharing a stem
+    /// are named by the end of their path that tells them apart
+    /// (`2024/story`). Files that cannot be read are reported on stderr as
+    /// "skipped PATH: reason"; HTML is read with its tags removed, with a
+    /// warning.
+    ///
+    /// Publication dates: an article's first line may give its date
+    /// (`date 2025-06-12`, `Date: June 12, 2025`, `12 Jun 2025`,
+    /// `2025/06/12`, ...); a manifest's `published` wins over it.
+    ///
+    /// Manifest: --manifest FILE (lines of {"article", "published",
+    /// "outlet", "url"}) gives the metadata of every article. Without it,
+    /// tally looks for `manifest.jsonl` in each article's folder, the
+    /// folders above it up to the one given, and that folder's parent (so
+    /// set/articles/ finds set/manifest.jsonl); for a file given alone, in
+    /// its folder and that folder's parent. The innermost entry naming an
+    /// article wins. stderr says which manifests are used and how many
+    /// articles none of them names.
+    ///
+    /// Exit codes:
+    ///   0  at least one article was read
+    ///   1  no article could be read (every path skipped, reasons on stderr)
+    ///   2  usage error, or a file or database that cannot be read or written
     ///
     /// Examples:
     ///   tally extract examples/articles -o incidents.jsonl
@@ -74,7 +92,14 @@ enum Command {
     /// (analysts' corrections re-applied) and only the incidents that
     /// changed are written, each change with a history row. One ingest is one transaction: interrupted, it leaves
     /// the database as it was. The database is --db, else $TALLY_DB, else
-    /// tally.db in the working directory.
+    /// tally.db in the working directory; it is not created when no article
+    /// could be read. Articles and manifests are found as `tally extract`
+    /// finds them (see `tally extract --help`).
+    ///
+    /// Exit codes:
+    ///   0  at least one article was read or is already in the database
+    ///   1  no article could be read (every path skipped, reasons on stderr)
+    ///   2  usage error, or a file or database that cannot be read or written
     ///
     /// Examples:
     ///   tally ingest examples/articles
@@ -153,12 +178,18 @@ enum Command {
     Linkage(linkage_cmd::LinkageArgs),
 }
 
+/// Exit code of `extract` and `ingest` when no article could be read.
+pub const EXIT_NOTHING_READ: u8 = 1;
+/// Exit code of every error: a bad option, or a file or database that cannot
+/// be read or written.
+const EXIT_ERROR: u8 = 2;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(dir) = &cli.data {
         if let Err(e) = extract_cmd::use_data_dir(dir) {
             eprintln!("tally: error: {e:#}");
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_ERROR);
         }
     }
     let result: Result<ExitCode> = match cli.command {
@@ -180,7 +211,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("tally: error: {e:#}");
-            ExitCode::from(2)
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }
@@ -197,11 +228,15 @@ pub struct CorpusArgs {
 }
 
 impl CorpusArgs {
-    /// The articles to read, with the paths in any error.
+    /// The articles to read, with the paths in any error. Which manifests
+    /// are used, the warnings and the paths skipped are told on stderr, in
+    /// the same words for every command.
     pub fn plan(&self) -> Result<tally_corpus::CorpusPlan> {
         use anyhow::Context;
-        tally_corpus::plan(&self.paths, self.manifest.as_deref())
-            .with_context(|| format!("reading the corpus at {}", self.show()))
+        let plan = tally_corpus::plan(&self.paths, self.manifest.as_deref())
+            .with_context(|| format!("reading the corpus at {}", self.show()))?;
+        extract_cmd::report_plan(&plan);
+        Ok(plan)
     }
 
     /// The paths given, for messages.

@@ -5,10 +5,16 @@ use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 use tally_store::{OpenMode, Store};
+use tokio::sync::Notify;
 
 /// How much of the database file `tally serve` maps into memory.
 const MMAP_BYTES: u64 = 2 << 30;
+
+/// How long requests under way may take to finish once asked to stop.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -35,7 +41,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     // memory map saves copying each page.
     store.map_into_memory(MMAP_BYTES)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(serve(args, store))
+    let code = runtime.block_on(serve(args, store));
+    // Tasks still holding the store are dropped with the runtime, which
+    // closes the database (and removes its -wal/-shm files).
+    runtime.shutdown_timeout(STOP_GRACE);
+    code
 }
 
 async fn serve(args: ServeArgs, store: Store) -> Result<ExitCode> {
@@ -43,6 +53,7 @@ async fn serve(args: ServeArgs, store: Store) -> Result<ExitCode> {
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
     let bound = listener.local_addr().context("reading the bound address")?;
+    let signalled = stop_signal()?;
     let query = args
         .token
         .as_ref()
@@ -53,8 +64,44 @@ async fn serve(args: ServeArgs, store: Store) -> Result<ExitCode> {
         store.path().display()
     );
     let router = tally_web::router(store, args.token);
-    tally_web::serve(listener, router)
-        .await
-        .context("serving")?;
+    let asked_to_stop = Arc::new(Notify::new());
+    let notify = asked_to_stop.clone();
+    let stop = async move {
+        signalled.await;
+        notify.notify_one();
+    };
+    let grace_over = async {
+        asked_to_stop.notified().await;
+        tokio::time::sleep(STOP_GRACE).await;
+    };
+    tokio::select! {
+        served = tally_web::serve_until(listener, router, stop) => served.context("serving")?,
+        () = grace_over => eprintln!(
+            "tally: requests still open after {} s; closing them",
+            STOP_GRACE.as_secs()
+        ),
+    }
+    eprintln!("tally: stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C or SIGTERM (what `kill` and service managers send), listened
+/// for from the moment this is called, so none is missed while starting.
+fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        let mut interrupt = signal(SignalKind::interrupt()).context("listening for Ctrl-C")?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }

@@ -32,7 +32,7 @@ pub struct DbArg {
 }
 
 impl DbArg {
-    fn path(&self) -> PathBuf {
+    pub(crate) fn path(&self) -> PathBuf {
         self.db
             .clone()
             .or_else(|| std::env::var_os("TALLY_DB").map(PathBuf::from))
@@ -177,19 +177,15 @@ enum Coded {
 struct IngestCounts {
     read: usize,
     known: usize,
-    rejected: Vec<String>,
+    skipped: Vec<String>,
 }
 
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
     let plan = args.corpus.plan()?;
-    for w in &plan.warnings {
-        eprintln!("tally: warning: {w}");
-    }
-    let mut counts = IngestCounts {
-        rejected: plan.skipped.iter().map(|s| s.to_string()).collect(),
-        ..Default::default()
-    };
+    let mut counts = IngestCounts::default();
+    let db_path = args.db.path();
+    let created = !db_path.exists();
     let mut store = args.db.open(OpenMode::Create)?;
     let known = store.known_hashes()?;
     let bar = crate::extract_cmd::progress_bar(plan.entries.len() as u64, !args.quiet);
@@ -209,27 +205,28 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     }
     bar.finish_and_clear();
     let summary = ing.finish()?;
-    for r in &counts.rejected {
-        eprintln!("tally: rejected {r}");
+    for s in &counts.skipped {
+        eprintln!("tally: skipped {s}");
+    }
+    if counts.read + counts.known == 0 {
+        drop(store);
+        if created {
+            remove_database(&db_path);
+        }
+        crate::extract_cmd::report_nothing_read(plan.skipped.len() + counts.skipped.len());
+        return Ok(ExitCode::from(crate::EXIT_NOTHING_READ));
     }
     println!(
-        "articles: {} read, {} skipped as already known, {} rejected\n\
+        "articles: {} read, {} already in the database, {} skipped\n\
          incidents: {} new, {} updated, {} unchanged, {} removed",
         counts.read,
         counts.known,
-        counts.rejected.len(),
+        plan.skipped.len() + counts.skipped.len(),
         summary.incidents_new,
         summary.incidents_updated,
         summary.incidents_unchanged,
         summary.incidents_removed
     );
-    if counts.read + counts.known == 0 {
-        eprintln!(
-            "tally: no article could be read from {}",
-            args.corpus.show()
-        );
-        return Ok(ExitCode::from(1));
-    }
     if args.stats {
         println!();
         return stats(StatsArgs {
@@ -240,6 +237,15 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
         });
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Remove a database this run created but put nothing in, so a failed
+/// first ingest leaves no empty file behind (nor its -wal/-shm).
+fn remove_database(path: &std::path::Path) {
+    let _ = std::fs::remove_file(path);
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(tally_store::sidecar(path, suffix));
+    }
 }
 
 /// Read one article; extract it unless its text is already stored.
@@ -258,7 +264,7 @@ fn code_one(e: &PlannedArticle, known: &HashMap<String, String>, lex: &Lexicon) 
 fn store_one(ing: &mut tally_store::Ingest, c: Coded, counts: &mut IngestCounts) -> Result<()> {
     match c {
         Coded::Known => counts.known += 1,
-        Coded::Skipped(s) => counts.rejected.push(s),
+        Coded::Skipped(s) => counts.skipped.push(s),
         Coded::New(pair, warnings) => {
             for w in warnings {
                 eprintln!("tally: warning: {w}");
@@ -268,7 +274,7 @@ fn store_one(ing: &mut tally_store::Ingest, c: Coded, counts: &mut IngestCounts)
                 AddOutcome::Added => counts.read += 1,
                 AddOutcome::AlreadyKnown { .. } => counts.known += 1,
                 AddOutcome::Rejected { reason } => counts
-                    .rejected
+                    .skipped
                     .push(format!("{}: {reason}", article.meta.id)),
             }
         }
@@ -453,7 +459,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 // ---------------------------------------------------------------- list
 
 pub fn list(args: ListArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     let filter = args.filter.resolve(&store, load_lexicon()?)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
@@ -565,7 +571,7 @@ fn write_table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> R
 // ---------------------------------------------------------------- stats
 
 pub fn stats(args: StatsArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     let filter = args.filter.resolve(&store, load_lexicon()?)?;
     let by = args.by.map(|b| match b {
         By::Month => GroupBy::Month,
@@ -587,6 +593,13 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
         for c in Category::ALL {
             header.push(stat_header(o, c, short));
         }
+        // The part of the total no category claims, so the columns add up
+        // (as `unspecified` in /api/stats).
+        header.push(if short {
+            format!("{o}:{UNSPECIFIED}")
+        } else {
+            format!("{o}_{UNSPECIFIED}")
+        });
     }
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -598,6 +611,9 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// The column of killed or injured no category claims.
+const UNSPECIFIED: &str = "unspecified";
 
 fn stat_header(outcome: &str, c: Category, short: bool) -> String {
     match (c, short) {
@@ -614,8 +630,18 @@ fn stats_cells(r: &StatsRow, grouped: bool) -> Vec<String> {
         (None, true) => "(unknown)".into(),
         (None, false) => "all".into(),
     };
-    let t =
-        |t: &Totals| [t.total, t.security_forces, t.civilians, t.militants].map(|n| n.to_string());
+    let t = |t: &Totals| {
+        let parts = t.security_forces + t.civilians + t.militants;
+        let unspecified = t.total.saturating_sub(parts);
+        [
+            t.total,
+            t.security_forces,
+            t.civilians,
+            t.militants,
+            unspecified,
+        ]
+        .map(|n| n.to_string())
+    };
     let mut v = vec![key, r.incidents.to_string()];
     v.extend(t(&r.killed));
     v.extend(t(&r.injured));
@@ -643,7 +669,7 @@ fn find_incident(store: &Store, id: &str) -> Result<Incident> {
 }
 
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     let inc = find_incident(&store, &args.id)?;
     let sources = store.sources(&inc.articles)?;
     let texts: HashMap<String, String> = sources
@@ -702,7 +728,7 @@ fn write_history(out: &mut impl Write, store: &Store, id: &str) -> Result<()> {
 }
 
 pub fn history(args: HistoryArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     // Removed incidents have a history but no row: look there first.
     let id = if store.history(&args.id)?.is_empty() {
         find_incident(&store, &args.id)?.id
@@ -719,7 +745,7 @@ pub fn history(args: HistoryArgs) -> Result<ExitCode> {
 // ---------------------------------------------------------------- export
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::Existing)?;
+    let store = args.db.open(OpenMode::ReadOnly)?;
     let filter = args.filter.resolve(&store, load_lexicon()?)?;
     let incidents = store.incidents(&filter, None)?;
     let sink: Box<dyn Write> = match &args.output {

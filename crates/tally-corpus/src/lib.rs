@@ -17,15 +17,23 @@
 //! Rules: a folder contributes its `.txt` files, recursively, sorted by path;
 //! other files in it are ignored (except `manifest.jsonl`). A file given
 //! explicitly is read whatever its extension. The article id is the file
-//! stem; of two files with the same stem the first is kept. Metadata comes
-//! from the explicit manifest when one is given, otherwise from the
-//! `manifest.jsonl` of the folder an article was found in or of the nearest
-//! enclosing folder that names it (up to the folder given on the command line).
+//! stem; when several files share a stem, each of them is named by its path
+//! below the folder given (or as given), so no article is lost and ids stay
+//! unique. Metadata comes from the explicit manifest when one is given,
+//! otherwise from the innermost `manifest.jsonl` that names the article,
+//! looking in its folder, the folders up to the one given on the command
+//! line, and that folder's parent (a set laid out as `set/articles/*.txt`
+//! beside `set/manifest.jsonl`). The plan lists the manifests used and
+//! warns, in one line, about articles none of them names.
 
+mod date_line;
 mod manifest;
+mod markup;
 mod read;
 
+pub use date_line::{read_date_line, DateLine};
 pub use manifest::{read_manifest, Manifest, ManifestEntry};
+pub use markup::strip_markup;
 pub use read::{read_article, Loaded, ReadOptions, DEFAULT_MAX_BYTES};
 
 use serde::Serialize;
@@ -33,7 +41,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use tally_model::ArticleMeta;
 
 /// Name of the per-folder manifest picked up when no manifest is given.
@@ -46,11 +54,13 @@ pub struct CorpusPlan {
     /// Articles to read, in a deterministic order (paths in the order given,
     /// each folder's files sorted by path).
     pub entries: Vec<PlannedArticle>,
-    /// Paths that will not be read: missing paths, duplicate ids, unreadable
-    /// folders.
+    /// Paths that will not be read: missing paths, a file given twice,
+    /// unreadable folders.
     pub skipped: Vec<Skipped>,
     /// Harmless problems: bad manifest lines, folders without articles, ...
     pub warnings: Vec<String>,
+    /// The manifests the metadata comes from, in the order they were read.
+    pub manifests: Vec<PathBuf>,
 }
 
 /// One article file to read, with its metadata (id from the file stem, the
@@ -106,41 +116,133 @@ pub fn plan<P: AsRef<Path>>(
     if let Some(path) = manifest {
         let (entries, warnings) = read_manifest(path)?;
         planner.plan.warnings.extend(warnings);
-        planner.manifests.push(LoadedManifest::new(path, entries));
+        planner
+            .manifests
+            .push(LoadedManifest::new(path, entries, true));
     }
     let explicit = manifest.map(|_| 0usize);
-    let mut seen: HashMap<String, PathBuf> = HashMap::new();
-
+    let mut found = Vec::new();
     for path in paths {
         let path = path.as_ref();
-        let found = match fs::metadata(path) {
-            Err(e) => {
-                planner.skip(path, io_reason(&e));
-                continue;
+        match fs::metadata(path) {
+            Err(e) => planner.skip(path, io_reason(&e)),
+            Ok(md) if md.is_dir() => found.extend(planner.walk_folder(path, explicit)),
+            Ok(_) => {
+                let chain = match explicit {
+                    Some(i) => vec![i],
+                    None => planner.chain_of_file(path),
+                };
+                found.push(Found {
+                    path: path.to_path_buf(),
+                    chain,
+                });
             }
-            Ok(md) if md.is_dir() => planner.walk_folder(path, explicit),
-            Ok(_) => vec![(path.to_path_buf(), explicit.into_iter().collect())],
-        };
-        for (file, chain) in found {
-            let id = file_stem(&file);
-            if let Some(first) = seen.get(&id) {
-                let reason = format!(
-                    "duplicate article id {id}, first seen at {}",
-                    first.display()
-                );
-                planner.skip(&file, reason);
-                continue;
-            }
-            seen.insert(id.clone(), file.clone());
-            let meta = planner.meta_for(&file, id, &chain);
-            planner
-                .plan
-                .entries
-                .push(PlannedArticle { path: file, meta });
         }
     }
+    let found = planner.drop_repeated_files(found);
+    let ids = unique_ids(&found);
+    planner.report_shared_stems(&found, &ids);
+    let mut unnamed = Vec::new();
+    for (f, id) in found.into_iter().zip(ids) {
+        let (meta, named) = planner.meta_for(&f.path, id, &f.chain);
+        if !named && !f.chain.is_empty() {
+            unnamed.push(meta.id.clone());
+        }
+        planner
+            .plan
+            .entries
+            .push(PlannedArticle { path: f.path, meta });
+    }
+    planner.report_unnamed(&unnamed);
     planner.report_unused();
+    planner.plan.manifests = planner.manifests.iter().map(|m| m.path.clone()).collect();
     Ok(planner.plan)
+}
+
+/// An article file found, before it has an id.
+struct Found {
+    path: PathBuf,
+    chain: Chain,
+}
+
+/// Each file's id: its stem, unless other files share it; then the end of
+/// its path long enough to tell it apart (`2024/x`, `b/2024/x`), without
+/// the extension, with a counter as the last resort. The benchmark matches
+/// ids by stem, so a stem no other file has is kept as the id.
+fn unique_ids(found: &[Found]) -> Vec<String> {
+    let stems: Vec<String> = found.iter().map(|f| file_stem(&f.path)).collect();
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, stem) in stems.iter().enumerate() {
+        groups.entry(stem.as_str()).or_default().push(i);
+    }
+    let mut ids: Vec<Option<String>> = vec![None; found.len()];
+    let mut taken: HashSet<String> = HashSet::new();
+    for members in groups.values().filter(|m| m.len() == 1) {
+        ids[members[0]] = Some(stems[members[0]].clone());
+        taken.insert(stems[members[0]].clone());
+    }
+    // Groups in file order, so the ids do not depend on hashing.
+    let mut shared: Vec<&Vec<usize>> = groups.values().filter(|m| m.len() > 1).collect();
+    shared.sort_by_key(|m| m[0]);
+    for members in shared {
+        for (i, id) in distinct_tails(found, members) {
+            let mut unique = id.clone();
+            let mut n = 2;
+            while taken.contains(&unique) {
+                unique = format!("{id}~{n}");
+                n += 1;
+            }
+            taken.insert(unique.clone());
+            ids[i] = Some(unique);
+        }
+    }
+    ids.into_iter()
+        .zip(stems)
+        .map(|(id, stem)| id.unwrap_or(stem))
+        .collect()
+}
+
+/// For files sharing a stem, the shortest end of each path (two parts at
+/// least) that no other member of the group shares, else the whole path.
+fn distinct_tails(found: &[Found], members: &[usize]) -> Vec<(usize, String)> {
+    let parts: Vec<Vec<String>> = members
+        .iter()
+        .map(|&i| path_parts(&found[i].path))
+        .collect();
+    let deepest = parts.iter().map(Vec::len).max().unwrap_or(0);
+    let mut chosen: Vec<Option<String>> = vec![None; members.len()];
+    for k in 2..=deepest {
+        let tails: Vec<String> = parts.iter().map(|p| tail(p, k)).collect();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for t in &tails {
+            *counts.entry(t.as_str()).or_default() += 1;
+        }
+        for (slot, t) in chosen.iter_mut().zip(&tails) {
+            if slot.is_none() && counts[t.as_str()] == 1 {
+                *slot = Some(t.clone());
+            }
+        }
+    }
+    members
+        .iter()
+        .zip(chosen)
+        .zip(&parts)
+        .map(|((&i, id), p)| (i, id.unwrap_or_else(|| p.join("/"))))
+        .collect()
+}
+
+/// The folders and stem of a path: `a/b/x.txt` -> `[a, b, x]`.
+fn path_parts(path: &Path) -> Vec<String> {
+    path.with_extension("")
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_) | Component::ParentDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The last `k` parts joined with `/` (on every system).
+fn tail(parts: &[String], k: usize) -> String {
+    parts[parts.len().saturating_sub(k)..].join("/")
 }
 
 /// A manifest in use, with the ids that matched an article.
@@ -148,14 +250,18 @@ struct LoadedManifest {
     path: PathBuf,
     entries: Manifest,
     used: HashSet<String>,
+    /// Whether entries that match no article are worth a warning: not for
+    /// a manifest found beside one file given alone (it names its siblings).
+    report_unused: bool,
 }
 
 impl LoadedManifest {
-    fn new(path: &Path, entries: Manifest) -> Self {
+    fn new(path: &Path, entries: Manifest, report_unused: bool) -> Self {
         LoadedManifest {
             path: path.to_path_buf(),
             entries,
             used: HashSet::new(),
+            report_unused,
         }
     }
 }
@@ -182,10 +288,16 @@ impl Planner {
 
     /// The `.txt` files under `root`, sorted by path, each with the manifests
     /// that apply to it.
-    fn walk_folder(&mut self, root: &Path, explicit: Option<usize>) -> Vec<(PathBuf, Chain)> {
+    fn walk_folder(&mut self, root: &Path, explicit: Option<usize>) -> Vec<Found> {
         let mut found = Vec::new();
         let mut visited = HashSet::new();
-        let chain: Chain = explicit.into_iter().collect();
+        let chain: Chain = match explicit {
+            Some(i) => vec![i],
+            None => parent_folder(root)
+                .and_then(|p| self.folder_manifest(&p, true))
+                .into_iter()
+                .collect(),
+        };
         let skipped_before = self.plan.skipped.len();
         self.walk(root, &chain, explicit.is_none(), &mut visited, &mut found);
         // An unreadable folder is already reported as skipped.
@@ -196,6 +308,49 @@ impl Planner {
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found
+            .into_iter()
+            .map(|(path, chain)| Found { path, chain })
+            .collect()
+    }
+
+    /// The manifests of a file given alone: its folder's and that folder's
+    /// parent's, innermost last.
+    fn chain_of_file(&mut self, file: &Path) -> Chain {
+        let Some(folder) = parent_folder(file) else {
+            return Chain::new();
+        };
+        let outer = parent_folder(&folder).and_then(|p| self.folder_manifest(&p, false));
+        let inner = self.folder_manifest(&folder, false);
+        outer.into_iter().chain(inner).collect()
+    }
+
+    /// The `manifest.jsonl` of `dir`, read once, as an index into
+    /// `self.manifests`; `None` when there is none or it cannot be read
+    /// (a warning then).
+    fn folder_manifest(&mut self, dir: &Path, report_unused: bool) -> Option<usize> {
+        let mpath = dir.join(FOLDER_MANIFEST);
+        if !mpath.is_file() {
+            return None;
+        }
+        let key = fs::canonicalize(&mpath).unwrap_or_else(|_| mpath.clone());
+        if let Some(&i) = self.loaded.get(&key) {
+            self.manifests[i].report_unused |= report_unused;
+            return Some(i);
+        }
+        match read_manifest(&mpath) {
+            Ok((entries, warnings)) => {
+                self.plan.warnings.extend(warnings);
+                let manifest = LoadedManifest::new(&mpath, entries, report_unused);
+                self.manifests.push(manifest);
+                let i = self.manifests.len() - 1;
+                self.loaded.insert(key, i);
+                Some(i)
+            }
+            Err(e) => {
+                self.plan.warnings.push(format!("{e}; ignored"));
+                None
+            }
+        }
     }
 
     fn walk(
@@ -230,22 +385,10 @@ impl Planner {
 
         let mut chain = chain.clone();
         if folder_manifests {
-            let mpath = dir.join(FOLDER_MANIFEST);
-            if mpath.is_file() {
-                let key = fs::canonicalize(&mpath).unwrap_or_else(|_| mpath.clone());
-                if let Some(&i) = self.loaded.get(&key) {
+            // A manifest already in the chain (a parent's) is not pushed twice.
+            if let Some(i) = self.folder_manifest(dir, true) {
+                if !chain.contains(&i) {
                     chain.push(i);
-                } else {
-                    match read_manifest(&mpath) {
-                        Ok((entries, warnings)) => {
-                            self.plan.warnings.extend(warnings);
-                            self.manifests.push(LoadedManifest::new(&mpath, entries));
-                            let i = self.manifests.len() - 1;
-                            self.loaded.insert(key, i);
-                            chain.push(i);
-                        }
-                        Err(e) => self.plan.warnings.push(format!("{e}; ignored")),
-                    }
                 }
             }
         }
@@ -267,57 +410,139 @@ impl Planner {
         }
     }
 
+    /// The same file found twice (a folder given twice, or a file and its
+    /// folder) is read once; the repeat is reported as skipped.
+    fn drop_repeated_files(&mut self, found: Vec<Found>) -> Vec<Found> {
+        let mut first_seen: HashMap<PathBuf, PathBuf> = HashMap::new();
+        let mut kept = Vec::with_capacity(found.len());
+        for f in found {
+            let key = fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+            if let Some(first) = first_seen.get(&key) {
+                let reason = format!("the same file as {}, read once", first.display());
+                self.skip(&f.path, reason);
+                continue;
+            }
+            first_seen.insert(key, f.path.clone());
+            kept.push(f);
+        }
+        kept
+    }
+
+    /// One warning naming a few of the articles whose stem another file has.
+    fn report_shared_stems(&mut self, found: &[Found], ids: &[String]) {
+        let renamed: Vec<&str> = found
+            .iter()
+            .zip(ids)
+            .filter(|(f, id)| file_stem(&f.path) != **id)
+            .map(|(_, id)| id.as_str())
+            .collect();
+        if renamed.is_empty() {
+            return;
+        }
+        self.plan.warnings.push(format!(
+            "{} share a file name with another article; they are named by their path ({})",
+            articles(renamed.len()),
+            examples(&renamed)
+        ));
+    }
+
+    /// One warning for the articles no manifest in use names.
+    fn report_unnamed(&mut self, unnamed: &[String]) {
+        if unnamed.is_empty() {
+            return;
+        }
+        let ids: Vec<&str> = unnamed.iter().map(String::as_str).collect();
+        self.plan.warnings.push(format!(
+            "{} no entry in the manifest ({}): no outlet or URL, \
+             and the publication date only from the text",
+            match unnamed.len() {
+                1 => "1 article has".to_string(),
+                n => format!("{n} articles have"),
+            },
+            examples(&ids)
+        ));
+    }
+
     /// Metadata for the article at `file`: the entry of the innermost manifest
-    /// that names it (by stem, or by file name as a fallback).
-    fn meta_for(&mut self, file: &Path, id: String, chain: &Chain) -> ArticleMeta {
+    /// that names it (by id, stem, or file name as a fallback), and whether
+    /// one did.
+    fn meta_for(&mut self, file: &Path, id: String, chain: &Chain) -> (ArticleMeta, bool) {
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let stem = file_stem(file);
         for &i in chain.iter().rev() {
             let m = &mut self.manifests[i];
-            let key = if m.entries.contains_key(&id) {
-                &id
-            } else if m.entries.contains_key(&name) {
-                &name
-            } else {
+            let Some(key) = [&id, &stem, &name]
+                .into_iter()
+                .find(|k| m.entries.contains_key(*k))
+            else {
                 continue;
             };
             m.used.insert(key.clone());
             if let Some(e) = m.entries.get(key) {
-                return ArticleMeta {
+                let meta = ArticleMeta {
                     id,
                     outlet: e.outlet.clone(),
                     url: e.url.clone(),
                     published: e.published,
                 };
+                return (meta, true);
             }
         }
-        ArticleMeta {
+        let meta = ArticleMeta {
             id,
             ..ArticleMeta::default()
-        }
+        };
+        (meta, false)
     }
 
     /// Warn about manifest entries that matched no article.
     fn report_unused(&mut self) {
-        for m in &self.manifests {
+        for m in self.manifests.iter().filter(|m| m.report_unused) {
             let mut unused: Vec<&String> =
                 m.entries.keys().filter(|k| !m.used.contains(*k)).collect();
             if unused.is_empty() {
                 continue;
             }
             unused.sort();
-            let examples: Vec<&str> = unused.iter().take(3).map(|s| s.as_str()).collect();
-            let more = if unused.len() > 3 { ", ..." } else { "" };
+            let ids: Vec<&str> = unused.iter().map(|s| s.as_str()).collect();
             self.plan.warnings.push(format!(
-                "{}: {} of {} entries match no article found ({}{more})",
+                "{}: {} of {} entries match no article found ({})",
                 m.path.display(),
                 unused.len(),
                 m.entries.len(),
-                examples.join(", ")
+                examples(&ids)
             ));
         }
+    }
+}
+
+/// "1 article", "3 articles".
+fn articles(n: usize) -> String {
+    if n == 1 {
+        "1 article".to_string()
+    } else {
+        format!("{n} articles")
+    }
+}
+
+/// The first three of `ids`, then "..." if there are more.
+fn examples(ids: &[&str]) -> String {
+    let more = if ids.len() > 3 { ", ..." } else { "" };
+    format!("{}{more}", ids[..ids.len().min(3)].join(", "))
+}
+
+/// The folder holding `path`: `.` for a bare name, `None` at the root.
+fn parent_folder(path: &Path) -> Option<PathBuf> {
+    // `.`, `..` and `/` name no entry of their parent: ask the file system.
+    if path.file_name().is_none() {
+        return fs::canonicalize(path).ok()?.parent().map(Path::to_path_buf);
+    }
+    match path.parent() {
+        Some(p) if p.as_os_str().is_empty() => Some(PathBuf::from(".")),
+        p => p.map(Path::to_path_buf),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Reading one planned article: size limit, binary sniffing, decoding.
 
+use crate::date_line::{read_date_line, DateLine};
+use crate::markup::strip_markup;
 use crate::{io_reason, PlannedArticle, Skipped};
 use std::fs::File;
 use std::io::Read;
@@ -40,7 +42,11 @@ pub struct Loaded {
 ///
 /// The text is the file as read, minus a leading UTF-8 BOM; invalid UTF-8 is
 /// decoded lossily (with a warning) and line endings are kept as they are, so
-/// offsets into the text match the file. Empty or whitespace-only files,
+/// offsets into the text match the file. A text with HTML tags has them
+/// removed (with a warning). A first line that gives the publication date
+/// (`Date: June 12, 2025`, see [`read_date_line`]) sets it unless the
+/// manifest already did; one that looks like a date but cannot be read is
+/// a warning. Empty or whitespace-only files,
 /// binary-looking files, files over `opts.max_bytes` and unreadable files are
 /// returned as [`Skipped`] with the reason. Never panics on input.
 ///
@@ -89,14 +95,35 @@ pub fn read_article(entry: &PlannedArticle, opts: &ReadOptions) -> Result<Loaded
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
+    let text = match strip_markup(&text) {
+        Some(plain) => {
+            warnings.push(format!(
+                "{}: looks like HTML; its tags were removed to read it as text \
+                 (save the article as plain text for best results)",
+                entry.path.display()
+            ));
+            plain
+        }
+        None => text,
+    };
     if text.trim().is_empty() {
         return Err(skip("empty".to_string()));
     }
+    let mut meta = entry.meta.clone();
+    match read_date_line(&text) {
+        // The manifest's date wins over the text's.
+        DateLine::Date(date) => {
+            meta.published.get_or_insert(date);
+        }
+        DateLine::Unreadable(line) => warnings.push(format!(
+            "{}: the first line {line:?} looks like a date but cannot be read; \
+             write it as `date YYYY-MM-DD` (or give the date in a manifest)",
+            entry.path.display()
+        )),
+        DateLine::Absent => {}
+    }
     Ok(Loaded {
-        article: Article {
-            meta: entry.meta.clone(),
-            text,
-        },
+        article: Article { meta, text },
         warnings,
     })
 }

@@ -45,7 +45,14 @@ fn folder_with_articles_and_auto_manifest() {
     let plan = plan(&[d.to_path_buf()], None).unwrap();
     assert_eq!(ids(&plan), ["a", "b", "c"]);
     assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
-    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    assert_eq!(plan.manifests, [d.join("manifest.jsonl")]);
+    assert_eq!(
+        plan.warnings,
+        [
+            "1 article has no entry in the manifest (b): no outlet or URL, \
+          and the publication date only from the text"
+        ]
+    );
     let a = &plan.entries[0].meta;
     assert_eq!(a.published, Some(IncidentDate::day(2023, 2, 17)));
     assert_eq!(a.outlet.as_deref(), Some("Dawn"));
@@ -257,29 +264,143 @@ fn bom_is_stripped_and_crlf_kept() {
 }
 
 #[test]
-fn duplicate_stems_keep_the_first() {
+fn files_sharing_a_stem_are_all_kept_under_their_paths() {
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
     let first = write(d, "a/x.txt", b"first");
     let second = write(d, "b/x.txt", b"second");
     let third = write(d, "x.html", b"third");
+    let alone = write(d, "b/y.txt", b"no other y");
     let plan = plan(&[d.join("a"), d.join("b"), third.clone()], None).unwrap();
-    assert_eq!(plan.entries.len(), 1);
-    assert_eq!(plan.entries[0].path, first);
-    let reason = format!("duplicate article id x, first seen at {}", first.display());
+    let dir_name = d.file_name().unwrap().to_string_lossy();
     assert_eq!(
-        plan.skipped,
+        ids(&plan),
         [
-            Skipped {
-                path: second,
-                reason: reason.clone()
-            },
-            Skipped {
-                path: third,
-                reason
-            },
+            "a/x".to_string(),
+            "b/x".into(),
+            "y".into(),
+            format!("{dir_name}/x")
         ]
     );
+    let paths: Vec<&Path> = plan.entries.iter().map(|e| e.path.as_path()).collect();
+    assert_eq!(paths, [&first, &second, &alone, &third]);
+    assert!(plan.skipped.is_empty(), "{:?}", plan.skipped);
+    assert!(plan.warnings[0].starts_with("3 articles share a file name"));
+}
+
+#[test]
+fn the_same_file_found_twice_is_read_once() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let x = write(d, "a/x.txt", b"first");
+    let plan = plan(&[d.join("a"), x.clone()], None).unwrap();
+    assert_eq!(ids(&plan), ["x"]);
+    assert_eq!(plan.skipped.len(), 1);
+    assert!(plan.skipped[0].reason.starts_with("the same file as"));
+}
+
+#[test]
+fn one_file_given_alone_uses_its_folders_manifest() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let a = write(d, "set/a.txt", b"Blast in Peshawar.\n");
+    write(
+        d,
+        "set/manifest.jsonl",
+        br#"{"article": "a", "published": "2023-02-17"}
+{"article": "b", "published": "2023-02-18"}
+"#,
+    );
+    let plan = plan(&[&a], None).unwrap();
+    assert_eq!(plan.manifests, [d.join("set/manifest.jsonl")]);
+    let a_meta = &plan.entries[0].meta;
+    assert_eq!(a_meta.published, Some(IncidentDate::day(2023, 2, 17)));
+    // The manifest names the file's siblings too: no warning for that.
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+}
+
+#[test]
+fn a_manifest_beside_the_articles_folder_is_found() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "dev/articles/a.txt", b"Blast in Peshawar.\n");
+    write(d, "dev/articles/b.txt", b"Blast in Quetta.\n");
+    let c = write(d, "dev/articles/c.txt", b"Blast in Swat.\n");
+    write(
+        d,
+        "dev/manifest.jsonl",
+        br#"{"article": "a", "published": "2023-02-17"}
+"#,
+    );
+    let plan = plan(&[d.join("dev/articles")], None).unwrap();
+    assert_eq!(plan.manifests, [d.join("dev/manifest.jsonl")]);
+    assert_eq!(
+        plan.entries[0].meta.published,
+        Some(IncidentDate::day(2023, 2, 17))
+    );
+    assert_eq!(
+        plan.warnings,
+        [
+            "2 articles have no entry in the manifest (b, c): no outlet or URL, \
+          and the publication date only from the text"
+        ]
+    );
+    // A file of that folder given alone finds it too (its folder's parent).
+    let alone = super::plan(&[&c], None).unwrap();
+    assert_eq!(alone.manifests, [d.join("dev/manifest.jsonl")]);
+    assert_eq!(alone.warnings.len(), 1, "{:?}", alone.warnings);
+}
+
+#[test]
+fn the_first_line_dates_an_article_unless_the_manifest_does() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "a.txt", b"Date: June 12, 2025\nBlast in Peshawar.\n");
+    write(d, "b.txt", b"12 Jun 2025\nBlast in Quetta.\n");
+    write(d, "c.txt", b"date: 2025-13-45\nBlast in Swat.\n");
+    write(
+        d,
+        "manifest.jsonl",
+        br#"{"article": "b", "published": "2024-01-02"}
+{"article": "a"}
+{"article": "c"}
+"#,
+    );
+    let plan = plan(&[d], None).unwrap();
+    let read: Vec<Loaded> = plan
+        .entries
+        .iter()
+        .map(|e| e.read(&ReadOptions::default()).unwrap())
+        .collect();
+    assert_eq!(
+        read[0].article.meta.published,
+        Some(IncidentDate::day(2025, 6, 12))
+    );
+    assert_eq!(
+        read[1].article.meta.published,
+        Some(IncidentDate::day(2024, 1, 2))
+    );
+    assert_eq!(read[2].article.meta.published, None);
+    assert!(read[2].warnings[0].contains("looks like a date but cannot be read"));
+    // The text is kept as written: evidence offsets point into the file.
+    assert!(read[0].article.text.starts_with("Date: June 12, 2025\n"));
+}
+
+#[test]
+fn html_is_read_as_text_with_a_warning() {
+    let tmp = TempDir::new().unwrap();
+    let p = write(
+        tmp.path(),
+        "page.txt",
+        b"<p><b>QUETTA:</b> Two men were injured in Turbat.</p>",
+    );
+    let loaded = read_one(&p).unwrap();
+    assert_eq!(
+        loaded.article.text,
+        "QUETTA: Two men were injured in Turbat.\n"
+    );
+    assert_eq!(loaded.warnings.len(), 1);
+    assert!(loaded.warnings[0].contains("page.txt: looks like HTML"));
 }
 
 #[test]
@@ -331,7 +452,7 @@ fn explicit_file_is_read_whatever_its_extension() {
     let plan = plan(&[&p], None).unwrap();
     assert_eq!(ids(&plan), ["story"]);
     let loaded = plan.entries[0].read(&ReadOptions::default()).unwrap();
-    assert_eq!(loaded.article.text, "<p>Blast</p>");
+    assert_eq!(loaded.article.text, "Blast\n");
 }
 
 #[test]
@@ -391,10 +512,10 @@ fn order_is_deterministic() {
         write(d, name, name.as_bytes());
     }
     let first = plan(&[d.to_path_buf()], None).unwrap();
-    // b/a.txt has the same stem as a.txt and comes later by path.
-    assert_eq!(ids(&first), ["Z", "a", "z", "e", "k", "m"]);
-    assert_eq!(first.skipped.len(), 1);
-    assert_eq!(first.skipped[0].path, d.join("b/a.txt"));
+    // b/a.txt has the same stem as a.txt: both are named by their paths.
+    let top = format!("{}/a", d.file_name().unwrap().to_string_lossy());
+    assert_eq!(ids(&first), ["Z", top.as_str(), "b/a", "z", "e", "k", "m"]);
+    assert!(first.skipped.is_empty());
     for _ in 0..3 {
         let again = plan(&[d.to_path_buf()], None).unwrap();
         assert_eq!(again.entries, first.entries);
@@ -454,4 +575,25 @@ fn a_path_that_cannot_be_read_as_a_file_reports_the_io_error() {
     assert_eq!(s.path, tmp.path());
     assert!(!s.reason.is_empty());
     assert_ne!(s.reason, "empty");
+}
+
+#[test]
+fn many_files_sharing_one_name_get_distinct_ids() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    for i in 0..500 {
+        write(d, &format!("{i:03}/article.txt"), b"text");
+    }
+    write(d, "x/000/article.txt", b"deeper");
+    let start = Instant::now();
+    let plan = plan(&[d], None).unwrap();
+    assert!(start.elapsed().as_secs() < 10);
+    let ids = ids(&plan);
+    let distinct: HashSet<&str> = ids.iter().copied().collect();
+    assert_eq!(distinct.len(), 501);
+    assert_eq!(ids[1], "001/article");
+    // 000/article is shared by two paths: one more folder tells them apart.
+    let dir_name = d.file_name().unwrap().to_string_lossy();
+    assert_eq!(ids[0], format!("{dir_name}/000/article"));
+    assert_eq!(ids[500], "x/000/article");
 }

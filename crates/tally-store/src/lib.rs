@@ -44,13 +44,17 @@ pub use tally_model::{Article, ArticleReport, Incident};
 /// Result of this crate's operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// Whether opening may create a new, empty database.
+/// Whether opening may create a new, empty database, and whether it may write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
     /// Create the file (and the schema) when missing.
     Create,
-    /// The file must exist (for queries).
+    /// The file must exist; it may be written (corrections, the dashboard).
     Existing,
+    /// The file must exist and is only read (`list`, `stats`, `show`,
+    /// `export`): this works on a file or folder the user cannot write, and
+    /// leaves no `-wal`/`-shm` files behind.
+    ReadOnly,
 }
 
 /// An open database.
@@ -64,12 +68,15 @@ impl Store {
     /// current version. A database from a newer version is refused before
     /// anything is written to it.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
-        let err = |source| StoreError::sqlite(format!("opening {}", path.display()), source);
-        if mode == OpenMode::Existing && !path.exists() {
+        if mode != OpenMode::Create && !path.exists() {
             return Err(StoreError::Missing {
                 path: path.to_path_buf(),
             });
         }
+        if mode == OpenMode::ReadOnly {
+            return Self::open_read_only(path);
+        }
+        let err = |source| StoreError::opening(path, mode, source);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -78,10 +85,57 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        schema::check_version(&store.conn, path)?;
+        schema::check_version(&store.conn, path).map_err(|e| e.when_opening(path, mode))?;
         schema::configure(&store.conn).map_err(err)?;
-        schema::migrate(&mut store.conn, path)?;
+        schema::migrate(&mut store.conn, path).map_err(|e| e.when_opening(path, mode))?;
         Ok(store)
+    }
+
+    /// Open for reading only. A read-only connection to a WAL database
+    /// creates `-wal` and `-shm` files and cannot remove them when it
+    /// closes, so when no `-wal` file exists (the database was closed
+    /// cleanly: every change is in the main file) the file is opened as
+    /// immutable, which needs neither. With a `-wal` present (an ingest is
+    /// running, or one was killed) its changes must be read through it; if
+    /// that is impossible (a folder the user cannot write, no `-shm`), the
+    /// main file alone is read.
+    fn open_read_only(path: &Path) -> Result<Store> {
+        let mode = OpenMode::ReadOnly;
+        let shared = || Self::open_uri(path, false);
+        let immutable = || Self::open_uri(path, true);
+        let conn = if sidecar(path, "-wal").exists() {
+            shared().or_else(|e| immutable().map_err(|_| e))
+        } else {
+            immutable()
+        }
+        .map_err(|e| StoreError::opening(path, mode, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        schema::check_version(&store.conn, path).map_err(|e| e.when_opening(path, mode))?;
+        let version = store.schema_version()?;
+        if version < schema::SCHEMA_VERSION {
+            return Err(StoreError::OlderSchema {
+                path: path.to_path_buf(),
+                found: version,
+            });
+        }
+        Ok(store)
+    }
+
+    /// A read-only connection through an SQLite URI, checked by reading
+    /// the header (opening alone reads nothing).
+    fn open_uri(path: &Path, immutable: bool) -> rusqlite::Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let extra = if immutable { "&immutable=1" } else { "" };
+        let uri = format!("file:{}?mode=ro{extra}", uri_path(path));
+        let conn = Connection::open_with_flags(uri, flags)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        schema::user_version(&conn)?;
+        Ok(conn)
     }
 
     /// Where this database lives.
@@ -117,6 +171,30 @@ impl Store {
             articles_without_report: orphans as u64,
         })
     }
+}
+
+/// The file beside the database that SQLite names with `suffix` (`-wal`, `-shm`).
+pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// A path as the path part of an SQLite `file:` URI: the characters that
+/// URIs give a meaning (`%`, `?`, `#`) escaped, and absolute on every
+/// system.
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// What [`Store::check`] found.

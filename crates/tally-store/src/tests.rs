@@ -1,4 +1,5 @@
 use super::*;
+use std::path::PathBuf;
 use tally_model::{ArticleMeta, Casualties, Count, EventType, Evidence, IncidentDate, Role};
 
 fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
@@ -100,6 +101,114 @@ fn refuses_a_missing_database_for_queries() {
     let dir = tempfile::tempdir().unwrap();
     let err = Store::open(&dir.path().join("none.db"), OpenMode::Existing).err();
     assert!(matches!(err, Some(StoreError::Missing { .. })));
+}
+
+/// The `-wal` and `-shm` files beside `path` that exist.
+fn sidecars(path: &std::path::Path) -> Vec<PathBuf> {
+    ["-wal", "-shm"]
+        .iter()
+        .map(|s| sidecar(path, s))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+#[test]
+fn read_only_opening_writes_nothing_and_leaves_no_wal_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &corpus());
+    let written = store.incidents_json().unwrap();
+    drop(store);
+    assert!(sidecars(&path).is_empty());
+    let before = std::fs::read(&path).unwrap();
+
+    let reader = Store::open(&path, OpenMode::ReadOnly).unwrap();
+    assert!(reader
+        .conn
+        .is_readonly(rusqlite::DatabaseName::Main)
+        .unwrap());
+    assert_eq!(reader.incidents_json().unwrap(), written);
+    assert!(sidecars(&path).is_empty(), "{:?}", sidecars(&path));
+    let write = reader.conn.execute("DELETE FROM incidents", []);
+    assert!(write.is_err());
+    drop(reader);
+    assert!(sidecars(&path).is_empty());
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    let writer = Store::open(&path, OpenMode::Existing).unwrap();
+    assert!(!writer
+        .conn
+        .is_readonly(rusqlite::DatabaseName::Main)
+        .unwrap());
+}
+
+#[test]
+fn read_only_opening_reads_what_a_running_writer_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut writer = temp_store(&dir, "t.db");
+    ingest(&mut writer, &corpus());
+    // The writer stays open, so its commit is still in the -wal file.
+    assert!(sidecar(&path, "-wal").exists());
+    let reader = Store::open(&path, OpenMode::ReadOnly).unwrap();
+    assert_eq!(
+        reader.incidents_json().unwrap(),
+        writer.incidents_json().unwrap()
+    );
+}
+
+#[test]
+fn read_only_opening_of_a_file_without_write_permission() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &corpus());
+    let counts = store.counts().unwrap();
+    drop(store);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let read = Store::open(&path, OpenMode::ReadOnly).map(|s| s.counts());
+    let sidecars_left = sidecars(&path);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(read.unwrap().unwrap(), counts);
+    assert!(sidecars_left.is_empty(), "{sidecars_left:?}");
+}
+
+#[test]
+fn read_only_opening_refuses_an_older_schema_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    version_1_database(&path, &corpus()[..1]);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path, OpenMode::ReadOnly).err().unwrap();
+    assert!(
+        matches!(err, StoreError::OlderSchema { found: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let err = Store::open(&dir.path().join("none.db"), OpenMode::ReadOnly).err();
+    assert!(matches!(err, Some(StoreError::Missing { .. })));
+}
+
+#[test]
+fn opening_something_else_says_so_without_sqlite_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(
+        &path,
+        "these are notes, not a database, but long enough to have a header",
+    )
+    .unwrap();
+    for mode in [OpenMode::ReadOnly, OpenMode::Existing] {
+        let err = Store::open(&path, mode).err().unwrap().to_string();
+        assert!(
+            err.ends_with("is not a tally database (not an SQLite file)"),
+            "{err}"
+        );
+        assert!(!err.contains("code"), "{err}");
+    }
 }
 
 #[test]

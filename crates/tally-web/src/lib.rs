@@ -118,5 +118,22 @@ pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io
     axum::serve(listener, router).await
 }
 
+/// Serve `router` until `shutdown` completes, then stop accepting, let the
+/// requests under way finish and return. Once the router's last clone is
+/// dropped the store closes, so SQLite checkpoints and removes its
+/// `-wal`/`-shm` files.
+pub async fn serve_until<F>(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: F,
+) -> std::io::Result<()>
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 #[cfg(test)]
 mod tests;
