@@ -28,7 +28,7 @@ use tally_model::{ArticleReport, Incident, IncidentDate, Role};
 pub const DATE_WINDOW_DAYS: i64 = 3;
 /// How far back (days) blocking looks for incidents a dated report may join:
 /// a month of follow-ups plus the week a publication day may trail the event.
-const BLOCK_DAYS: i64 = 31 + 7;
+pub const BLOCK_DAYS: i64 = 31 + 7;
 
 /// One per-article incident with what folding needs to know about its source.
 #[derive(Debug, Clone)]
@@ -78,6 +78,12 @@ impl Sketch {
             .iter()
             .map(|inc| Sketch::of(inc, &r.meta.id, r.published))
             .collect()
+    }
+
+    /// The day (ordinal) this report sorts by when clustering: its first
+    /// date, of whatever precision; None for an undated report.
+    pub fn canonical_day(&self) -> Option<i64> {
+        self.profile.dates.first().map(|d| d.ordinal())
     }
 
     /// Sort key that does not depend on input order: dated main reports
@@ -133,8 +139,19 @@ fn date_key(d: Option<IncidentDate>) -> i64 {
 /// compared; the district is evidence, and only non-adjacent districts
 /// (an `@veto` level in the weights file) forbid a link.
 pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
+    cluster_with(sketches, linkage, None).0
+}
+
+/// `cluster`, with the prior shift given (`Some`: a store re-clustering
+/// part of its corpus keeps the shift of the whole) or computed from these
+/// sketches (`None`); also returns the shift used.
+pub fn cluster_with(
+    sketches: &[Sketch],
+    linkage: &Linkage,
+    shift: Option<f64>,
+) -> (Vec<Vec<usize>>, f64) {
     let (order, article_of) = canonical(sketches);
-    let (links, shift) = scored_links(sketches, &order, &article_of, linkage);
+    let (links, shift) = scored_links(sketches, &order, &article_of, (linkage, shift));
     let mut sets = Sets::new(sketches.len());
     for (_, a, b) in links {
         let (ra, rb) = (sets.root(a), sets.root(b));
@@ -167,7 +184,66 @@ pub fn cluster(sketches: &[Sketch], linkage: &Linkage) -> Vec<Vec<usize>> {
         }
     }
     clusters.sort_by_key(|c| rank[c[0]]);
-    clusters
+    (clusters, shift)
+}
+
+/// The reports before `first_new` that some report from `first_new` on
+/// links to (from another article, on days that may meet, with posterior
+/// log-odds under `shift` reaching the threshold), within blocking's reach
+/// of its date: the stored reports an ingest of new ones can move. New
+/// reports without any date are skipped (the caller re-clusters all).
+pub fn linked_to_new(
+    sketches: &[Sketch],
+    first_new: usize,
+    linkage: &Linkage,
+    shift: f64,
+) -> Vec<usize> {
+    let mut by_province: HashMap<&str, Vec<(i64, usize)>> = HashMap::new();
+    let mut undated: Vec<usize> = Vec::new();
+    for (i, s) in sketches[..first_new].iter().enumerate() {
+        match s.canonical_day() {
+            Some(day) => {
+                let province = s.profile.admin1.as_deref().unwrap_or("");
+                by_province.entry(province).or_default().push((day, i));
+            }
+            None => undated.push(i),
+        }
+    }
+    for list in by_province.values_mut() {
+        list.sort_unstable();
+    }
+    let threshold = linkage.weights.threshold - shift;
+    let mut linked = vec![false; first_new];
+    for new in &sketches[first_new..] {
+        let Some(day) = new.canonical_day() else {
+            continue;
+        };
+        let lists: Vec<&Vec<(i64, usize)>> = match new.profile.admin1.as_deref() {
+            Some(province) => [by_province.get(province), by_province.get("")]
+                .into_iter()
+                .flatten()
+                .collect(),
+            None => by_province.values().collect(),
+        };
+        let near = lists.into_iter().flat_map(|list| {
+            let from = list.partition_point(|e| e.0 < day - BLOCK_DAYS);
+            list[from..]
+                .iter()
+                .take_while(move |e| e.0 <= day + BLOCK_DAYS)
+                .map(|e| e.1)
+        });
+        for j in near.chain(undated.iter().copied()) {
+            let (p, q) = (&new.profile, &sketches[j].profile);
+            if !linked[j]
+                && sketches[j].article != new.article
+                && days_may_meet(p, q)
+                && linkage.score(p, q) >= threshold
+            {
+                linked[j] = true;
+            }
+        }
+    }
+    (0..first_new).filter(|&j| linked[j]).collect()
 }
 
 /// The canonical order of the reports, and each report's article as a
@@ -193,7 +269,7 @@ fn scored_links(
     sketches: &[Sketch],
     order: &[usize],
     article_of: &[usize],
-    linkage: &Linkage,
+    (linkage, fixed_shift): (&Linkage, Option<f64>),
 ) -> (Vec<(f64, usize, usize)>, f64) {
     let mut blocks = Blocks::default();
     // The day of each report in canonical order, computed once: blocking
@@ -224,7 +300,8 @@ fn scored_links(
         }
         blocks.add(k, p);
     }
-    let shift = linkage.weights.prior_shift(sketches.len(), compared);
+    let shift =
+        fixed_shift.unwrap_or_else(|| linkage.weights.prior_shift(sketches.len(), compared));
     let threshold = linkage.weights.threshold;
     let mut links: Vec<_> = scored
         .into_iter()
@@ -242,7 +319,7 @@ fn scored_links(
 /// file's (see `Weights::prior_shift`).
 pub fn prior_shift(sketches: &[Sketch], linkage: &Linkage) -> f64 {
     let (order, article_of) = canonical(sketches);
-    scored_links(sketches, &order, &article_of, linkage).1
+    scored_links(sketches, &order, &article_of, (linkage, None)).1
 }
 
 /// Whether two clusters may become one: no article in both (one article's

@@ -31,6 +31,9 @@ pub struct IngestSummary {
     pub incidents_updated: usize,
     pub incidents_unchanged: usize,
     pub incidents_removed: usize,
+    /// Reports clustered afresh (all of them, or in a large store only
+    /// those the new reports reach).
+    pub reports_reclustered: usize,
 }
 
 /// One ingest in progress: an open transaction. Dropping it without
@@ -46,6 +49,9 @@ pub struct Ingest<'s> {
     /// ingest of a million articles holds sketches, not reports.
     new_sketches: Vec<Sketch>,
     articles_added: usize,
+    /// Stored reports from which only the region new reports reach is
+    /// re-clustered (`LOCAL_RECLUSTER_MIN`; tests lower it).
+    local_min: usize,
     pub(crate) at: String,
 }
 
@@ -78,6 +84,7 @@ impl Store {
             ids,
             new_sketches: Vec::new(),
             articles_added: 0,
+            local_min: LOCAL_RECLUSTER_MIN,
             at: now(),
         })
     }
@@ -165,6 +172,7 @@ impl Ingest<'_> {
     /// difference.
     pub(crate) fn rebuild(&self, rebuild: &Rebuild) -> Result<IngestSummary> {
         let (mut sketches, mut placed) = self.stored_sketches()?;
+        let stored_count = sketches.len();
         for sketch in &self.new_sketches {
             sketches.push(sketch.clone());
             placed.push(None);
@@ -173,7 +181,18 @@ impl Ingest<'_> {
         let linkage = tally_merge::Linkage::try_embedded().map_err(|e| StoreError::Linkage {
             message: e.to_string(),
         })?;
-        let mut clusters = tally_merge::cluster(&sketches, linkage);
+        let mut reclustered = sketches.len();
+        let mut clusters = match self.local_region(&sketches, &placed, stored_count, rebuild)? {
+            Some((region, shift)) => {
+                reclustered = region.len();
+                recluster_region(&sketches, &placed, &region, (linkage, shift))
+            }
+            None => {
+                let (clusters, shift) = tally_merge::cluster_with(&sketches, linkage, None);
+                self.save_setting(PRIOR_SHIFT, &shift.to_string())?;
+                clusters
+            }
+        };
         overrides.relink(&sketches, &mut clusters);
         let plan = Plan::new(&sketches, &placed, &clusters, &rebuild.dirty);
         drop(clusters);
@@ -196,7 +215,66 @@ impl Ingest<'_> {
         summary.incidents_removed =
             self.remove_vanished(stored, &plan, &sketches, rebuild.label.as_deref())?;
         summary.incidents_unchanged += plan.unchanged;
+        summary.reports_reclustered = reclustered;
         Ok(summary)
+    }
+
+    /// Re-cluster locally from `n` stored reports on (for tests).
+    #[cfg(test)]
+    pub(crate) fn with_local_min(mut self, n: usize) -> Self {
+        self.local_min = n;
+        self
+    }
+
+    /// In a large store, with only new reports to place (no correction
+    /// forcing a refold) and every new report dated: the reports to
+    /// re-cluster, and the corpus's prior shift kept from the last full
+    /// re-cluster. None: re-cluster everything.
+    fn local_region(
+        &self,
+        sketches: &[Sketch],
+        placed: &[Option<String>],
+        stored_count: usize,
+        rebuild: &Rebuild,
+    ) -> Result<Option<(Vec<usize>, f64)>> {
+        let new = &sketches[stored_count..];
+        if stored_count < self.local_min
+            || new.is_empty()
+            || !rebuild.dirty.is_empty()
+            || new.iter().any(|s| s.canonical_day().is_none())
+        {
+            return Ok(None);
+        }
+        let Some(shift) = self
+            .setting(PRIOR_SHIFT)?
+            .and_then(|v| v.parse::<f64>().ok())
+        else {
+            return Ok(None);
+        };
+        let linkage = tally_merge::Linkage::try_embedded().map_err(|e| StoreError::Linkage {
+            message: e.to_string(),
+        })?;
+        let region = affected_region(sketches, placed, stored_count, (linkage, shift));
+        Ok(Some((region, shift)))
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.tx
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| StoreError::sqlite(format!("reading setting {key}"), e))
+    }
+
+    fn save_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+                [key, value],
+            )
+            .map(|_| ())
+            .map_err(|e| StoreError::sqlite(format!("saving setting {key}"), e))
     }
 
     fn finish_unchanged(self) -> Result<IngestSummary> {
@@ -469,6 +547,72 @@ impl Ingest<'_> {
         Ok(())
     }
 }
+
+/// Stored reports from which an ingest re-clusters only the region its new
+/// reports can reach (below it, every report, which keeps the result
+/// exactly independent of how ingests were split).
+pub(crate) const LOCAL_RECLUSTER_MIN: usize = 20_000;
+
+/// The reports an ingest must re-cluster in a large store: the new ones
+/// (from `first_new` on), the stored ones a new one links to, and every
+/// other member of the stored incidents these belong to, so no incident is
+/// cut in two.
+fn affected_region(
+    sketches: &[Sketch],
+    placed: &[Option<String>],
+    first_new: usize,
+    (linkage, shift): (&tally_merge::Linkage, f64),
+) -> Vec<usize> {
+    let mut inside = vec![false; sketches.len()];
+    for flag in &mut inside[first_new..] {
+        *flag = true;
+    }
+    let mut touched: HashSet<&str> = HashSet::new();
+    for j in tally_merge::linked_to_new(sketches, first_new, linkage, shift) {
+        inside[j] = true;
+        if let Some(id) = &placed[j] {
+            touched.insert(id.as_str());
+        }
+    }
+    for (i, p) in placed.iter().enumerate() {
+        // Unplaced stored reports (after a migration) are always refolded.
+        if p.as_deref().is_none_or(|id| touched.contains(id)) {
+            inside[i] = true;
+        }
+    }
+    (0..sketches.len()).filter(|&i| inside[i]).collect()
+}
+
+/// Cluster the `region`'s reports afresh under the whole corpus's prior
+/// `shift`; every stored incident outside it keeps its members.
+fn recluster_region(
+    sketches: &[Sketch],
+    placed: &[Option<String>],
+    region: &[usize],
+    (linkage, shift): (&tally_merge::Linkage, f64),
+) -> Vec<Vec<usize>> {
+    let subset: Vec<Sketch> = region.iter().map(|&i| sketches[i].clone()).collect();
+    let mut clusters: Vec<Vec<usize>> = tally_merge::cluster_with(&subset, linkage, Some(shift))
+        .0
+        .into_iter()
+        .map(|c| c.into_iter().map(|j| region[j]).collect())
+        .collect();
+    let mut in_region = vec![false; sketches.len()];
+    for &i in region {
+        in_region[i] = true;
+    }
+    let mut kept: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in placed.iter().enumerate() {
+        if let (false, Some(id)) = (in_region[i], p) {
+            kept.entry(id.as_str()).or_default().push(i);
+        }
+    }
+    clusters.extend(kept.into_values());
+    clusters
+}
+
+/// The setting that keeps the prior shift of the last full re-cluster.
+const PRIOR_SHIFT: &str = "prior_shift";
 
 /// Clusters folded and written at a time.
 const FOLD_BATCH: usize = 4096;

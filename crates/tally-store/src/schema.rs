@@ -126,7 +126,11 @@ const V5: &str = "CREATE INDEX articles_hash_id ON articles(hash, id);";
 /// [`backfill_members`]; the next ingest refolds once).
 const V6: &str = "DELETE FROM members;";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+/// Version 7: settings a rebuild keeps between ingests (the clustering
+/// prior shift of the whole corpus, which a partial re-cluster reuses).
+const V7: &str = "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// Versions whose migration leaves `members` to be refilled from the reports.
 const RESKETCH_AT: &[i64] = &[2, 6];

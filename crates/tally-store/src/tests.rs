@@ -243,6 +243,29 @@ fn incremental_ingest_equals_one_run() {
     assert_eq!(one.counts().unwrap(), (4, 3));
 }
 
+#[test]
+fn a_large_store_reclusters_only_what_new_reports_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = corpus();
+    let mut one = temp_store(&dir, "one.db");
+    ingest(&mut one, &all);
+    let mut two = temp_store(&dir, "two.db");
+    let first = [all[0].clone(), all[1].clone(), all[3].clone()];
+    ingest(&mut two, &first);
+    // The Peshawar toll update reaches the Peshawar blast only: the Quetta
+    // and Bannu incidents are left as they were, not re-clustered.
+    let mut ing = two.begin_ingest().unwrap().with_local_min(0);
+    ing.add(&all[2].0, all[2].1.clone()).unwrap();
+    let s = ing.finish().unwrap();
+    assert_eq!(
+        (s.incidents_updated, s.incidents_unchanged),
+        (1, 2),
+        "{s:?}"
+    );
+    assert_eq!(s.reports_reclustered, 2, "{s:?}");
+    assert_eq!(one.incidents_json().unwrap(), two.incidents_json().unwrap());
+}
+
 /// A database as tally with schema version 1 wrote it: articles, reports
 /// and incidents with their JSON inline, no sketches.
 fn version_1_database(path: &std::path::Path, batch: &[(Article, ArticleReport)]) {
