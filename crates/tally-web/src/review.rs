@@ -26,17 +26,19 @@ pub struct SetBody {
     field: String,
     /// The new value: text, a number or true/false; `null` or `""` clears
     /// the field. The key must be present.
-    /// Outer `None`: the key is missing, which is a mistake; inner `None`:
-    /// `null` or an empty string, which clears the field.
+    // Outer `None`: the key is missing, which is a mistake; inner `None`:
+    // `null` or an empty string, which clears the field.
     #[serde(default, deserialize_with = "present_scalar")]
     #[schema(required = true, value_type = Option<ScalarValue>)]
     value: Option<Option<String>>,
     /// Why (required, not blank).
+    #[schema(min_length = 1)]
     note: String,
 }
 
 /// A correction's value as JSON: a string, a number or a boolean.
-#[derive(ToSchema)]
+#[derive(serde::Serialize, ToSchema)]
+#[serde(untagged)]
 #[allow(dead_code)] // a schema only: `present_scalar` reads the value
 enum ScalarValue {
     Text(String),
