@@ -840,3 +840,22 @@ async fn malformed_page_and_asset_names_are_json_400s() {
         assert_eq!(kind, "application/json", "{uri}");
     }
 }
+
+#[tokio::test]
+async fn with_a_token_the_pages_files_load_without_it() {
+    // The page is opened as `/?token=T`; its `<script src>` cannot carry T.
+    let dir = tempfile::tempdir().unwrap();
+    for (uri, status) in [
+        ("/assets/common.js", StatusCode::OK),
+        ("/assets/app.css", StatusCode::OK),
+        ("/map/pakistan.geojson", StatusCode::OK),
+        ("/", StatusCode::UNAUTHORIZED),
+        ("/incident/x", StatusCode::UNAUTHORIZED),
+        ("/api/options", StatusCode::UNAUTHORIZED),
+        ("/api/openapi.json", StatusCode::UNAUTHORIZED),
+    ] {
+        let req = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        let res = app(&dir, Some("s3cret")).oneshot(req).await.unwrap();
+        assert_eq!(res.status(), status, "{uri}");
+    }
+}
