@@ -35,7 +35,16 @@ fn csv_cells_that_look_like_formulas_are_quoted() {
     let list = ok(&["list", "--db", db, "--format", "csv"]);
     let id = list.lines().nth(1).unwrap().split(',').next().unwrap();
     let set = format!("group={FORMULA}");
-    ok(&["correct", id, "--set", &set, "--note", "@SUM(1+1)", "--db", db]);
+    ok(&[
+        "correct",
+        id,
+        "--set",
+        &set,
+        "--note",
+        "@SUM(1+1)",
+        "--db",
+        db,
+    ]);
     let set = "lon=-71.5";
     ok(&["correct", id, "--set", set, "--note", "test", "--db", db]);
 
@@ -46,6 +55,9 @@ fn csv_cells_that_look_like_formulas_are_quoted() {
     let export = ok(&["export", "--format", "csv", "--db", db]);
     let row = export.lines().find(|l| l.starts_with(id)).unwrap();
     assert!(row.contains(",\"'=HYPERLINK("), "{row}");
-    assert!(row.contains(",-71.5,"), "a negative longitude stays a number: {row}");
+    assert!(
+        row.contains(",-71.5,"),
+        "a negative longitude stays a number: {row}"
+    );
     assert!(!row.contains(",=") && !row.contains(",\"="), "{row}");
 }

@@ -32,8 +32,9 @@ pub async fn require_token(
         // site's page must not write, whatever content type it manages.
         None if is_write(&req) && !same_origin(&req) => ApiError {
             status: StatusCode::FORBIDDEN,
-            message: "a review must come from the dashboard's own pages (Origin names another site)"
-                .into(),
+            message:
+                "a review must come from the dashboard's own pages (Origin names another site)"
+                    .into(),
         }
         .into_response(),
         _ => next.run(req).await,
@@ -73,7 +74,10 @@ fn same_origin(req: &Request) -> bool {
     let Some(origin) = req.headers().get(header::ORIGIN) else {
         return true;
     };
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
     match (origin.to_str(), host) {
         (Ok(origin), Some(host)) => origin
             .strip_prefix("http://")

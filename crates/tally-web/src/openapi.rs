@@ -11,7 +11,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use std::sync::{Arc, LazyLock};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder, SecurityRequirement};
+use utoipa::openapi::{
+    ContentBuilder, OpenApi as Document, Ref, ResponseBuilder, SecurityRequirement,
+};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -61,10 +63,13 @@ pub fn openapi() -> Document {
 /// served), and the 401 and 403 every operation can answer.
 fn add_access(doc: &mut Document) {
     let components = doc.components.get_or_insert_with(Default::default);
-    components.schemas.entry("ErrorBody".into()).or_insert_with(|| {
-        use utoipa::PartialSchema;
-        ErrorBody::schema()
-    });
+    components
+        .schemas
+        .entry("ErrorBody".into())
+        .or_insert_with(|| {
+            use utoipa::PartialSchema;
+            ErrorBody::schema()
+        });
     let bearer = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build();
     components.add_security_scheme("bearer", SecurityScheme::Http(bearer));
     let query = ApiKey::Query(ApiKeyValue::new("token"));

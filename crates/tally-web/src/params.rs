@@ -14,8 +14,10 @@ use utoipa::IntoParams;
 #[allow(dead_code)] // a schema only
 pub struct Filters {
     /// From this date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[param(pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
     since: Option<String>,
     /// Up to this date, inclusive (`2024-05` covers all of May).
+    #[param(pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
     until: Option<String>,
     /// A province some incident has (any case): see `/api/options`.
     province: Option<String>,
@@ -27,6 +29,7 @@ pub struct Filters {
     #[param(rename = "type")]
     event_type: Option<String>,
     /// At least this many killed (best estimate).
+    #[param(minimum = 0, maximum = 4294967295_u64)]
     min_killed: Option<u32>,
 }
 

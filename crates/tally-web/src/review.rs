@@ -32,7 +32,7 @@ pub struct SetBody {
     #[schema(required = true, value_type = Option<ScalarValue>)]
     value: Option<Option<String>>,
     /// Why (required, not blank).
-    #[schema(min_length = 1)]
+    #[schema(min_length = 1, pattern = r"\S")]
     note: String,
 }
 
@@ -52,6 +52,8 @@ enum ScalarValue {
 pub struct SplitBody {
     /// The id of the article whose report becomes an incident of its own.
     article: String,
+    /// Why (required, not blank).
+    #[schema(min_length = 1, pattern = r"\S")]
     note: String,
 }
 
@@ -61,6 +63,8 @@ pub struct SplitBody {
 pub struct MergeBody {
     /// The incident that joins this one (an id or a unique prefix).
     other: String,
+    /// Why (required, not blank).
+    #[schema(min_length = 1, pattern = r"\S")]
     note: String,
 }
 

@@ -812,7 +812,11 @@ async fn without_a_token_writes_from_another_origin_are_refused() {
         "https://127.0.0.1:8080",
         "null",
     ] {
-        assert_eq!(send(Some(foreign)).await, StatusCode::FORBIDDEN, "{foreign}");
+        assert_eq!(
+            send(Some(foreign)).await,
+            StatusCode::FORBIDDEN,
+            "{foreign}"
+        );
     }
     let (_, d) = get(app.clone(), &format!("/api/incidents/{id}"), None).await;
     assert_eq!(d["incident"]["corrections"], Value::Null, "nothing stored");
