@@ -38,14 +38,15 @@ token=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 server=$!
 
 status=0
-"$schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
+# From the temporary folder: schemathesis keeps a cache in its working directory.
+(cd "$tmp" && "$schemathesis" run "http://127.0.0.1:$port/api/openapi.json" \
     --wait-for-schema 20 \
     -H "Authorization: Bearer $token" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
     --max-examples "$examples" \
     --seed "${SCHEMATHESIS_SEED:-1}" \
     --no-color \
-    --report har --report-har-path "$tmp/run.har" || status=$?
+    --report har --report-har-path "$tmp/run.har") || status=$?
 
 python3 - "$tmp/run.har" "$min_requests" <<'PY' || status=1
 import collections, json, sys
