@@ -52,9 +52,11 @@ python3 - "$tmp/run.har" "$min_requests" <<'PY' || status=1
 import collections, json, sys
 entries = json.load(open(sys.argv[1]))["log"]["entries"]
 statuses = collections.Counter(e["response"]["status"] for e in entries)
-posts = sum(e["request"]["method"] == "POST" for e in entries)
-print(f"api schema test: {len(entries)} requests ({posts} POST); statuses:",
-      ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))
+posts = collections.Counter(e["response"]["status"] for e in entries
+                            if e["request"]["method"] == "POST")
+show = lambda c: ", ".join(f"{s}: {n}" for s, n in sorted(c.items()))
+print(f"api schema test: {len(entries)} requests; statuses: {show(statuses)};",
+      f"{sum(posts.values())} POSTs: {show(posts)}")
 if len(entries) < int(sys.argv[2]):
     sys.exit(f"api schema test: fewer than {sys.argv[2]} requests")
 PY
