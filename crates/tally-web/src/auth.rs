@@ -61,7 +61,8 @@ fn loopback_host(req: &Request) -> bool {
 /// that cannot carry the page's `?token=`.
 fn is_public_file(req: &Request) -> bool {
     let path = req.uri().path();
-    req.method() == Method::GET && (path.starts_with("/assets/") || path == "/map/pakistan.geojson")
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    read && (path.starts_with("/assets/") || path == "/map/pakistan.geojson")
 }
 
 fn is_write(req: &Request) -> bool {

@@ -12,10 +12,10 @@
 //!
 //! Access: when a token is configured every request but those of the
 //! embedded scripts, style sheet and map outline (no data in them) must
-//! carry it, as `Authorization: Bearer T` or `?token=T`, else 401. [`check_bind`] refuses
-//! a non-loopback address without a token. Without a token only requests
-//! naming a loopback host are served, and a write whose `Origin` is another
-//! site's is refused (403).
+//! carry it, as `Authorization: Bearer T` or `?token=T`, else 401.
+//! [`check_bind`] refuses a non-loopback address without a token. Without
+//! a token only requests naming a loopback host are served, and a write
+//! whose `Origin` is another site's is refused (403).
 
 mod api;
 mod assets;
