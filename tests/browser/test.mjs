@@ -3,7 +3,11 @@
 // playwright-core, check the overview, a filter, the map's district points,
 // table paging, an incident page and its review (a correction, a split and a
 // merge, then the correction in the CSV and JSONL exports), and take
-// screenshots into ./screenshots/.
+// screenshots into ./screenshots/. Then security: a second server (token
+// mode) over a hostile article (fixtures/hostile: markup, event handlers and
+// `javascript:` links in its text, outlet and URL, plus an analyst's values
+// with markup) shows all of it as text on every page and runs none of it;
+// reviews without the token, or sent by another site's page, are refused.
 //
 // Needs a built release binary: TALLY_BIN (default ../../target/release/tally).
 // Chromium: CHROMIUM (default /usr/bin/chromium).
@@ -77,6 +81,7 @@ async function main() {
     await csvExport(id);
     await jsonlExport(page, base, id);
     assert.deepEqual(errors, [], "no script errors in the pages");
+    await hostile(browser, base, id);
     console.log("browser tests: all passed; screenshots in", shots);
   } finally {
     if (browser) await browser.close();
@@ -281,6 +286,109 @@ async function jsonlExport(page, base, id) {
   const c = lines[0].corrections.find((x) => x.field === "group");
   assert.deepEqual([c.value, c.note], [GROUP, NOTE]);
   console.log("jsonl export: the correction with its note");
+}
+
+// ------------------------------------------------------------ security
+
+const TOKEN = "browser-test-token";
+const HOSTILE_GROUP = `<img src=x onerror="window.__xss='group';alert('group')">`;
+const HOSTILE_PLACE = `<script>window.__xss='place';alert('place')</script>`;
+const HOSTILE_NOTE = `<a href="javascript:window.__xss='note'">javascript:alert('note')</a>`;
+
+// What must not have happened on a page: a payload ran (it sets
+// window.__xss and alerts), markup became elements, a link became javascript:.
+async function nothingRan(page, dialogs, where) {
+  assert.equal(await page.evaluate(() => window.__xss), undefined, `${where}: no payload ran`);
+  assert.deepEqual(dialogs, [], `${where}: no dialog opened`);
+  const planted = await page.evaluate(() => document.querySelectorAll(
+    "body img, body iframe, body [onerror], body [onload], body script:not([src])").length);
+  assert.equal(planted, 0, `${where}: no element made from the data`);
+  const links = await page.evaluate(() => [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href")));
+  assert.ok(links.every((h) => h.startsWith("/") || /^https?:/.test(h)), `${where}: only local or web links: ${links}`);
+}
+
+async function hostile(browser, base, mainId) {
+  const db = join(tmp, "hostile.db");
+  execFileSync(bin, ["ingest", join(here, "fixtures/hostile"), "--db", db, "-q"], { stdio: "inherit" });
+  const port = await freePort();
+  const hbase = `http://127.0.0.1:${port}`;
+  const server = spawn(bin, ["serve", "--db", db, "--addr", `127.0.0.1:${port}`, "--token", TOKEN],
+    { stdio: ["ignore", "inherit", "inherit"] });
+  const page = await browser.newPage();
+  try {
+    await waitFor(`${hbase}/api/options?token=${TOKEN}`);
+    const auth = { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" };
+    const list = await (await fetch(`${hbase}/api/incidents`, { headers: auth })).json();
+    assert.equal(list.total, 1, "the hostile article makes one incident");
+    const id = list.incidents[0].id;
+    for (const [field, value] of [["group", HOSTILE_GROUP], ["place", HOSTILE_PLACE]]) {
+      const res = await fetch(`${hbase}/api/incidents/${id}/corrections`,
+        { method: "POST", headers: auth, body: JSON.stringify({ field, value, note: HOSTILE_NOTE }) });
+      assert.equal(res.status, 200, `correcting ${field} with markup is stored as text`);
+    }
+    const dialogs = [];
+    page.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+
+    await page.goto(`${hbase}/?token=${TOKEN}`);
+    await page.waitForSelector("#incidents tbody tr");
+    const cells = await page.locator("#incidents tbody tr td").allTextContents();
+    assert.ok(cells.includes(HOSTILE_GROUP), `the list shows the group literally: ${cells}`);
+    const groups = await page.locator("#f-group option").allTextContents();
+    assert.ok(groups.includes(HOSTILE_GROUP), "the group filter lists it literally");
+    await nothingRan(page, dialogs, "overview");
+
+    await page.goto(`${hbase}/incident/${id}?token=${TOKEN}`);
+    await page.waitForSelector("#ledger tr.ev-row");
+    const text = await page.textContent("#articles");
+    for (const literal of [`<script>window.__xss = "script"; alert("script")</script>`,
+      `<img src=x onerror="window.__xss = 'img'; alert('img')">`,
+      `<a href="javascript:window.__xss='link';alert('link')">`, `<iframe src="javascript:`,
+      `onerror="window.__xss='outlet'`, `javascript:window.__xss='url'`]) {
+      assert.ok(text.includes(literal), `the article view shows ${literal} as text`);
+    }
+    assert.ok((await page.textContent("#ledger")).includes("<script>"), "the ledger's sentence is text");
+    const fields = await page.textContent("#fields");
+    assert.ok(fields.includes(HOSTILE_GROUP) && fields.includes(HOSTILE_PLACE), "coded fields show the values as text");
+    assert.ok((await page.textContent("#corrections")).includes(HOSTILE_NOTE), "the review list shows the note as text");
+    assert.ok((await page.textContent("#history")).includes(HOSTILE_GROUP), "the history shows the value as text");
+    await page.screenshot({ path: join(shots, "hostile-incident.png"), fullPage: true });
+    await nothingRan(page, dialogs, "incident page");
+
+    // Token mode: a review without the token is refused and changes nothing.
+    const json = { "Content-Type": "application/json" };
+    const body = JSON.stringify({ field: "group", value: "TTP", note: "no token" });
+    const noToken = await fetch(`${hbase}/api/incidents/${id}/corrections`, { method: "POST", headers: json, body });
+    assert.equal(noToken.status, 401, "a review without the token is refused");
+
+    // Loopback mode (the first server): this page, another origin, tries to
+    // review an incident there: as a simple cross-site request (text/plain
+    // skips the CORS preflight), as JSON (the preflight fails), as a form.
+    const target = `${base}/api/incidents/${mainId}/corrections`;
+    const before = (await (await fetch(`${base}/api/incidents/${mainId}`)).json()).incident.corrections.length;
+    const outcomes = await page.evaluate(async ({ target, body }) => {
+      const tries = [
+        fetch(target, { method: "POST", mode: "no-cors", headers: { "Content-Type": "text/plain" }, body }),
+        fetch(target, { method: "POST", headers: { "Content-Type": "application/json" }, body }),
+      ];
+      return Promise.all(tries.map((t) => t.then((r) => r.type, (e) => e.name)));
+    }, { target, body });
+    assert.deepEqual(outcomes, ["opaque", "TypeError"], "the browser sends the simple request and blocks the JSON one");
+    await Promise.all([page.waitForURL(target), page.evaluate((target) => {
+      const f = Object.assign(document.createElement("form"), { method: "POST", action: target, enctype: "text/plain" });
+      f.append(Object.assign(document.createElement("input"), { name: '{"field":"group","value":"TTP","note":"x","a":"', value: '"}' }));
+      document.body.append(f);
+      f.submit();
+    }, target)]);
+    assert.match(await page.textContent("body"), /Origin names another site/, "the form post is refused");
+    const after = (await (await fetch(`${base}/api/incidents/${mainId}`)).json()).incident.corrections.length;
+    assert.equal(after, before, "reviews sent from another site change nothing");
+    const foreign = await fetch(target, { method: "POST", headers: { ...json, Origin: hbase }, body });
+    assert.equal(foreign.status, 403, "the server refuses a write whose Origin is another site");
+    console.log(`security: hostile text shown literally on 2 pages, no script ran; foreign reviews refused`);
+  } finally {
+    await page.close();
+    server.kill();
+  }
 }
 
 // RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines.

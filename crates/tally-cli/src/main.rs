@@ -5,6 +5,7 @@
 //! article (in parallel with rayon), and writes JSON Lines.
 
 mod bench;
+mod csv_out;
 mod explain_cmd;
 mod extract_cmd;
 mod linkage_cmd;

@@ -2,6 +2,7 @@
 //! `export`, `history`. Storage is `tally-store`; this module reads the
 //! corpus, runs extraction, validates filters and prints.
 
+use crate::csv_out::SafeCsv;
 use crate::extract_cmd::load_lexicon;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
@@ -504,10 +505,10 @@ fn write_rows(
     match format {
         TableFormat::Table => write_table(out, header, rows),
         TableFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(header)?;
+            let mut w = SafeCsv::new(out);
+            w.write_row(header)?;
             for r in rows {
-                w.write_record(r)?;
+                w.write_row(r)?;
             }
             w.flush()?;
             Ok(())
@@ -816,10 +817,10 @@ fn export_csv(
     incidents: &[Incident],
     outlets: &HashMap<String, String>,
 ) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(csv_header())?;
+    let mut w = SafeCsv::new(out);
+    w.write_row(csv_header())?;
     for inc in incidents {
-        w.write_record(csv_row(inc, outlets))?;
+        w.write_row(csv_row(inc, outlets))?;
     }
     w.flush()?;
     Ok(())

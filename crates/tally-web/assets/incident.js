@@ -177,12 +177,18 @@ function highlightRow(n, on) {
   for (const r of document.querySelectorAll(`tr.ev-row[data-ev="${n}"]`)) r.classList.toggle("active", on);
 }
 
+// Only http(s) addresses become links: a manifest's `javascript:` or
+// `data:` URL is shown as text, never followed.
+function webLink(url) {
+  return /^https?:\/\//i.test(url);
+}
+
 function drawArticles(articles, ledger) {
   const box = document.getElementById("articles");
   const splittable = articles.length > 1;
   box.replaceChildren(...articles.map((a) => el("article", { class: "source", id: "article-" + a.id },
     el("h3", {}, a.id, el("small", {}, " " + [a.outlet, a.published].filter(Boolean).join(" · ")),
-      a.url ? el("small", {}, " · ", el("a", { href: a.url, rel: "noreferrer" }, "original")) : null,
+      a.url ? el("small", {}, " · ", webLink(a.url) ? el("a", { href: a.url, rel: "noreferrer" }, "original") : a.url) : null,
       splittable ? el("button", { type: "button", class: "split-btn", onclick: (e) => toggleSplit(a.id, e.target) },
         "Split this report out") : null),
     el("div", { class: "text" }, highlighted(a.text, ledger.filter((e) => e.article === a.id))))));

@@ -1,18 +1,20 @@
-//! The JSON API handlers.
+//! The JSON API handlers. Each carries its `#[utoipa::path]`: the router
+//! is built from these (see `crate::openapi`), so the OpenAPI document
+//! lists exactly the routes served, with every status a handler can give.
 
-use crate::params::Params;
+use crate::params::{Filters, Paging, Params};
+use crate::shapes::{ErrorBody, IncidentDetail, IncidentPage, Options, StatsAnswer};
 use crate::{shapes, ApiError, AppState};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
 use std::sync::Arc;
 use tally_model::{EventType, Incident};
 use tally_store::{Column, GroupBy, Store, CORRECTABLE};
 
-type Answer = Result<Json<Value>, ApiError>;
+type Answer<T> = Result<Json<T>, ApiError>;
 
 /// Run `f` with the store on a blocking thread.
 async fn with_store<T: Send + 'static>(
@@ -40,7 +42,15 @@ pub(crate) async fn with_store_mut<T: Send + 'static>(
 }
 
 /// `GET /api/incidents`: filtered, sorted, paged incident rows.
-pub async fn incidents(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Answer {
+#[utoipa::path(get, path = "/api/incidents", tag = "read", params(Filters, Paging),
+    responses(
+        (status = 200, description = "One page of the matching incidents", body = IncidentPage),
+        (status = 400, description = "A bad parameter", body = ErrorBody),
+    ))]
+pub async fn incidents(
+    State(state): State<Arc<AppState>>,
+    RawQuery(q): RawQuery,
+) -> Answer<IncidentPage> {
     let params = Params::parse(q.as_deref())?;
     params.only(true)?;
     let page = params.page()?;
@@ -52,19 +62,26 @@ pub async fn incidents(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery
         let index = shared.stats_index(store)?;
         let (total, ids) = index.page_ids(&filter, page.sort, page.limit, page.offset);
         let found = store.summaries(&ids)?;
-        let rows: Vec<Value> = found.iter().map(shapes::incident_row).collect();
-        Ok(Json(json!({
-            "total": total,
-            "offset": page.offset,
-            "limit": page.limit,
-            "incidents": rows,
-        })))
+        Ok(Json(IncidentPage {
+            total,
+            offset: page.offset,
+            limit: page.limit,
+            incidents: found.iter().map(shapes::incident_row).collect(),
+        }))
     })
     .await
 }
 
 /// `GET /api/stats`: counters, monthly series, district points.
-pub async fn stats(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> Answer {
+#[utoipa::path(get, path = "/api/stats", tag = "read", params(Filters),
+    responses(
+        (status = 200, description = "Counters, months and district points", body = StatsAnswer),
+        (status = 400, description = "A bad parameter", body = ErrorBody),
+    ))]
+pub async fn stats(
+    State(state): State<Arc<AppState>>,
+    RawQuery(q): RawQuery,
+) -> Answer<StatsAnswer> {
     let params = Params::parse(q.as_deref())?;
     params.only(false)?;
     let shared = state.clone();
@@ -77,28 +94,29 @@ pub async fn stats(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) ->
             .stats(&filter, Some(GroupBy::Month))
             .unwrap_or_default();
         let map = index.map_points(&filter);
-        Ok(Json(json!({
-            "counters": shapes::counters(&overall),
-            "monthly": shapes::monthly(&months),
-            "districts": shapes::districts(&map.districts),
-            "unlocated": map.unlocated,
-        })))
+        Ok(Json(StatsAnswer {
+            counters: shapes::counters(&overall),
+            monthly: shapes::monthly(&months),
+            districts: shapes::districts(&map.districts),
+            unlocated: map.unlocated,
+        }))
     })
     .await
 }
 
 /// `GET /api/options`: the values the filters can take, and the fields an
 /// analyst may correct.
-pub async fn options(State(state): State<Arc<AppState>>) -> Answer {
+#[utoipa::path(get, path = "/api/options", tag = "read",
+    responses((status = 200, description = "Filter values and correctable fields", body = Options)))]
+pub async fn options(State(state): State<Arc<AppState>>) -> Answer<Options> {
     with_store(state, |store| {
-        let types: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
-        Ok(Json(json!({
-            "provinces": store.choices(Column::Admin1)?,
-            "districts": store.choices(Column::Admin2)?,
-            "groups": store.choices(Column::Group)?,
-            "types": types,
-            "correctable": CORRECTABLE,
-        })))
+        Ok(Json(Options {
+            provinces: store.choices(Column::Admin1)?,
+            districts: store.choices(Column::Admin2)?,
+            groups: store.choices(Column::Group)?,
+            types: EventType::ALL.iter().map(|t| t.as_str().into()).collect(),
+            correctable: CORRECTABLE.iter().map(|f| f.to_string()).collect(),
+        }))
     })
     .await
 }
@@ -106,6 +124,12 @@ pub async fn options(State(state): State<Arc<AppState>>) -> Answer {
 /// `GET /api/export.jsonl`: the filtered incidents, one JSON object a line,
 /// as `tally export --format jsonl` writes them (with analysts'
 /// `corrections`), offered as a file download.
+#[utoipa::path(get, path = "/api/export.jsonl", tag = "read", params(Filters),
+    responses(
+        (status = 200, description = "The matching incidents, one JSON object a line",
+            body = String, content_type = "application/x-ndjson"),
+        (status = 400, description = "A bad parameter", body = ErrorBody),
+    ))]
 pub async fn export_jsonl(
     State(state): State<Arc<AppState>>,
     RawQuery(q): RawQuery,
@@ -139,24 +163,31 @@ fn jsonl(incidents: &[Incident]) -> Result<String, ApiError> {
 }
 
 /// `GET /api/incidents/{id}`: one incident with ledger, articles and history.
+#[utoipa::path(get, path = "/api/incidents/{id}", tag = "read",
+    params(("id" = String, Path, description = "An incident id or a unique prefix of one")),
+    responses(
+        (status = 200, description = "The incident, its ledger, articles and history", body = IncidentDetail),
+        (status = 400, description = "A malformed id, or a prefix of several ids", body = ErrorBody),
+        (status = 404, description = "No such incident", body = ErrorBody),
+    ))]
 pub async fn incident(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
-) -> Answer {
+) -> Answer<IncidentDetail> {
     let Path(id) = path.map_err(|e| ApiError::bad_request(e.body_text()))?;
     with_store(state, move |store| {
         let inc = find(store, &id)?;
         let sources = store.sources(&inc.articles)?;
         let history = store.history(&inc.id)?;
-        Ok(Json(json!({
-            "incident": inc,
-            "killed_best": tally_store::best_total(&inc.killed),
-            "injured_best": tally_store::best_total(&inc.injured),
-            "ledger": shapes::ledger(&inc.evidence, &sources),
-            "disagreements": shapes::disagreements(&inc.evidence),
-            "articles": shapes::articles(&sources),
-            "history": shapes::history(&history),
-        })))
+        Ok(Json(IncidentDetail {
+            killed_best: tally_store::best_total(&inc.killed),
+            injured_best: tally_store::best_total(&inc.injured),
+            ledger: shapes::ledger(&inc.evidence, &sources),
+            disagreements: shapes::disagreements(&inc.evidence),
+            articles: shapes::articles(&sources),
+            history: shapes::history(&history),
+            incident: inc,
+        }))
     })
     .await
 }

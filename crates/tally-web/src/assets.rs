@@ -1,6 +1,8 @@
 //! The embedded pages, scripts, styles and map outline.
 
+use crate::shapes::ErrorBody;
 use crate::ApiError;
+use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -33,22 +35,50 @@ const FILES: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// `GET /`: the overview page.
+#[utoipa::path(get, path = "/", tag = "pages",
+    responses((status = 200, description = "The overview page", body = String, content_type = "text/html")))]
 pub async fn overview() -> Html<&'static str> {
     Html(OVERVIEW)
 }
 
 /// The incident page; its script reads the id from the address.
-pub async fn incident_page(Path(_id): Path<String>) -> Html<&'static str> {
-    Html(INCIDENT)
+#[utoipa::path(get, path = "/incident/{id}", tag = "pages",
+    params(("id" = String, Path, description = "An incident id or a unique prefix of one")),
+    responses(
+        (status = 200, description = "The incident page", body = String, content_type = "text/html"),
+        (status = 400, description = "A malformed id", body = ErrorBody),
+    ))]
+pub async fn incident_page(
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Html<&'static str>, ApiError> {
+    path.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    Ok(Html(INCIDENT))
 }
 
-pub async fn asset(Path(name): Path<String>) -> Response {
+/// `GET /assets/{name}`: a script or the style sheet.
+#[utoipa::path(get, path = "/assets/{name}", tag = "pages",
+    params(("name" = String, Path, description = "`app.css`, `common.js`, `overview.js` or `incident.js`")),
+    responses(
+        (status = 200, description = "The file", content(
+            (String = "text/css"),
+            (String = "text/javascript"),
+        )),
+        (status = 400, description = "A malformed name", body = ErrorBody),
+        (status = 404, description = "No such file", body = ErrorBody),
+    ))]
+pub async fn asset(path: Result<Path<String>, PathRejection>) -> Result<Response, ApiError> {
+    let Path(name) = path.map_err(|e| ApiError::bad_request(e.body_text()))?;
     match FILES.iter().find(|(n, _, _)| *n == name) {
-        Some((_, kind, body)) => ([(header::CONTENT_TYPE, *kind)], *body).into_response(),
-        None => ApiError::not_found(format!("no asset {name}")).into_response(),
+        Some((_, kind, body)) => Ok(([(header::CONTENT_TYPE, *kind)], *body).into_response()),
+        None => Err(ApiError::not_found(format!("no asset {name}"))),
     }
 }
 
+/// `GET /map/pakistan.geojson`: the country outline the map draws.
+#[utoipa::path(get, path = "/map/pakistan.geojson", tag = "pages",
+    responses((status = 200, description = "Pakistan's outline (Natural Earth)",
+        body = Object, content_type = "application/geo+json")))]
 pub async fn outline() -> Response {
     ([(header::CONTENT_TYPE, "application/geo+json")], OUTLINE).into_response()
 }

@@ -1,8 +1,10 @@
-//! The access token: `Authorization: Bearer T` or `?token=T`.
+//! Access: the token (`Authorization: Bearer T` or `?token=T`) when one is
+//! configured; without one, loopback host names only, and writes only from
+//! this dashboard's own origin.
 
 use crate::{ApiError, AppState};
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -14,7 +16,7 @@ pub async fn require_token(
     next: Next,
 ) -> Response {
     match &state.token {
-        Some(t) if !carries(&req, t) => ApiError {
+        Some(t) if !carries(&req, t) && !is_public_file(&req) => ApiError {
             status: StatusCode::UNAUTHORIZED,
             message: "missing or wrong token (send `Authorization: Bearer T` or `?token=T`)".into(),
         }
@@ -24,6 +26,15 @@ pub async fn require_token(
         None if !loopback_host(&req) => ApiError {
             status: StatusCode::FORBIDDEN,
             message: "without --token, only requests to localhost or 127.0.0.1 are served".into(),
+        }
+        .into_response(),
+        // Browsers name the page that sent a request in `Origin`: another
+        // site's page must not write, whatever content type it manages.
+        None if is_write(&req) && !same_origin(&req) => ApiError {
+            status: StatusCode::FORBIDDEN,
+            message:
+                "a review must come from the dashboard's own pages (Origin names another site)"
+                    .into(),
         }
         .into_response(),
         _ => next.run(req).await,
@@ -43,6 +54,37 @@ fn loopback_host(req: &Request) -> bool {
         None => host.rsplit_once(':').map_or(host, |(n, _)| n),
     };
     matches!(name, "localhost" | "127.0.0.1" | "::1") || name.starts_with("127.")
+}
+
+/// The pages' scripts, style sheet and map outline: the same in every
+/// tally, no data in them, and loaded by `<script src>` and `fetch` calls
+/// that cannot carry the page's `?token=`.
+fn is_public_file(req: &Request) -> bool {
+    let path = req.uri().path();
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    read && (path.starts_with("/assets/") || path == "/map/pakistan.geojson")
+}
+
+fn is_write(req: &Request) -> bool {
+    !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// No `Origin` (not a browser, or a same-origin GET), or the origin of the
+/// address the request was sent to (`http://` + its `Host`).
+fn same_origin(req: &Request) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
+        return true;
+    };
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    match (origin.to_str(), host) {
+        (Ok(origin), Some(host)) => origin
+            .strip_prefix("http://")
+            .is_some_and(|o| o.eq_ignore_ascii_case(host)),
+        _ => false,
+    }
 }
 
 fn carries(req: &Request, token: &str) -> bool {

@@ -49,7 +49,9 @@ impl From<tally_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.message });
+        let body = crate::shapes::ErrorBody {
+            error: self.message,
+        };
         (self.status, Json(body)).into_response()
     }
 }

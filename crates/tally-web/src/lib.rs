@@ -2,28 +2,33 @@
 //!
 //! An axum [`Router`] over an open [`Store`]: a JSON API to read
 //! (`/api/incidents`, `/api/incidents/{id}`, `/api/stats`, `/api/options`,
-//! `/api/export.jsonl`) and to review incidents (`POST
+//! `/api/export.jsonl`; its OpenAPI document at `/api/openapi.json`,
+//! generated from the handlers) and to review incidents (`POST
 //! /api/incidents/{id}/corrections|split|merge`, the only writes), and two
 //! pages (overview `/`, incident `/incident/{id}`) whose HTML, CSS,
 //! JavaScript and map outline are embedded in the binary: the dashboard
 //! works offline. This crate knows nothing about extraction and prints nothing; the
 //! `tally serve` command builds the router and binds it.
 //!
-//! Access: when a token is configured every request must carry it, as
-//! `Authorization: Bearer T` or `?token=T`, else 401. [`check_bind`] refuses
-//! a non-loopback address without a token.
+//! Access: when a token is configured every request but those of the
+//! embedded scripts, style sheet and map outline (no data in them) must
+//! carry it, as `Authorization: Bearer T` or `?token=T`, else 401.
+//! [`check_bind`] refuses a non-loopback address without a token. Without
+//! a token only requests naming a loopback host are served, and a write
+//! whose `Origin` is another site's is refused (403).
 
 mod api;
 mod assets;
 mod auth;
 mod error;
+mod openapi;
 mod params;
 mod review;
 mod shapes;
 
 pub use error::ApiError;
+pub use openapi::openapi;
 
-use axum::routing::{get, post};
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -92,19 +97,8 @@ pub fn router(store: Store, token: Option<String>) -> Router {
         token,
         stats: Mutex::new(None),
     });
-    Router::new()
-        .route("/", get(assets::overview))
-        .route("/incident/{id}", get(assets::incident_page))
-        .route("/assets/{name}", get(assets::asset))
-        .route("/map/pakistan.geojson", get(assets::outline))
-        .route("/api/incidents", get(api::incidents))
-        .route("/api/incidents/{id}", get(api::incident))
-        .route("/api/incidents/{id}/corrections", post(review::correct))
-        .route("/api/incidents/{id}/split", post(review::split))
-        .route("/api/incidents/{id}/merge", post(review::merge))
-        .route("/api/export.jsonl", get(api::export_jsonl))
-        .route("/api/stats", get(api::stats))
-        .route("/api/options", get(api::options))
+    let (routes, _) = openapi::routes().split_for_parts();
+    routes
         .fallback(api::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

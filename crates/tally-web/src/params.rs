@@ -5,9 +5,51 @@ use crate::ApiError;
 use std::collections::BTreeMap;
 use tally_model::{EventType, IncidentDate};
 use tally_store::{Column, Filter, Sort, SortKey, Store};
+use utoipa::IntoParams;
+
+/// The filters as the OpenAPI document states them ([`Params`] parses
+/// them; a test checks the two name the same keys).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // a schema only
+pub struct Filters {
+    /// From this date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    #[param(pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+    since: Option<String>,
+    /// Up to this date, inclusive (`2024-05` covers all of May).
+    #[param(pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
+    until: Option<String>,
+    /// A province some incident has (any case): see `/api/options`.
+    province: Option<String>,
+    /// A district some incident has (any case).
+    district: Option<String>,
+    /// A group some incident has (any case).
+    group: Option<String>,
+    /// An event type: `bombing`, `suicide_bombing`, ... (spaces and hyphens accepted).
+    #[param(rename = "type")]
+    event_type: Option<String>,
+    /// At least this many killed (best estimate).
+    #[param(minimum = 0, maximum = 4294967295_u64)]
+    min_killed: Option<u32>,
+}
+
+/// The paging of `/api/incidents`, as documented.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // a schema only
+pub struct Paging {
+    /// Rows a page (default 500).
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<usize>,
+    /// Rows skipped (default 0).
+    offset: Option<usize>,
+    /// `date`, `killed`, `injured`, `province`, `district`, `group`,
+    /// `type`, `articles` or `id`; prefix `-` for descending.
+    sort: Option<String>,
+}
 
 /// Parameters every filtered endpoint accepts.
-const FILTER_KEYS: [&str; 8] = [
+pub(crate) const FILTER_KEYS: [&str; 8] = [
     "since",
     "until",
     "province",
@@ -18,7 +60,7 @@ const FILTER_KEYS: [&str; 8] = [
     "token",
 ];
 /// Extra parameters of `/api/incidents`.
-const PAGE_KEYS: [&str; 3] = ["limit", "offset", "sort"];
+pub(crate) const PAGE_KEYS: [&str; 3] = ["limit", "offset", "sort"];
 /// Largest page of `/api/incidents`.
 pub const MAX_LIMIT: usize = 10_000;
 const DEFAULT_LIMIT: usize = 500;

@@ -4,43 +4,67 @@
 //! since a split or merge may change the incident's id.
 
 use crate::api::with_store_mut;
+use crate::shapes::{review_answer, ErrorBody, ReviewAnswer};
 use crate::{ApiError, AppState};
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
-use tally_store::{Review, ReviewOutcome};
+use tally_store::Review;
+use utoipa::ToSchema;
 
-type Answer = Result<Json<Value>, ApiError>;
+type Answer = Result<Json<ReviewAnswer>, ApiError>;
 
 /// Body of `POST /api/incidents/{id}/corrections`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetBody {
+    /// A correctable field (`/api/options` lists them).
     field: String,
-    /// Outer `None`: the key is missing, which is a mistake; inner `None`:
-    /// `null` or an empty string, which clears the field.
+    /// The new value: text, a number or true/false; `null` or `""` clears
+    /// the field. The key must be present.
+    // Outer `None`: the key is missing, which is a mistake; inner `None`:
+    // `null` or an empty string, which clears the field.
     #[serde(default, deserialize_with = "present_scalar")]
+    #[schema(required = true, value_type = Option<ScalarValue>)]
     value: Option<Option<String>>,
+    /// Why (required, not blank).
+    #[schema(min_length = 1, pattern = r"\S")]
     note: String,
 }
 
+/// A correction's value as JSON: a string, a number or a boolean.
+#[derive(serde::Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // a schema only: `present_scalar` reads the value
+enum ScalarValue {
+    Text(String),
+    Number(f64),
+    Flag(bool),
+}
+
 /// Body of `POST /api/incidents/{id}/split`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitBody {
+    /// The id of the article whose report becomes an incident of its own.
     article: String,
+    /// Why (required, not blank).
+    #[schema(min_length = 1, pattern = r"\S")]
     note: String,
 }
 
 /// Body of `POST /api/incidents/{id}/merge`.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MergeBody {
+    /// The incident that joins this one (an id or a unique prefix).
     other: String,
+    /// Why (required, not blank).
+    #[schema(min_length = 1, pattern = r"\S")]
     note: String,
 }
 
@@ -81,6 +105,14 @@ fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
 }
 
 /// `POST /api/incidents/{id}/corrections`: set or clear one field.
+#[utoipa::path(post, path = "/api/incidents/{id}/corrections", tag = "review",
+    params(("id" = String, Path, description = "An incident id or a unique prefix of one")),
+    request_body(content = SetBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Stored; the incident to show next", body = ReviewAnswer),
+        (status = 400, description = "A bad body, id or value, or a review the store refuses", body = ErrorBody),
+        (status = 404, description = "No such incident (or other incident)", body = ErrorBody),
+    ))]
 pub async fn correct(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
@@ -100,6 +132,14 @@ pub async fn correct(
 
 /// `POST /api/incidents/{id}/split`: one article's report becomes an
 /// incident of its own.
+#[utoipa::path(post, path = "/api/incidents/{id}/split", tag = "review",
+    params(("id" = String, Path, description = "An incident id or a unique prefix of one")),
+    request_body(content = SplitBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Stored; the incident to show next", body = ReviewAnswer),
+        (status = 400, description = "A bad body, id or value, or a review the store refuses", body = ErrorBody),
+        (status = 404, description = "No such incident (or other incident)", body = ErrorBody),
+    ))]
 pub async fn split(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
@@ -114,6 +154,14 @@ pub async fn split(
 }
 
 /// `POST /api/incidents/{id}/merge`: another incident joins this one.
+#[utoipa::path(post, path = "/api/incidents/{id}/merge", tag = "review",
+    params(("id" = String, Path, description = "An incident id or a unique prefix of one")),
+    request_body(content = MergeBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Stored; the incident to show next", body = ReviewAnswer),
+        (status = 400, description = "A bad body, id or value, or a review the store refuses", body = ErrorBody),
+        (status = 404, description = "No such incident (or other incident)", body = ErrorBody),
+    ))]
 pub async fn merge(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
@@ -131,20 +179,7 @@ pub async fn merge(
 async fn apply(state: Arc<AppState>, id: String, review: Review, note: String) -> Answer {
     with_store_mut(state, move |store| {
         let outcome = store.review(&id, &review, &note)?;
-        Ok(Json(answer(&outcome)))
+        Ok(Json(review_answer(&outcome)))
     })
     .await
-}
-
-fn answer(outcome: &ReviewOutcome) -> Value {
-    let summary = &outcome.summary;
-    json!({
-        "incident": outcome.incident,
-        "split_off": outcome.split_off,
-        "summary": {
-            "new": summary.incidents_new,
-            "updated": summary.incidents_updated,
-            "removed": summary.incidents_removed,
-        },
-    })
 }

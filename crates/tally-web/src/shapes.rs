@@ -1,87 +1,208 @@
-//! The JSON the API sends, built from the store's values.
+//! The JSON the API sends, built from the store's values. Each answer is a
+//! type deriving [`ToSchema`], so the OpenAPI document (`/api/openapi.json`)
+//! is generated from what the handlers actually send.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::collections::BTreeMap;
-use tally_model::Evidence;
+use tally_model::{Evidence, Incident};
 use tally_store::{
-    best_total, DistrictPoint, HistoryEntry, IncidentSummary, Source, StatsRow, Totals,
+    best_total, DistrictPoint, HistoryEntry, IncidentSummary, ReviewOutcome, Source, StatsRow,
+    Totals,
 };
+use utoipa::ToSchema;
 
-/// One line of `/api/incidents`.
-pub fn incident_row(inc: &IncidentSummary) -> Value {
-    json!({
-        "id": inc.id,
-        "date": inc.date,
-        "province": inc.admin1,
-        "district": inc.admin2,
-        "place": inc.place,
-        "lat": inc.lat,
-        "lon": inc.lon,
-        "type": inc.event_type,
-        "group": inc.group,
-        "claimed": inc.claimed,
-        "killed": inc.killed,
-        "killed_by": {
-            "security_forces": inc.killed_security_forces,
-            "civilians": inc.killed_civilians,
-            "militants": inc.killed_militants,
+/// An error answer: what is wrong, in a sentence.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: String,
+}
+
+/// `GET /api/incidents`: one page of the matching incidents.
+#[derive(Serialize, ToSchema)]
+pub struct IncidentPage {
+    /// Matching incidents before paging.
+    pub total: u64,
+    pub offset: usize,
+    pub limit: usize,
+    pub incidents: Vec<IncidentRow>,
+}
+
+/// One line of `/api/incidents`: best estimates of the headline figures.
+#[derive(Serialize, ToSchema)]
+pub struct IncidentRow {
+    id: String,
+    date: Option<String>,
+    province: Option<String>,
+    district: Option<String>,
+    place: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    #[serde(rename = "type")]
+    event_type: String,
+    group: Option<String>,
+    claimed: bool,
+    killed: Option<u32>,
+    killed_by: KilledBy,
+    injured: Option<u32>,
+    articles: u32,
+}
+
+/// Deaths by category (best estimates; `null` when not stated).
+#[derive(Serialize, ToSchema)]
+pub struct KilledBy {
+    security_forces: Option<u32>,
+    civilians: Option<u32>,
+    militants: Option<u32>,
+}
+
+pub fn incident_row(inc: &IncidentSummary) -> IncidentRow {
+    IncidentRow {
+        id: inc.id.clone(),
+        date: inc.date.clone(),
+        province: inc.admin1.clone(),
+        district: inc.admin2.clone(),
+        place: inc.place.clone(),
+        lat: inc.lat,
+        lon: inc.lon,
+        event_type: inc.event_type.clone(),
+        group: inc.group.clone(),
+        claimed: inc.claimed,
+        killed: inc.killed,
+        killed_by: KilledBy {
+            security_forces: inc.killed_security_forces,
+            civilians: inc.killed_civilians,
+            militants: inc.killed_militants,
         },
-        "injured": inc.injured,
-        "articles": inc.articles,
-    })
+        injured: inc.injured,
+        articles: inc.articles,
+    }
 }
 
 /// Sums by category, plus what no category accounts for.
-pub fn totals(t: &Totals) -> Value {
+#[derive(Serialize, ToSchema)]
+pub struct CategoryTotals {
+    total: u64,
+    security_forces: u64,
+    civilians: u64,
+    militants: u64,
+    unspecified: u64,
+}
+
+pub fn totals(t: &Totals) -> CategoryTotals {
     let parts = t.security_forces + t.civilians + t.militants;
-    json!({
-        "total": t.total,
-        "security_forces": t.security_forces,
-        "civilians": t.civilians,
-        "militants": t.militants,
-        "unspecified": t.total.saturating_sub(parts),
-    })
+    CategoryTotals {
+        total: t.total,
+        security_forces: t.security_forces,
+        civilians: t.civilians,
+        militants: t.militants,
+        unspecified: t.total.saturating_sub(parts),
+    }
+}
+
+/// `GET /api/stats`.
+#[derive(Serialize, ToSchema)]
+pub struct StatsAnswer {
+    pub counters: Counters,
+    pub monthly: Vec<Month>,
+    pub districts: Vec<District>,
+    /// Matching incidents without coordinates.
+    pub unlocated: u64,
+}
+
+/// The headline counters of `/api/stats`.
+#[derive(Serialize, ToSchema)]
+pub struct Counters {
+    incidents: u64,
+    killed: CategoryTotals,
+    injured: CategoryTotals,
 }
 
 /// Counters of `/api/stats` from the ungrouped stats line.
-pub fn counters(rows: &[StatsRow]) -> Value {
-    let (n, killed, injured) = rows
+pub fn counters(rows: &[StatsRow]) -> Counters {
+    let (incidents, killed, injured) = rows
         .first()
         .map(|r| (r.incidents, r.killed, r.injured))
         .unwrap_or_default();
-    json!({ "incidents": n, "killed": totals(&killed), "injured": totals(&injured) })
+    Counters {
+        incidents,
+        killed: totals(&killed),
+        injured: totals(&injured),
+    }
+}
+
+/// One month of the timeline.
+#[derive(Serialize, ToSchema)]
+pub struct Month {
+    /// `YYYY-MM`.
+    month: String,
+    incidents: u64,
+    killed: CategoryTotals,
+    injured: u64,
 }
 
 /// Monthly series (months without a date are left out).
-pub fn monthly(rows: &[StatsRow]) -> Vec<Value> {
+pub fn monthly(rows: &[StatsRow]) -> Vec<Month> {
     rows.iter()
         .filter_map(|r| {
             let month = r.key.as_deref().filter(|k| k.len() == 7)?;
-            Some(json!({
-                "month": month,
-                "incidents": r.incidents,
-                "killed": totals(&r.killed),
-                "injured": r.injured.total,
-            }))
+            Some(Month {
+                month: month.to_string(),
+                incidents: r.incidents,
+                killed: totals(&r.killed),
+                injured: r.injured.total,
+            })
         })
         .collect()
 }
 
+/// A district's point on the map.
+#[derive(Serialize, ToSchema)]
+pub struct District {
+    district: String,
+    province: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    incidents: u64,
+    killed: u64,
+}
+
 /// District points of `/api/stats`.
-pub fn districts(points: &[DistrictPoint]) -> Vec<Value> {
+pub fn districts(points: &[DistrictPoint]) -> Vec<District> {
     points
         .iter()
-        .map(|p| {
-            json!({
-                "district": p.district,
-                "province": p.province,
-                "lat": p.lat,
-                "lon": p.lon,
-                "incidents": p.incidents,
-                "killed": p.killed,
-            })
+        .map(|p| District {
+            district: p.district.clone(),
+            province: p.province.clone(),
+            lat: p.lat,
+            lon: p.lon,
+            incidents: p.incidents,
+            killed: p.killed,
         })
         .collect()
+}
+
+/// `GET /api/options`: the values filters accept, and the correctable fields.
+#[derive(Serialize, ToSchema)]
+pub struct Options {
+    pub provinces: Vec<String>,
+    pub districts: Vec<String>,
+    pub groups: Vec<String>,
+    pub types: Vec<String>,
+    pub correctable: Vec<String>,
+}
+
+/// `GET /api/incidents/{id}`.
+#[derive(Serialize, ToSchema)]
+pub struct IncidentDetail {
+    /// The incident as in SCHEMA.md: every field, counts as `{low, best, high}`, evidence.
+    #[schema(value_type = Object)]
+    pub incident: Incident,
+    pub killed_best: Option<u32>,
+    pub injured_best: Option<u32>,
+    pub ledger: Vec<LedgerLine>,
+    pub disagreements: Vec<Disagreement>,
+    pub articles: Vec<ArticleText>,
+    pub history: Vec<HistoryLine>,
 }
 
 /// The text between two code-point offsets.
@@ -92,29 +213,58 @@ pub fn span(text: &str, start: usize, end: usize) -> String {
         .collect()
 }
 
+/// A piece of evidence with the sentence it stands in.
+#[derive(Serialize, ToSchema)]
+pub struct LedgerLine {
+    n: usize,
+    field: String,
+    value: Option<String>,
+    /// Who the text says gave the figure.
+    source: Option<String>,
+    article: String,
+    /// Code-point offsets into the article text.
+    start: usize,
+    end: usize,
+    sentence: Option<String>,
+}
+
 /// The evidence ledger: one line per piece of evidence, with its sentence.
-pub fn ledger(evidence: &[Evidence], sources: &[Source]) -> Vec<Value> {
+pub fn ledger(evidence: &[Evidence], sources: &[Source]) -> Vec<LedgerLine> {
     evidence
         .iter()
         .enumerate()
-        .map(|(i, e)| {
+        .map(|(n, e)| {
             let text = sources.iter().find(|s| s.id == e.article).map(|s| &s.text);
-            json!({
-                "n": i,
-                "field": e.field,
-                "value": e.value,
-                "source": e.source,
-                "article": e.article,
-                "start": e.start,
-                "end": e.end,
-                "sentence": text.map(|t| span(t, e.start, e.end)),
-            })
+            LedgerLine {
+                n,
+                field: e.field.clone(),
+                value: e.value.clone(),
+                source: e.source.clone(),
+                article: e.article.clone(),
+                start: e.start,
+                end: e.end,
+                sentence: text.map(|t| span(t, e.start, e.end)),
+            }
         })
         .collect()
 }
 
+/// A field whose evidence states different values.
+#[derive(Serialize, ToSchema)]
+pub struct Disagreement {
+    field: String,
+    values: Vec<StatedValue>,
+}
+
+/// A value and the articles that state it.
+#[derive(Serialize, ToSchema)]
+pub struct StatedValue {
+    value: String,
+    articles: Vec<String>,
+}
+
 /// Fields whose evidence states different values: each value with its articles.
-pub fn disagreements(evidence: &[Evidence]) -> Vec<Value> {
+pub fn disagreements(evidence: &[Evidence]) -> Vec<Disagreement> {
     let mut by: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
     for e in evidence {
         if let Some(v) = e.value.as_deref() {
@@ -127,46 +277,103 @@ pub fn disagreements(evidence: &[Evidence]) -> Vec<Value> {
     by.into_iter()
         .filter(|(_, values)| values.len() > 1)
         .map(|(field, values)| {
-            let values: Vec<Value> = values
+            let values = values
                 .into_iter()
-                .map(|(v, a)| json!({ "value": v, "articles": a }))
+                .map(|(v, a)| StatedValue {
+                    value: v.to_string(),
+                    articles: a.into_iter().map(String::from).collect(),
+                })
                 .collect();
-            json!({ "field": field, "values": values })
+            Disagreement {
+                field: field.to_string(),
+                values,
+            }
         })
         .collect()
+}
+
+/// A stored article behind an incident.
+#[derive(Serialize, ToSchema)]
+pub struct ArticleText {
+    id: String,
+    outlet: Option<String>,
+    url: Option<String>,
+    published: Option<String>,
+    text: String,
 }
 
 /// The stored articles behind an incident.
-pub fn articles(sources: &[Source]) -> Vec<Value> {
+pub fn articles(sources: &[Source]) -> Vec<ArticleText> {
     sources
         .iter()
-        .map(|s| {
-            json!({
-                "id": s.id,
-                "outlet": s.outlet,
-                "url": s.url,
-                "published": s.published,
-                "text": s.text,
-            })
+        .map(|s| ArticleText {
+            id: s.id.clone(),
+            outlet: s.outlet.clone(),
+            url: s.url.clone(),
+            published: s.published.clone(),
+            text: s.text.clone(),
         })
         .collect()
 }
 
+/// A version of an incident and its headline figures.
+#[derive(Serialize, ToSchema)]
+pub struct HistoryLine {
+    version: u32,
+    at: String,
+    reason: String,
+    removed: bool,
+    killed: Option<u32>,
+    injured: Option<u32>,
+    articles: Option<usize>,
+}
+
 /// The versions of an incident, with what each changed in the headline figures.
-pub fn history(entries: &[HistoryEntry]) -> Vec<Value> {
+pub fn history(entries: &[HistoryEntry]) -> Vec<HistoryLine> {
     entries
         .iter()
         .map(|h| {
             let inc = h.incident.as_ref();
-            json!({
-                "version": h.version,
-                "at": h.at,
-                "reason": h.reason,
-                "removed": inc.is_none(),
-                "killed": inc.and_then(|i| best_total(&i.killed)),
-                "injured": inc.and_then(|i| best_total(&i.injured)),
-                "articles": inc.map(|i| i.articles.len()),
-            })
+            HistoryLine {
+                version: h.version,
+                at: h.at.clone(),
+                reason: h.reason.clone(),
+                removed: inc.is_none(),
+                killed: inc.and_then(|i| best_total(&i.killed)),
+                injured: inc.and_then(|i| best_total(&i.injured)),
+                articles: inc.map(|i| i.articles.len()),
+            }
         })
         .collect()
+}
+
+/// What a review changed, and which incident the page should show next.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewAnswer {
+    /// The incident that now holds the reviewed incident's reports.
+    incident: String,
+    /// After a split: the incident the article's report went to.
+    split_off: Option<String>,
+    summary: ReviewSummary,
+}
+
+/// Incidents the review created, changed and removed.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewSummary {
+    new: usize,
+    updated: usize,
+    removed: usize,
+}
+
+pub fn review_answer(outcome: &ReviewOutcome) -> ReviewAnswer {
+    let summary = &outcome.summary;
+    ReviewAnswer {
+        incident: outcome.incident.clone(),
+        split_off: outcome.split_off.clone(),
+        summary: ReviewSummary {
+            new: summary.incidents_new,
+            updated: summary.incidents_updated,
+            removed: summary.incidents_removed,
+        },
+    }
 }

@@ -673,3 +673,193 @@ async fn without_a_token_only_loopback_host_names_are_served() {
         assert_eq!(res.status() == StatusCode::OK, ok, "{host}");
     }
 }
+
+// ------------------------------------------------------------ openapi
+
+/// Every route the dashboard serves, as `METHOD path`.
+const ROUTES: [&str; 13] = [
+    "GET /",
+    "GET /incident/{id}",
+    "GET /assets/{name}",
+    "GET /map/pakistan.geojson",
+    "GET /api/incidents",
+    "GET /api/incidents/{id}",
+    "POST /api/incidents/{id}/corrections",
+    "POST /api/incidents/{id}/split",
+    "POST /api/incidents/{id}/merge",
+    "GET /api/export.jsonl",
+    "GET /api/stats",
+    "GET /api/options",
+    "GET /api/openapi.json",
+];
+
+fn documented_routes(doc: &Value) -> Vec<String> {
+    let mut routes = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            routes.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    routes.sort();
+    routes
+}
+
+#[tokio::test]
+async fn the_served_document_lists_every_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, doc) = get(app(&dir, None), "/api/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with('3'), "{doc}");
+    let mut expected: Vec<String> = ROUTES.iter().map(|r| r.to_string()).collect();
+    expected.sort();
+    assert_eq!(documented_routes(&doc), expected);
+    // The router is built from the annotated handlers alone (`openapi::routes`).
+    assert!(!include_str!("lib.rs").contains(".route("));
+}
+
+#[tokio::test]
+async fn every_documented_route_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    for route in ROUTES {
+        let (method, path) = route.split_once(' ').unwrap();
+        let uri = path.replace("{id}", "nope").replace("{name}", "app.css");
+        let req = Request::builder().method(method).uri(&uri);
+        let req = if method == "POST" {
+            req.header("content-type", "application/json")
+                .body(Body::from("{}"))
+        } else {
+            req.body(Body::empty())
+        };
+        let res = app(&dir, None).oneshot(req.unwrap()).await.unwrap();
+        assert_ne!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "{route}");
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        assert_ne!(body["error"], "no such page or API endpoint", "{route}");
+    }
+}
+
+#[tokio::test]
+async fn every_operation_documents_its_refusals_and_error_bodies() {
+    let doc = serde_json::to_value(openapi()).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            for status in ["200", "401", "403"] {
+                assert!(responses.contains_key(status), "{method} {path} {status}");
+            }
+            for (status, response) in responses {
+                let content = response["content"].as_object();
+                assert!(content.is_some(), "{method} {path} {status} has no body");
+                if status != "200" {
+                    let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                    assert_eq!(schema, "#/components/schemas/ErrorBody", "{method} {path}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn documented_parameters_are_the_parsed_ones() {
+    let doc = serde_json::to_value(openapi()).unwrap();
+    let names = |path: &str| -> Vec<String> {
+        let mut n: Vec<String> = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect();
+        n.sort();
+        n
+    };
+    // `token` is documented as a security scheme, not a parameter.
+    let filters = params::FILTER_KEYS.iter().filter(|k| **k != "token");
+    let mut expected: Vec<String> = filters.clone().map(|k| k.to_string()).collect();
+    expected.sort();
+    assert_eq!(names("/api/stats"), expected);
+    assert_eq!(names("/api/export.jsonl"), expected);
+    expected.extend(params::PAGE_KEYS.iter().map(|k| k.to_string()));
+    expected.sort();
+    assert_eq!(names("/api/incidents"), expected);
+}
+
+// ------------------------------------------------------------ origin
+
+#[tokio::test]
+async fn without_a_token_writes_from_another_origin_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = router(store(&dir), None);
+    let id = id_in(app.clone(), "Peshawar").await;
+    let uri = format!("/api/incidents/{id}/corrections");
+    let body = r#"{"field":"group","value":"TTP-JA","note":"x"}"#;
+    let send = |origin: Option<&'static str>| {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri(&uri)
+            .header("host", "127.0.0.1:8080")
+            .header("content-type", "application/json");
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let app = app.clone();
+        let req = req.body(Body::from(body)).unwrap();
+        async move { app.oneshot(req).await.unwrap().status() }
+    };
+    for foreign in [
+        "http://evil.example",
+        "http://localhost:8080",
+        "http://127.0.0.1:9999",
+        "https://127.0.0.1:8080",
+        "null",
+    ] {
+        assert_eq!(
+            send(Some(foreign)).await,
+            StatusCode::FORBIDDEN,
+            "{foreign}"
+        );
+    }
+    let (_, d) = get(app.clone(), &format!("/api/incidents/{id}"), None).await;
+    assert_eq!(d["incident"]["corrections"], Value::Null, "nothing stored");
+    assert_eq!(send(Some("http://127.0.0.1:8080")).await, StatusCode::OK);
+    assert_eq!(send(None).await, StatusCode::OK, "curl sends no Origin");
+    // Reads from anywhere stay readable only by the browser's same-origin rule.
+    let req = Request::builder()
+        .uri("/api/options")
+        .header("origin", "http://evil.example")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.oneshot(req).await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn malformed_page_and_asset_names_are_json_400s() {
+    let dir = tempfile::tempdir().unwrap();
+    for uri in ["/incident/%FF", "/assets/%FF"] {
+        let res = app(&dir, None)
+            .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{uri}");
+        let kind = res.headers()["content-type"].to_str().unwrap();
+        assert_eq!(kind, "application/json", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn with_a_token_the_pages_files_load_without_it() {
+    // The page is opened as `/?token=T`; its `<script src>` cannot carry T.
+    let dir = tempfile::tempdir().unwrap();
+    for (uri, status) in [
+        ("/assets/common.js", StatusCode::OK),
+        ("/assets/app.css", StatusCode::OK),
+        ("/map/pakistan.geojson", StatusCode::OK),
+        ("/", StatusCode::UNAUTHORIZED),
+        ("/incident/x", StatusCode::UNAUTHORIZED),
+        ("/api/options", StatusCode::UNAUTHORIZED),
+        ("/api/openapi.json", StatusCode::UNAUTHORIZED),
+    ] {
+        let req = Request::builder().uri(uri).body(Body::empty()).unwrap();
+        let res = app(&dir, Some("s3cret")).oneshot(req).await.unwrap();
+        assert_eq!(res.status(), status, "{uri}");
+    }
+}
