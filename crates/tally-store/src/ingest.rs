@@ -490,9 +490,10 @@ impl Ingest<'_> {
 
     fn write_incident(&self, inc: &Incident, json: &str, hash: &str, reason: &str) -> Result<()> {
         let err = |e| StoreError::sqlite(format!("writing incident {}", inc.id), e);
+        let last = self.archive_current(&inc.id).map_err(err)?;
         crate::query::upsert_incident(&self.tx, inc, json, hash).map_err(err)?;
         self.write_evidence(inc).map_err(err)?;
-        self.add_history(&inc.id, reason, Some(json)).map_err(err)
+        self.add_history(&inc.id, last, reason).map_err(err)
     }
 
     fn write_evidence(&self, inc: &Incident) -> rusqlite::Result<()> {
@@ -519,6 +520,7 @@ impl Ingest<'_> {
 
     fn delete_incident(&self, id: &str, reason: &str) -> Result<()> {
         let err = |e| StoreError::sqlite(format!("removing incident {id}"), e);
+        let last = self.archive_current(id).map_err(err)?;
         self.tx
             .execute("DELETE FROM evidence WHERE incident = ?1", [id])
             .map_err(err)?;
@@ -528,22 +530,40 @@ impl Ingest<'_> {
         self.tx
             .execute("DELETE FROM incident_json WHERE id = ?1", [id])
             .map_err(err)?;
-        self.add_history(id, reason, None).map_err(err)
+        self.add_history(id, last, reason).map_err(err)
     }
 
-    fn add_history(&self, id: &str, reason: &str, json: Option<&str>) -> rusqlite::Result<()> {
-        let last: Option<i64> = self
+    /// Before an incident changes: its current record (kept only in
+    /// `incident_json` while it is current, not twice) moves into its last
+    /// history row. Returns that row's version (0: none yet).
+    fn archive_current(&self, id: &str) -> rusqlite::Result<i64> {
+        let last: i64 = self
             .tx
             .prepare_cached("SELECT MAX(version) FROM history WHERE incident = ?1")?
-            .query_row([id], |r| r.get(0))
+            .query_row([id], |r| r.get::<_, Option<i64>>(0))
             .optional()?
-            .flatten();
+            .flatten()
+            .unwrap_or(0);
+        if last > 0 {
+            self.tx
+                .prepare_cached(
+                    "UPDATE history SET json = (SELECT json FROM incident_json WHERE id = ?1)
+                     WHERE incident = ?1 AND version = ?2 AND json IS NULL",
+                )?
+                .execute(params![id, last])?;
+        }
+        Ok(last)
+    }
+
+    /// The next history row; its record is the current one in
+    /// `incident_json` (or none, for a removal).
+    fn add_history(&self, id: &str, last: i64, reason: &str) -> rusqlite::Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO history (incident, version, at, reason, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                 VALUES (?1, ?2, ?3, ?4, NULL)",
             )?
-            .execute(params![id, last.unwrap_or(0) + 1, self.at, reason, json])?;
+            .execute(params![id, last + 1, self.at, reason])?;
         Ok(())
     }
 }

@@ -278,9 +278,14 @@ impl Store {
     }
 
     /// Every version of an incident, oldest first (empty if never stored).
+    /// The current version's record is read from `incident_json`: history
+    /// keeps a record only once it is superseded.
     pub fn history(&self, id: &str) -> Result<Vec<HistoryEntry>> {
-        let sql =
-            "SELECT version, at, reason, json FROM history WHERE incident = ?1 ORDER BY version";
+        let sql = "SELECT h.version, h.at, h.reason,
+                    COALESCE(h.json, CASE WHEN h.version =
+                        (SELECT MAX(version) FROM history WHERE incident = ?1)
+                        THEN (SELECT json FROM incident_json WHERE id = ?1) END)
+                   FROM history h WHERE h.incident = ?1 ORDER BY h.version";
         let raw: Vec<(u32, String, String, Option<String>)> = self.rows(
             sql,
             vec![Value::Text(id.to_string())],

@@ -376,6 +376,20 @@ fn history_records_why() {
         "{}",
         h[1].reason
     );
+    // Each version's record reads back; the current one is stored once.
+    let killed = |e: &HistoryEntry| e.incident.as_ref().and_then(|i| i.killed.total);
+    assert_eq!(killed(&h[0]).map(|c| c.best), Some(9));
+    assert_eq!(killed(&h[1]).map(|c| c.best), Some(12));
+    let stored_twice: i64 = store
+        .conn
+        .query_row(
+            "SELECT COUNT(*) FROM history WHERE json IS NOT NULL AND version =
+               (SELECT MAX(version) FROM history h2 WHERE h2.incident = history.incident)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored_twice, 0);
 }
 
 #[test]
