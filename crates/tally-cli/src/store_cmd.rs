@@ -183,7 +183,7 @@ struct IngestCounts {
 
 pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
-    let plan = args.corpus.plan()?;
+    let mut plan = args.corpus.plan()?;
     let mut counts = IngestCounts::default();
     let db_path = args.db.path();
     let created = !db_path.exists();
@@ -205,6 +205,9 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
         }
     }
     bar.finish_and_clear();
+    // The million paths and manifest entries are not needed while merging.
+    plan.entries = Vec::new();
+    drop(known);
     let summary = ing.finish()?;
     for s in &counts.skipped {
         eprintln!("tally: skipped {s}");

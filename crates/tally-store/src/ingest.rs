@@ -40,6 +40,10 @@ pub struct IngestSummary {
 /// [`Ingest::finish`] rolls everything back.
 pub struct Ingest<'s> {
     pub(crate) tx: Transaction<'s>,
+    /// The connection of `tx`, to return to WAL after a bulk load.
+    conn: &'s rusqlite::Connection,
+    /// Written in a rollback journal (`Store::journal_for_bulk_load`).
+    bulk: bool,
     /// hash -> article id, stored before or added in this ingest.
     hashes: HashMap<String, String>,
     /// article id -> hash.
@@ -74,12 +78,20 @@ impl Store {
     pub fn begin_ingest(&mut self) -> Result<Ingest<'_>> {
         let hashes = self.known_hashes()?;
         let ids = hashes.iter().map(|(h, i)| (i.clone(), h.clone())).collect();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        // An ingest writes gigabytes in one transaction: with SQLite's
+        // default 2 MB page cache, every index insert re-reads pages through
+        // the write-ahead log. The cache is an upper bound, taken as used.
+        self.conn
+            .pragma_update(None, "cache_size", INGEST_CACHE_KIB)
+            .map_err(|e| StoreError::sqlite("sizing the page cache", e))?;
+        let bulk = hashes.is_empty() && self.journal_for_bulk_load();
+        let conn: &rusqlite::Connection = &self.conn;
+        let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::sqlite("starting the ingest transaction", e))?;
         Ok(Ingest {
             tx,
+            conn,
+            bulk,
             hashes,
             ids,
             new_sketches: Vec::new(),
@@ -87,6 +99,20 @@ impl Store {
             local_min: LOCAL_RECLUSTER_MIN,
             at: now(),
         })
+    }
+}
+
+impl Store {
+    /// A first ingest into an empty database writes it in a rollback
+    /// journal, not the write-ahead log: SQLite finds each page of a
+    /// gigabyte-sized log transaction by searching the whole log, which
+    /// made a million-article load spend its time there. The commit
+    /// returns to WAL after the commit. Skipped (WAL kept) when another
+    /// connection holds the database.
+    fn journal_for_bulk_load(&self) -> bool {
+        self.conn
+            .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))
+            .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"))
     }
 }
 
@@ -150,11 +176,15 @@ impl Ingest<'_> {
     /// clusters whose members changed, write the difference and commit.
     /// Without new articles nothing can change: the stored incidents are
     /// already the merge of the stored reports, and merging is skipped.
-    pub fn finish(self) -> Result<IngestSummary> {
+    pub fn finish(mut self) -> Result<IngestSummary> {
         if self.articles_added == 0 {
             return self.finish_unchanged();
         }
-        let mut summary = self.rebuild(&Rebuild::default())?;
+        // What only `add` needs goes before clustering needs the memory.
+        self.hashes = HashMap::new();
+        self.ids = HashMap::new();
+        let new = std::mem::take(&mut self.new_sketches);
+        let mut summary = self.rebuild_with(&Rebuild::default(), new)?;
         summary.articles_added = self.articles_added;
         self.commit()?;
         Ok(summary)
@@ -163,7 +193,13 @@ impl Ingest<'_> {
     pub(crate) fn commit(self) -> Result<()> {
         self.tx
             .commit()
-            .map_err(|e| StoreError::sqlite("committing the ingest", e))
+            .map_err(|e| StoreError::sqlite("committing the ingest", e))?;
+        if self.bulk {
+            self.conn
+                .pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| StoreError::sqlite("returning to the write-ahead log", e))?;
+        }
+        Ok(())
     }
 
     /// Re-cluster every sketch (stored and new), apply the analysts' splits
@@ -171,12 +207,15 @@ impl Ingest<'_> {
     /// `rebuild.dirty` names), apply field corrections and write the
     /// difference.
     pub(crate) fn rebuild(&self, rebuild: &Rebuild) -> Result<IngestSummary> {
+        self.rebuild_with(rebuild, self.new_sketches.clone())
+    }
+
+    /// `rebuild`, with the sketches of the reports added in this ingest.
+    fn rebuild_with(&self, rebuild: &Rebuild, new: Vec<Sketch>) -> Result<IngestSummary> {
         let (mut sketches, mut placed) = self.stored_sketches()?;
         let stored_count = sketches.len();
-        for sketch in &self.new_sketches {
-            sketches.push(sketch.clone());
-            placed.push(None);
-        }
+        placed.resize(stored_count + new.len(), None);
+        sketches.extend(new);
         let overrides = review::Overrides::load(&self.tx)?;
         let linkage = tally_merge::Linkage::try_embedded().map_err(|e| StoreError::Linkage {
             message: e.to_string(),
@@ -630,6 +669,10 @@ fn recluster_region(
     clusters.extend(kept.into_values());
     clusters
 }
+
+/// The page cache of an ingest, in KiB as `PRAGMA cache_size` takes it
+/// (negative: a size, not a page count).
+const INGEST_CACHE_KIB: i64 = -256 * 1024;
 
 /// The setting that keeps the prior shift of the last full re-cluster.
 const PRIOR_SHIFT: &str = "prior_shift";

@@ -148,7 +148,11 @@ fn read_only_opening_reads_what_a_running_writer_committed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db");
     let mut writer = temp_store(&dir, "t.db");
-    ingest(&mut writer, &corpus());
+    let all = corpus();
+    // A first ingest is a bulk load, written without the log; the second
+    // goes through it.
+    ingest(&mut writer, &all[..1]);
+    ingest(&mut writer, &all[1..]);
     // The writer stays open, so its commit is still in the -wal file.
     assert!(sidecar(&path, "-wal").exists());
     let reader = Store::open(&path, OpenMode::ReadOnly).unwrap();
@@ -353,6 +357,20 @@ fn dropping_an_ingest_rolls_back() {
         ing.add(a, r.clone()).unwrap();
     }
     assert_eq!(store.counts().unwrap(), (0, 0));
+}
+
+#[test]
+fn a_first_ingest_is_a_bulk_load_and_returns_to_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &corpus());
+    assert!(!sidecar(&path, "-wal").exists());
+    let mode: String = store
+        .conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
 }
 
 #[test]
