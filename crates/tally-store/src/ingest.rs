@@ -106,7 +106,7 @@ impl Store {
     /// A first ingest into an empty database writes it in a rollback
     /// journal, not the write-ahead log: SQLite finds each page of a
     /// gigabyte-sized log transaction by searching the whole log, which
-    /// made a million-article load spend its time there. The commit
+    /// made a million-article load spend its time there. The store
     /// returns to WAL after the commit. Skipped (WAL kept) when another
     /// connection holds the database.
     fn journal_for_bulk_load(&self) -> bool {
