@@ -190,8 +190,8 @@ pub fn cluster_with(
 /// The reports before `first_new` that some report from `first_new` on
 /// links to (from another article, on days that may meet, with posterior
 /// log-odds under `shift` reaching the threshold), within blocking's reach
-/// of its date: the stored reports an ingest of new ones can move. New
-/// reports without any date are skipped (the caller re-clusters all).
+/// of its date (an undated one: the newest reports of its province): the
+/// stored reports an ingest of new ones can move.
 pub fn linked_to_new(
     sketches: &[Sketch],
     first_new: usize,
@@ -215,9 +215,6 @@ pub fn linked_to_new(
     let threshold = linkage.weights.threshold - shift;
     let mut linked = vec![false; first_new];
     for new in &sketches[first_new..] {
-        let Some(day) = new.canonical_day() else {
-            continue;
-        };
         let lists: Vec<&Vec<(i64, usize)>> = match new.profile.admin1.as_deref() {
             Some(province) => [by_province.get(province), by_province.get("")]
                 .into_iter()
@@ -225,12 +222,17 @@ pub fn linked_to_new(
                 .collect(),
             None => by_province.values().collect(),
         };
+        let day = new.canonical_day();
         let near = lists.into_iter().flat_map(|list| {
-            let from = list.partition_point(|e| e.0 < day - BLOCK_DAYS);
-            list[from..]
-                .iter()
-                .take_while(move |e| e.0 <= day + BLOCK_DAYS)
-                .map(|e| e.1)
+            // An undated report sorts last and meets the newest reports.
+            let (from, to) = match day {
+                Some(day) => (
+                    list.partition_point(|e| e.0 < day - BLOCK_DAYS),
+                    list.partition_point(|e| e.0 <= day + BLOCK_DAYS),
+                ),
+                None => (list.len().saturating_sub(UNDATED_BUDGET), list.len()),
+            };
+            list[from..to].iter().map(|e| e.1)
         });
         for j in near.chain(undated.iter().copied()) {
             let (p, q) = (&new.profile, &sketches[j].profile);
@@ -532,6 +534,9 @@ impl Blocks {
     }
 }
 
+/// How many of a block's newest reports an undated report is compared with.
+const UNDATED_BUDGET: usize = 400;
+
 /// Walk a block from its newest incident back while dates stay within the
 /// window; undated reports look at a bounded number of the newest ones.
 fn recent_within_window(
@@ -540,7 +545,6 @@ fn recent_within_window(
     day: Option<i64>,
     out: &mut Vec<usize>,
 ) {
-    const UNDATED_BUDGET: usize = 400;
     let mut budget = UNDATED_BUDGET;
     for &c in list.iter().rev() {
         match (days[c], day) {

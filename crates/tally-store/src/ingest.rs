@@ -266,7 +266,7 @@ impl Ingest<'_> {
     }
 
     /// In a large store, with only new reports to place (no correction
-    /// forcing a refold) and every new report dated: the reports to
+    /// forcing a refold): the reports to
     /// re-cluster, and the corpus's prior shift kept from the last full
     /// re-cluster. None: re-cluster everything.
     fn local_region(
@@ -277,11 +277,7 @@ impl Ingest<'_> {
         rebuild: &Rebuild,
     ) -> Result<Option<(Vec<usize>, f64)>> {
         let new = &sketches[stored_count..];
-        if stored_count < self.local_min
-            || new.is_empty()
-            || !rebuild.dirty.is_empty()
-            || new.iter().any(|s| s.canonical_day().is_none())
-        {
+        if stored_count < self.local_min || new.is_empty() || !rebuild.dirty.is_empty() {
             return Ok(None);
         }
         let Some(shift) = self
