@@ -1,10 +1,19 @@
 //! Incremental ingest: add articles with their reports, re-cluster every sketch,
 //! write what changed to the incidents, all in one transaction.
+//!
+//! The articles of an ingest are staged in a temporary table of the
+//! connection (SQLite's private temp file, gone with the process) while
+//! they are extracted, and the write transaction opens only in
+//! [`Ingest::finish`]: it copies them in, re-clusters and writes the
+//! difference. So a long ingest never holds the database's write lock
+//! while it reads and extracts (an analyst's correction meanwhile waits for
+//! the short final transaction, not for the whole ingest), and a killed
+//! ingest leaves the database as it was.
 
 use crate::diff::{self, Change};
 use crate::review;
 use crate::{content_hash, Result, Store, StoreError};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::{HashMap, HashSet};
 use tally_merge::{Member, Sketch};
 use tally_model::{Article, ArticleReport, Incident};
@@ -33,17 +42,40 @@ pub struct IngestSummary {
     pub incidents_removed: usize,
 }
 
-/// One ingest in progress: an open transaction. Dropping it without
-/// [`Ingest::finish`] rolls everything back.
+/// One ingest in progress: articles staged outside the database. Dropping
+/// it without [`Ingest::finish`] stores nothing.
 pub struct Ingest<'s> {
-    pub(crate) tx: Transaction<'s>,
+    conn: &'s mut Connection,
     /// hash -> article id, stored before or added in this ingest.
     hashes: HashMap<String, String>,
     /// article id -> hash.
     ids: HashMap<String, String>,
     new_reports: Vec<ArticleReport>,
+}
+
+/// The write transaction of an ingest or a review: re-clusters, refolds
+/// and writes the difference. Dropping it without committing rolls back.
+pub(crate) struct Writer<'s> {
+    pub(crate) tx: Transaction<'s>,
+    new_reports: Vec<ArticleReport>,
     pub(crate) at: String,
 }
+
+/// The staging table: this connection's own, in SQLite's temp database, so
+/// filling it takes no lock on the database file.
+const STAGING: &str = "
+CREATE TEMP TABLE IF NOT EXISTS staged_articles (
+    id        TEXT PRIMARY KEY,
+    hash      TEXT NOT NULL,
+    outlet    TEXT,
+    url       TEXT,
+    published TEXT,
+    text      TEXT NOT NULL,
+    report    TEXT NOT NULL,
+    taken     INTEGER NOT NULL DEFAULT 0
+);
+DELETE FROM temp.staged_articles;
+";
 
 impl Store {
     /// Content hash -> article id of every stored article, to skip known
@@ -60,21 +92,25 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(err)
     }
 
-    /// Start an ingest (one write transaction).
+    /// Start an ingest. Nothing is written to the database before
+    /// [`Ingest::finish`].
     pub fn begin_ingest(&mut self) -> Result<Ingest<'_>> {
         let hashes = self.known_hashes()?;
         let ids = hashes.iter().map(|(h, i)| (i.clone(), h.clone())).collect();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::sqlite("starting the ingest transaction", e))?;
+        self.conn
+            .execute_batch(STAGING)
+            .map_err(|e| StoreError::sqlite("preparing the ingest's staging table", e))?;
         Ok(Ingest {
-            tx,
+            conn: &mut self.conn,
             hashes,
             ids,
             new_reports: Vec::new(),
-            at: now(),
         })
+    }
+
+    /// Open the write transaction of a review.
+    pub(crate) fn begin_write(&mut self) -> Result<Writer<'_>> {
+        Writer::begin(&mut self.conn, Vec::new())
     }
 }
 
@@ -83,7 +119,7 @@ fn now() -> String {
 }
 
 impl Ingest<'_> {
-    /// Store an article and its report unless its text is already known or
+    /// Stage an article and its report unless its text is already known or
     /// its id is taken by another text.
     pub fn add(&mut self, article: &Article, report: ArticleReport) -> Result<AddOutcome> {
         let hash = content_hash(&article.text);
@@ -96,20 +132,21 @@ impl Ingest<'_> {
                 reason: format!("article id {id} is already stored with a different text"),
             });
         }
-        self.insert_article(article, &report, &hash)?;
+        self.stage(article, &report, &hash)?;
         self.hashes.insert(hash.clone(), id.clone());
         self.ids.insert(id.clone(), hash);
         self.new_reports.push(report);
         Ok(AddOutcome::Added)
     }
 
-    fn insert_article(&self, a: &Article, report: &ArticleReport, hash: &str) -> Result<()> {
+    fn stage(&self, a: &Article, report: &ArticleReport, hash: &str) -> Result<()> {
         let id = &a.meta.id;
-        let err = |e| StoreError::sqlite(format!("storing article {id}"), e);
         let published = report.published.or(a.meta.published).map(|d| d.to_string());
-        self.tx
+        let json = serde_json::to_string(report)
+            .map_err(|e| StoreError::json(format!("encoding the report of {id}"), e))?;
+        self.conn
             .prepare_cached(
-                "INSERT INTO articles (id, hash, outlet, url, published, text, ingested_at)
+                "INSERT INTO temp.staged_articles (id, hash, outlet, url, published, text, report)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut s| {
@@ -120,31 +157,85 @@ impl Ingest<'_> {
                     a.meta.url,
                     published,
                     a.text,
-                    self.at
+                    json
                 ])
             })
-            .map_err(err)?;
-        let json = serde_json::to_string(report)
-            .map_err(|e| StoreError::json(format!("encoding the report of {id}"), e))?;
-        self.tx
-            .prepare_cached("INSERT INTO reports (article, json) VALUES (?1, ?2)")
-            .and_then(|mut s| s.execute(params![id, json]))
-            .map_err(err)?;
+            .map_err(|e| StoreError::sqlite(format!("staging article {id}"), e))?;
         Ok(())
     }
 
-    /// Re-cluster every stored sketch with the new ones, refold only the
-    /// clusters whose members changed, write the difference and commit.
-    /// Without new articles nothing can change: the stored incidents are
-    /// already the merge of the stored reports, and merging is skipped.
+    /// In one write transaction: store the staged articles, re-cluster every
+    /// stored sketch with the new ones, refold only the clusters whose
+    /// members changed, write the difference and commit. Without new
+    /// articles nothing can change: the stored incidents are already the
+    /// merge of the stored reports, and merging is skipped.
     pub fn finish(self) -> Result<IngestSummary> {
-        if self.new_reports.is_empty() {
-            return self.finish_unchanged();
+        let mut writer = Writer::begin(self.conn, self.new_reports)?;
+        writer.store_staged()?;
+        if writer.new_reports.is_empty() {
+            return writer.finish_unchanged();
         }
-        let mut summary = self.rebuild(&Rebuild::default())?;
-        summary.articles_added = self.new_reports.len();
-        self.commit()?;
+        let mut summary = writer.rebuild(&Rebuild::default())?;
+        summary.articles_added = writer.new_reports.len();
+        writer.commit()?;
         Ok(summary)
+    }
+}
+
+impl<'s> Writer<'s> {
+    fn begin(conn: &'s mut Connection, new_reports: Vec<ArticleReport>) -> Result<Writer<'s>> {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite("starting the write transaction", e))?;
+        Ok(Writer {
+            tx,
+            new_reports,
+            at: now(),
+        })
+    }
+}
+
+impl Writer<'_> {
+    /// Copy the staged articles and reports in, except those another ingest
+    /// stored since this one started (same text, or an id taken meanwhile),
+    /// and empty the staging table.
+    fn store_staged(&mut self) -> Result<()> {
+        let err = |e| StoreError::sqlite("storing the new articles", e);
+        self.tx
+            .execute(
+                "UPDATE temp.staged_articles AS s SET taken = 1 WHERE EXISTS
+                 (SELECT 1 FROM main.articles a WHERE a.hash = s.hash OR a.id = s.id)",
+                [],
+            )
+            .map_err(err)?;
+        let taken: HashSet<String> = {
+            let mut stmt = self
+                .tx
+                .prepare("SELECT id FROM temp.staged_articles WHERE taken = 1")
+                .map_err(err)?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(err)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(err)?
+        };
+        self.new_reports.retain(|r| !taken.contains(&r.meta.id));
+        self.tx
+            .execute(
+                "INSERT INTO main.articles (id, hash, outlet, url, published, text, ingested_at)
+                 SELECT id, hash, outlet, url, published, text, ?1 FROM temp.staged_articles
+                 WHERE taken = 0 ORDER BY rowid",
+                [&self.at],
+            )
+            .map_err(err)?;
+        self.tx
+            .execute(
+                "INSERT INTO main.reports (article, json)
+                 SELECT id, report FROM temp.staged_articles WHERE taken = 0 ORDER BY rowid",
+                [],
+            )
+            .map_err(err)?;
+        self.tx
+            .execute("DELETE FROM temp.staged_articles", [])
+            .map_err(err)?;
+        Ok(())
     }
 
     pub(crate) fn commit(self) -> Result<()> {
