@@ -30,7 +30,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             if let Some((date, after)) = date_line(line) {
                 doc.published.get_or_insert(date);
                 doc.excluded.push((line_start, line_start + after));
-                start = line_start + after;
+                // A date with trailing blanks ("date 2025-11-1 ") reads
+                // past the line's trimmed end.
+                start = (line_start + after).min(end);
                 start += text[start..end].len() - text[start..end].trim_start().len();
                 if start >= end {
                     continue;
@@ -290,6 +292,14 @@ mod tests {
             ]
         );
         assert!(d.sentences[2].headline);
+    }
+
+    #[test]
+    fn a_short_date_with_a_trailing_blank_ends_the_line() {
+        // Found by fuzzing: the marker's ten bytes ran past the trimmed line.
+        let d = doc_of(" date 2025-11-1 \nTwo men died in Bannu.");
+        let s: Vec<_> = (0..d.sentences.len()).map(|i| d.sentence_text(i)).collect();
+        assert_eq!(s, vec!["Two men died in Bannu."]);
     }
 
     #[test]
