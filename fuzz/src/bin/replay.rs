@@ -18,7 +18,8 @@ fn main() -> ExitCode {
         .filter(|p| p.is_file())
         .collect();
     files.sort();
-    let (mut slowest, mut slowest_file, mut total) = (Duration::ZERO, PathBuf::new(), Duration::ZERO);
+    let (mut slowest, mut slowest_file, mut total) =
+        (Duration::ZERO, PathBuf::new(), Duration::ZERO);
     for file in &files {
         let Ok(data) = std::fs::read(file) else {
             continue;
