@@ -10,7 +10,7 @@ note, a history row naming it); the dashboard shows the ingest's incidents
 once it commits; the database passes `PRAGMA integrity_check`.
 
     python3 scripts/concurrency_test.py target/release/tally --incidents 4500 --seed 7
-    python3 scripts/concurrency_test.py BIN --incidents 450     # short, for CI
+    python3 scripts/concurrency_test.py BIN --incidents 600     # ~1,000 articles, for CI
 
 Standard library only. Exits 1 if a check fails.
 """
@@ -151,6 +151,31 @@ def analyst(client, stop, accepted, gap):
         time.sleep(gap)
 
 
+def cli_analyst(tally, db, client, stop, accepted, failures, gap):
+    """A second analyst at the command line (`tally correct`, its own
+    process and connection), on other incidents than the dashboard's."""
+    k = 0
+    ids = []
+    while not stop.is_set():
+        if not ids:
+            status, page = client.call("/api/incidents?limit=50&offset=100&sort=id")
+            ids = [row["id"] for row in (page or {}).get("incidents", [])] if status == 200 else []
+            if not ids:
+                time.sleep(gap)
+                continue
+        incident = ids.pop(0)
+        k += 1
+        note = f"concurrency test command-line correction {k}"
+        done = subprocess.run([tally, "correct", incident, "--set", f"injured.total={k % 30}",
+                               "--note", note, "--db", db], capture_output=True, text=True)
+        if done.returncode == 0:
+            accepted.append((incident, note))
+            ids.append(incident)
+        elif "locked" in done.stderr.lower() or "busy" in done.stderr.lower() or "no incident" not in done.stderr:
+            failures.append(f"tally correct {incident} exited {done.returncode}: {done.stderr.strip()[:300]}")
+        time.sleep(gap)
+
+
 def check_database(db, accepted):
     conn = sqlite3.connect(db)
     try:
@@ -198,9 +223,11 @@ def main():
         before = client.total()
 
         stop = threading.Event()
-        seen, accepted = [], []
+        seen, accepted, cli_accepted, cli_failures = [], [], [], []
         threads = [threading.Thread(target=reader, args=(client, stop, seen)),
-                   threading.Thread(target=analyst, args=(client, stop, accepted, args.gap))]
+                   threading.Thread(target=analyst, args=(client, stop, accepted, args.gap)),
+                   threading.Thread(target=cli_analyst,
+                                    args=(tally, db, client, stop, cli_accepted, cli_failures, args.gap))]
         for t in threads:
             t.start()
         began = time.monotonic()
@@ -224,18 +251,18 @@ def main():
             problems.append(f"ingest exited {ingest.returncode}: {ingest.stderr.strip()[:500]}")
         if "locked" in ingest.stderr.lower() or "busy" in ingest.stderr.lower():
             problems.append(f"ingest: {ingest.stderr.strip()[:500]}")
-        problems += client.locked + client.errors
+        problems += client.locked + client.errors + cli_failures
         shown = [t for t in seen if t[1] != before]
         if not shown:
             problems.append(f"the dashboard never showed the ingest (still {before} incidents)")
-        problems += check_database(db, accepted)
+        problems += check_database(db, accepted + cli_accepted)
         after_commit = [t for t, total in shown[:1]]
         print(f"ingest of {folders['batch'][1]} articles into {folders['base'][1]}: "
               f"{ingest_done - began:.1f} s, exit {ingest.returncode}; {ingest.stdout.strip()}")
         print(f"dashboard: incidents {before} -> {seen[-1][1] if seen else '?'}"
               + (f", new count seen {after_commit[0] - ingest_done:+.2f} s from the ingest's exit"
                  if after_commit else ""))
-        print(f"corrections accepted: {len(accepted)}; HTTP statuses: {dict(sorted(client.statuses.items()))}; "
+        print(f"corrections accepted: {len(accepted)} posted, {len(cli_accepted)} by `tally correct`; HTTP statuses: {dict(sorted(client.statuses.items()))}; "
               + ", ".join(f"slowest {k} {v:.2f} s" for k, v in sorted(client.slowest.items())))
         for p in problems[:20]:
             print("FAIL:", p)
