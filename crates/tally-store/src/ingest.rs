@@ -203,8 +203,9 @@ impl Writer<'_> {
         let err = |e| StoreError::sqlite("storing the new articles", e);
         self.tx
             .execute(
-                "UPDATE temp.staged_articles AS s SET taken = 1 WHERE EXISTS
-                 (SELECT 1 FROM main.articles a WHERE a.hash = s.hash OR a.id = s.id)",
+                "UPDATE temp.staged_articles AS s SET taken = 1
+                 WHERE EXISTS (SELECT 1 FROM main.articles a WHERE a.hash = s.hash)
+                    OR EXISTS (SELECT 1 FROM main.articles a WHERE a.id = s.id)",
                 [],
             )
             .map_err(err)?;
