@@ -19,8 +19,10 @@ targets=(extract article manifest)
 for i in 0 1 2; do
     t="${targets[$i]}"
     mkdir -p "out/$t"
+    dictionary=()
+    [ "$t" != manifest ] && dictionary=(-x extract.dict)
     # A hang is an input over 100 ms (instrumented, so the real bound is tighter).
-    nice -n 10 cargo afl fuzz -i "seeds/$t" -o "out/$t" -V "${seconds[$i]}" -t 100 -m none \
+    nice -n 10 cargo afl fuzz -i "seeds/$t" -o "out/$t" "${dictionary[@]}" -V "${seconds[$i]}" -t 100 -m none \
         -- "$CARGO_TARGET_DIR/release/$t" > "out/$t.log" 2>&1 || true
     grep -E "execs_done|execs_per_sec|corpus_count|edges_found|total_edges|saved_crashes|saved_hangs|slowest_exec_ms|run_time" \
         "out/$t/default/fuzzer_stats" || true
