@@ -200,7 +200,7 @@ fn split_sentences(tokens: &[Token], base: usize, paragraph: usize, out: &mut Ve
     let mut start = 0;
     let n = tokens.len();
     for i in 0..n {
-        if i - start >= MAX_SENTENCE_TOKENS {
+        if i >= start + MAX_SENTENCE_TOKENS {
             push_sentence(out, tokens, base, start, i, paragraph);
             start = i;
         }
