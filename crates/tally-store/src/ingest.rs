@@ -1,10 +1,19 @@
 //! Incremental ingest: add articles with their reports, re-cluster every sketch,
 //! write what changed to the incidents, all in one transaction.
+//!
+//! The articles of an ingest are staged in a temporary table of the
+//! connection (SQLite's private temp file, gone with the process) while
+//! they are extracted, and the write transaction opens only in
+//! [`Ingest::finish`]: it copies them in, re-clusters and writes the
+//! difference. So a long ingest never holds the database's write lock
+//! while it reads and extracts (an analyst's correction meanwhile waits for
+//! the short final transaction, not for the whole ingest), and a killed
+//! ingest leaves the database as it was.
 
 use crate::diff::{self, Change};
 use crate::review;
 use crate::{content_hash, Result, Store, StoreError};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::{HashMap, HashSet};
 use tally_merge::{Member, Sketch};
 use tally_model::{Article, ArticleReport, Incident};
@@ -36,28 +45,53 @@ pub struct IngestSummary {
     pub reports_reclustered: usize,
 }
 
-/// One ingest in progress: an open transaction. Dropping it without
-/// [`Ingest::finish`] rolls everything back.
+/// One ingest in progress: articles staged outside the database. Dropping
+/// it without [`Ingest::finish`] stores nothing.
 pub struct Ingest<'s> {
-    pub(crate) tx: Transaction<'s>,
-    /// The connection of `tx`, to return to WAL after a bulk load.
-    conn: &'s rusqlite::Connection,
-    /// Written in a rollback journal (`Store::journal_for_bulk_load`).
-    bulk: bool,
+    conn: &'s mut Connection,
     /// hash -> article id, stored before or added in this ingest.
     hashes: HashMap<String, String>,
     /// article id -> hash.
     ids: HashMap<String, String>,
-    /// The clustering sketches of the reports added so far; the reports
-    /// themselves are written at once and read back when folded, so an
+    /// The clustering sketches of the reports staged so far; the reports
+    /// themselves are staged at once and read back when folded, so an
     /// ingest of a million articles holds sketches, not reports.
     new_sketches: Vec<Sketch>,
     articles_added: usize,
     /// Stored reports from which only the region new reports reach is
     /// re-clustered (`LOCAL_RECLUSTER_MIN`; tests lower it).
     local_min: usize,
+    /// The store was empty: the final transaction is a bulk load.
+    bulk: bool,
+}
+
+/// The write transaction of an ingest or a review: re-clusters, refolds
+/// and writes the difference. Dropping it without committing rolls back.
+pub(crate) struct Writer<'s> {
+    pub(crate) tx: Transaction<'s>,
+    /// The connection of `tx`, to return to WAL after a bulk load.
+    conn: &'s Connection,
+    /// Written in a rollback journal (`journal_for_bulk_load`).
+    bulk: bool,
+    local_min: usize,
     pub(crate) at: String,
 }
+
+/// The staging table: this connection's own, in SQLite's temp database, so
+/// filling it takes no lock on the database file.
+const STAGING: &str = "
+CREATE TEMP TABLE IF NOT EXISTS staged_articles (
+    id        TEXT PRIMARY KEY,
+    hash      TEXT NOT NULL,
+    outlet    TEXT,
+    url       TEXT,
+    published TEXT,
+    text      TEXT NOT NULL,
+    report    TEXT NOT NULL,
+    taken     INTEGER NOT NULL DEFAULT 0
+);
+DELETE FROM temp.staged_articles;
+";
 
 impl Store {
     /// Content hash -> article id of every stored article, to skip known
@@ -74,46 +108,40 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(err)
     }
 
-    /// Start an ingest (one write transaction).
+    /// Start an ingest. Nothing is written to the database before
+    /// [`Ingest::finish`].
     pub fn begin_ingest(&mut self) -> Result<Ingest<'_>> {
         let hashes = self.known_hashes()?;
         let ids = hashes.iter().map(|(h, i)| (i.clone(), h.clone())).collect();
-        // An ingest writes gigabytes in one transaction: with SQLite's
-        // default 2 MB page cache, every index insert re-reads pages through
-        // the write-ahead log. The cache is an upper bound, taken as used.
         self.conn
-            .pragma_update(None, "cache_size", INGEST_CACHE_KIB)
-            .map_err(|e| StoreError::sqlite("sizing the page cache", e))?;
-        let bulk = hashes.is_empty() && self.journal_for_bulk_load();
-        let conn: &rusqlite::Connection = &self.conn;
-        let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| StoreError::sqlite("starting the ingest transaction", e))?;
+            .execute_batch(STAGING)
+            .map_err(|e| StoreError::sqlite("preparing the ingest's staging table", e))?;
+        let bulk = hashes.is_empty();
         Ok(Ingest {
-            tx,
-            conn,
-            bulk,
+            conn: &mut self.conn,
             hashes,
             ids,
             new_sketches: Vec::new(),
             articles_added: 0,
             local_min: LOCAL_RECLUSTER_MIN,
-            at: now(),
+            bulk,
         })
+    }
+
+    /// Open the write transaction of a review.
+    pub(crate) fn begin_write(&mut self) -> Result<Writer<'_>> {
+        Writer::begin(&mut self.conn, false)
     }
 }
 
-impl Store {
-    /// A first ingest into an empty database writes it in a rollback
-    /// journal, not the write-ahead log: SQLite finds each page of a
-    /// gigabyte-sized log transaction by searching the whole log, which
-    /// made a million-article load spend its time there. The store
-    /// returns to WAL after the commit. Skipped (WAL kept) when another
-    /// connection holds the database.
-    fn journal_for_bulk_load(&self) -> bool {
-        self.conn
-            .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))
-            .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"))
-    }
+/// A first ingest into an empty database writes it in a rollback journal,
+/// not the write-ahead log: SQLite finds each page of a gigabyte-sized log
+/// transaction by searching the whole log, which made a million-article
+/// load spend its time there. The store returns to WAL after the commit.
+/// Skipped (WAL kept) when another connection holds the database.
+fn journal_for_bulk_load(conn: &Connection) -> bool {
+    conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get::<_, String>(0))
+        .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"))
 }
 
 fn now() -> String {
@@ -121,7 +149,14 @@ fn now() -> String {
 }
 
 impl Ingest<'_> {
-    /// Store an article and its report unless its text is already known or
+    /// Re-cluster locally from `n` stored reports on (for tests).
+    #[cfg(test)]
+    pub(crate) fn with_local_min(mut self, n: usize) -> Self {
+        self.local_min = n;
+        self
+    }
+
+    /// Stage an article and its report unless its text is already known or
     /// its id is taken by another text.
     pub fn add(&mut self, article: &Article, report: ArticleReport) -> Result<AddOutcome> {
         let hash = content_hash(&article.text);
@@ -134,7 +169,7 @@ impl Ingest<'_> {
                 reason: format!("article id {id} is already stored with a different text"),
             });
         }
-        self.insert_article(article, &report, &hash)?;
+        self.stage(article, &report, &hash)?;
         self.hashes.insert(hash.clone(), id.clone());
         self.ids.insert(id.clone(), hash);
         self.new_sketches.extend(Sketch::of_report(&report));
@@ -142,13 +177,14 @@ impl Ingest<'_> {
         Ok(AddOutcome::Added)
     }
 
-    fn insert_article(&self, a: &Article, report: &ArticleReport, hash: &str) -> Result<()> {
+    fn stage(&self, a: &Article, report: &ArticleReport, hash: &str) -> Result<()> {
         let id = &a.meta.id;
-        let err = |e| StoreError::sqlite(format!("storing article {id}"), e);
         let published = report.published.or(a.meta.published).map(|d| d.to_string());
-        self.tx
+        let json = serde_json::to_string(report)
+            .map_err(|e| StoreError::json(format!("encoding the report of {id}"), e))?;
+        self.conn
             .prepare_cached(
-                "INSERT INTO articles (id, hash, outlet, url, published, text, ingested_at)
+                "INSERT INTO temp.staged_articles (id, hash, outlet, url, published, text, report)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
             .and_then(|mut s| {
@@ -159,35 +195,102 @@ impl Ingest<'_> {
                     a.meta.url,
                     published,
                     a.text,
-                    self.at
+                    json
                 ])
             })
-            .map_err(err)?;
-        let json = serde_json::to_string(report)
-            .map_err(|e| StoreError::json(format!("encoding the report of {id}"), e))?;
-        self.tx
-            .prepare_cached("INSERT INTO reports (article, json) VALUES (?1, ?2)")
-            .and_then(|mut s| s.execute(params![id, json]))
-            .map_err(err)?;
+            .map_err(|e| StoreError::sqlite(format!("staging article {id}"), e))?;
         Ok(())
     }
 
-    /// Re-cluster every stored sketch with the new ones, refold only the
-    /// clusters whose members changed, write the difference and commit.
-    /// Without new articles nothing can change: the stored incidents are
-    /// already the merge of the stored reports, and merging is skipped.
-    pub fn finish(mut self) -> Result<IngestSummary> {
-        if self.articles_added == 0 {
-            return self.finish_unchanged();
-        }
+    /// In one write transaction: store the staged articles, re-cluster every
+    /// stored sketch with the new ones, refold only the clusters whose
+    /// members changed, write the difference and commit. Without new
+    /// articles nothing can change: the stored incidents are already the
+    /// merge of the stored reports, and merging is skipped.
+    pub fn finish(self) -> Result<IngestSummary> {
         // What only `add` needs goes before clustering needs the memory.
-        self.hashes = HashMap::new();
-        self.ids = HashMap::new();
-        let new = std::mem::take(&mut self.new_sketches);
-        let mut summary = self.rebuild_with(&Rebuild::default(), new)?;
-        summary.articles_added = self.articles_added;
-        self.commit()?;
+        drop((self.hashes, self.ids));
+        let mut writer = Writer::begin(self.conn, self.bulk && self.articles_added > 0)?;
+        writer.local_min = self.local_min;
+        let mut new = self.new_sketches;
+        let added = self.articles_added - writer.store_staged(&mut new)?;
+        if added == 0 {
+            return writer.finish_unchanged();
+        }
+        let mut summary = writer.rebuild_with(&Rebuild::default(), new)?;
+        summary.articles_added = added;
+        writer.commit()?;
         Ok(summary)
+    }
+}
+
+impl<'s> Writer<'s> {
+    /// Open the write transaction; `bulk`: the store was empty when the
+    /// ingest began, so write it in a rollback journal if nobody else has
+    /// it open (`journal_for_bulk_load`).
+    fn begin(conn: &'s mut Connection, bulk: bool) -> Result<Writer<'s>> {
+        // An ingest writes gigabytes in one transaction: with SQLite's
+        // default 2 MB page cache, every index insert re-reads pages. The
+        // cache is an upper bound, taken as used.
+        conn.pragma_update(None, "cache_size", INGEST_CACHE_KIB)
+            .map_err(|e| StoreError::sqlite("sizing the page cache", e))?;
+        let conn: &'s Connection = conn;
+        let bulk = bulk && journal_for_bulk_load(conn);
+        let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite("starting the write transaction", e))?;
+        Ok(Writer {
+            tx,
+            conn,
+            bulk,
+            local_min: LOCAL_RECLUSTER_MIN,
+            at: now(),
+        })
+    }
+}
+
+impl Writer<'_> {
+    /// Copy the staged articles and reports in, except those another ingest
+    /// stored since this one started (same text, or an id taken meanwhile),
+    /// and empty the staging table. Drops the sketches of those from `new`
+    /// and returns how many they were.
+    fn store_staged(&mut self, new: &mut Vec<Sketch>) -> Result<usize> {
+        let err = |e| StoreError::sqlite("storing the new articles", e);
+        self.tx
+            .execute(
+                "UPDATE temp.staged_articles AS s SET taken = 1
+                 WHERE EXISTS (SELECT 1 FROM main.articles a WHERE a.hash = s.hash)
+                    OR EXISTS (SELECT 1 FROM main.articles a WHERE a.id = s.id)",
+                [],
+            )
+            .map_err(err)?;
+        let taken: HashSet<String> = {
+            let mut stmt = self
+                .tx
+                .prepare("SELECT id FROM temp.staged_articles WHERE taken = 1")
+                .map_err(err)?;
+            let rows = stmt.query_map([], |r| r.get(0)).map_err(err)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(err)?
+        };
+        new.retain(|s| !taken.contains(&s.article));
+        self.tx
+            .execute(
+                "INSERT INTO main.articles (id, hash, outlet, url, published, text, ingested_at)
+                 SELECT id, hash, outlet, url, published, text, ?1 FROM temp.staged_articles
+                 WHERE taken = 0 ORDER BY rowid",
+                [&self.at],
+            )
+            .map_err(err)?;
+        self.tx
+            .execute(
+                "INSERT INTO main.reports (article, json)
+                 SELECT id, report FROM temp.staged_articles WHERE taken = 0 ORDER BY rowid",
+                [],
+            )
+            .map_err(err)?;
+        self.tx
+            .execute("DELETE FROM temp.staged_articles", [])
+            .map_err(err)?;
+        Ok(taken.len())
     }
 
     pub(crate) fn commit(self) -> Result<()> {
@@ -207,7 +310,7 @@ impl Ingest<'_> {
     /// `rebuild.dirty` names), apply field corrections and write the
     /// difference.
     pub(crate) fn rebuild(&self, rebuild: &Rebuild) -> Result<IngestSummary> {
-        self.rebuild_with(rebuild, self.new_sketches.clone())
+        self.rebuild_with(rebuild, Vec::new())
     }
 
     /// `rebuild`, with the sketches of the reports added in this ingest.
@@ -258,16 +361,9 @@ impl Ingest<'_> {
         Ok(summary)
     }
 
-    /// Re-cluster locally from `n` stored reports on (for tests).
-    #[cfg(test)]
-    pub(crate) fn with_local_min(mut self, n: usize) -> Self {
-        self.local_min = n;
-        self
-    }
-
     /// In a large store, with only new reports to place (no correction
-    /// forcing a refold): the reports to
-    /// re-cluster, and the corpus's prior shift kept from the last full
+    /// forcing a refold): the reports to re-cluster, and the corpus's prior
+    /// shift kept from the last full
     /// re-cluster. None: re-cluster everything.
     fn local_region(
         &self,

@@ -334,7 +334,7 @@ impl Store {
         if note.is_empty() {
             return Err(invalid("a correction needs a note saying why"));
         }
-        let ing = self.begin_ingest()?;
+        let ing = self.begin_write()?;
         ing.place_unplaced()?;
         let id = ing.resolve_id(id)?;
         let members = ing.members_of(&id)?;
@@ -445,7 +445,7 @@ fn invalid(message: impl Into<String>) -> StoreError {
     }
 }
 
-impl crate::Ingest<'_> {
+impl crate::ingest::Writer<'_> {
     /// Fold once if some members were never placed (a database upgraded from
     /// schema 1 that has not been ingested into since).
     fn place_unplaced(&self) -> Result<()> {

@@ -156,12 +156,20 @@ pub(crate) fn check_version(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// How long a connection waits for another one's write transaction (an
+/// ingest's final one, a review) before giving up with "database is
+/// locked": waiting is what an analyst wants, and a large ingest's commit
+/// takes seconds.
+pub(crate) const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// WAL journal, normal sync (durable at checkpoints, safe against crashes).
+/// The busy timeout comes first, so that even these pragmas wait for a
+/// writer instead of failing.
 pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))
+    conn.pragma_update(None, "foreign_keys", "ON")
 }
 
 /// Apply every migration the database lacks, each in its own transaction.

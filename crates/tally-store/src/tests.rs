@@ -932,3 +932,74 @@ fn index_pages_equal_sql_pages() {
         }
     }
 }
+
+/// Stored incidents without the analysts' timestamps, for comparing stores
+/// built at different times.
+fn incidents_untimed(store: &Store) -> Vec<String> {
+    let mut out = store.incidents_json().unwrap();
+    for json in &mut out {
+        let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+        if let Some(list) = value["corrections"].as_array_mut() {
+            for c in list {
+                c["at"] = serde_json::Value::Null;
+            }
+        }
+        *json = value.to_string();
+    }
+    out
+}
+
+#[test]
+fn an_ingest_in_progress_leaves_the_database_free_for_corrections() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let all = corpus();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &all[..1]);
+    let mut analyst = Store::open(&path, OpenMode::Existing).unwrap();
+    // No lock for a second: a correction waiting on the ingest fails fast.
+    analyst
+        .conn
+        .busy_timeout(std::time::Duration::from_secs(1))
+        .unwrap();
+    let id = id_in(&analyst, "Peshawar");
+
+    let mut ing = store.begin_ingest().unwrap();
+    for (a, r) in &all[1..] {
+        ing.add(a, r.clone()).unwrap();
+    }
+    // While the ingest is staged: a correction, and another ingest that
+    // stores one of its articles first.
+    analyst
+        .review(&id, &set("group", "Lashkar-e-Jhangvi"), "claim video seen")
+        .unwrap();
+    ingest(&mut analyst, &all[2..3]);
+    let summary = ing.finish().unwrap();
+    assert_eq!(
+        summary.articles_added, 2,
+        "c was stored by the other ingest"
+    );
+
+    let mut clean = temp_store(&dir, "clean.db");
+    ingest(&mut clean, &all[..1]);
+    clean
+        .review(&id, &set("group", "Lashkar-e-Jhangvi"), "claim video seen")
+        .unwrap();
+    ingest(&mut clean, &all[1..]);
+    assert_eq!(incidents_untimed(&store), incidents_untimed(&clean));
+    assert_eq!(store.check().unwrap().integrity, "ok");
+}
+
+#[test]
+fn a_dropped_ingest_leaves_nothing_staged_for_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = temp_store(&dir, "t.db");
+    let all = corpus();
+    {
+        let mut ing = store.begin_ingest().unwrap();
+        ing.add(&all[0].0, all[0].1.clone()).unwrap();
+    }
+    let summary = ingest(&mut store, &all[1..2]);
+    assert_eq!(summary.articles_added, 1);
+    assert_eq!(store.counts().unwrap().0, 1);
+}

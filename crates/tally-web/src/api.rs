@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use std::sync::Arc;
 use tally_model::{EventType, Incident};
-use tally_store::{Column, GroupBy, Store, CORRECTABLE};
+use tally_store::{Column, GroupBy, OpenMode, Store, CORRECTABLE};
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
@@ -21,21 +21,34 @@ async fn with_store<T: Send + 'static>(
     state: Arc<AppState>,
     f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    with_store_mut(state, |store| f(store)).await
+    tokio::task::spawn_blocking(move || {
+        let store = state
+            .store
+            .lock()
+            .map_err(|_| ApiError::internal("the database lock is poisoned"))?;
+        f(&store)
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("database task failed: {e}")))?
 }
 
-/// Run `f` with the store on a blocking thread, allowed to write (a
-/// review). The lock makes a write and the reads around it one unit.
+/// Run `f` on a blocking thread with the reviews' own connection, allowed
+/// to write (a review); reads go on through the other one meanwhile. The
+/// lock makes a write and the reads around it one unit.
 pub(crate) async fn with_store_mut<T: Send + 'static>(
     state: Arc<AppState>,
     f: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(move || {
-        let mut store = state
-            .store
+        let mut writer = state
+            .writer
             .lock()
             .map_err(|_| ApiError::internal("the database lock is poisoned"))?;
-        f(&mut store)
+        let store = match writer.as_mut() {
+            Some(store) => store,
+            None => writer.insert(Store::open(&state.path, OpenMode::Existing)?),
+        };
+        f(store)
     })
     .await
     .map_err(|e| ApiError::internal(format!("database task failed: {e}")))?

@@ -31,12 +31,19 @@ pub use openapi::openapi;
 
 use axum::Router;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tally_store::{StatsIndex, Store};
 
 /// What every handler shares: the database and the access token.
 pub struct AppState {
+    /// The connection the dashboard reads through.
     store: Mutex<Store>,
+    /// The reviews' own connection to the same file, opened by the first
+    /// review: a review waiting for the write lock (while an ingest
+    /// commits) must not hold up the dashboard's reads.
+    writer: Mutex<Option<Store>>,
+    path: PathBuf,
     token: Option<String>,
     /// Statistics columns of every incident, reloaded when the data stamp moves.
     stats: Mutex<Option<Arc<StatsIndex>>>,
@@ -93,7 +100,9 @@ pub fn check_bind(addr: SocketAddr, token: Option<&str>) -> Result<(), BindError
 /// The dashboard's routes over `store`; with a token, every route requires it.
 pub fn router(store: Store, token: Option<String>) -> Router {
     let state = Arc::new(AppState {
+        path: store.path().to_path_buf(),
         store: Mutex::new(store),
+        writer: Mutex::new(None),
         token,
         stats: Mutex::new(None),
     });

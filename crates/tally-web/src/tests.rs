@@ -863,3 +863,28 @@ async fn with_a_token_the_pages_files_load_without_it() {
         assert_eq!(res.status(), status, "{uri}");
     }
 }
+
+#[tokio::test]
+async fn reads_go_on_while_a_review_waits_for_the_write_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir, None);
+    let id = id_in(app.clone(), "Peshawar").await;
+    // Another process's write transaction: an ingest committing.
+    let ingest = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+    ingest.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let uri = format!("/api/incidents/{id}/corrections");
+    let body = serde_json::json!({"field": "group", "value": "Lashkar-e-Jhangvi", "note": "seen"});
+    let poster = app.clone();
+    let review = tokio::spawn(async move { post_json(poster, &uri, body).await });
+    tokio::task::spawn_blocking(|| std::thread::sleep(std::time::Duration::from_millis(300)))
+        .await
+        .unwrap();
+    let (status, _) = get(app.clone(), "/api/stats", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!review.is_finished(), "the review should still be waiting");
+    ingest.execute_batch("COMMIT").unwrap();
+    let (status, answer) = review.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, shown) = get(app, &format!("/api/incidents/{id}"), None).await;
+    assert_eq!(shown["incident"]["group"], "Lashkar-e-Jhangvi", "{shown}");
+}
