@@ -99,7 +99,9 @@ pub enum GroupBy {
 impl GroupBy {
     fn key_sql(self) -> &'static str {
         match self {
-            GroupBy::Month => "substr(date, 1, 7)",
+            GroupBy::Month => {
+                "CASE WHEN month IS NULL THEN CAST(year AS TEXT) ELSE printf('%04d-%02d', year, month) END"
+            }
             GroupBy::Province => "admin1",
             GroupBy::District => "admin2",
             GroupBy::Group => "\"group\"",
@@ -203,6 +205,15 @@ impl Store {
     pub fn stats(&self, filter: &Filter, by: Option<GroupBy>) -> Result<Vec<StatsRow>> {
         let (clause, values) = filter.sql();
         let key = by.map_or("NULL", GroupBy::key_sql);
+        let (group, order) = match by {
+            // Grouped on the indexed integers, in the order of the key's text:
+            // a year alone before that year's months.
+            Some(GroupBy::Month) => (
+                "year, month",
+                "year IS NULL, year, month IS NOT NULL, month",
+            ),
+            _ => ("k", "k IS NULL, k"),
+        };
         let sums: Vec<String> = ["killed", "injured"]
             .iter()
             .flat_map(|o| {
@@ -215,7 +226,7 @@ impl Store {
             })
             .collect();
         let sql = format!(
-            "SELECT {key} AS k, COUNT(*), {} FROM incidents{clause} GROUP BY k ORDER BY k IS NULL, k",
+            "SELECT {key} AS k, COUNT(*), {} FROM incidents{clause} GROUP BY {group} ORDER BY {order}",
             sums.join(", ")
         );
         self.rows(&sql, values, stats_row, "computing statistics")
