@@ -123,7 +123,7 @@ impl Store {
             ids,
             new_sketches: Vec::new(),
             articles_added: 0,
-            local_min: LOCAL_RECLUSTER_MIN,
+            local_min: local_recluster_min(),
             bulk,
         })
     }
@@ -242,7 +242,7 @@ impl<'s> Writer<'s> {
             tx,
             conn,
             bulk,
-            local_min: LOCAL_RECLUSTER_MIN,
+            local_min: local_recluster_min(),
             at: now(),
         })
     }
@@ -324,7 +324,7 @@ impl Writer<'_> {
             message: e.to_string(),
         })?;
         let mut reclustered = sketches.len();
-        let mut clusters = match self.local_region(&sketches, &placed, stored_count, rebuild)? {
+        let mut clusters = match self.local_region(&sketches, &placed, stored_count)? {
             Some((region, shift)) => {
                 reclustered = region.len();
                 recluster_region(&sketches, &placed, &region, (linkage, shift))
@@ -361,8 +361,7 @@ impl Writer<'_> {
         Ok(summary)
     }
 
-    /// In a large store, with only new reports to place (no correction
-    /// forcing a refold): the reports to re-cluster, and the corpus's prior
+    /// In a large store: the reports to re-cluster, and the corpus's prior
     /// shift kept from the last full
     /// re-cluster. None: re-cluster everything.
     fn local_region(
@@ -370,10 +369,11 @@ impl Writer<'_> {
         sketches: &[Sketch],
         placed: &[Option<String>],
         stored_count: usize,
-        rebuild: &Rebuild,
     ) -> Result<Option<(Vec<usize>, f64)>> {
-        let new = &sketches[stored_count..];
-        if stored_count < self.local_min || new.is_empty() || !rebuild.dirty.is_empty() {
+        // A review (no new reports) re-clusters nothing: the stored
+        // placement is the clustering, and the overrides and `dirty` do the
+        // rest; so does an ingest beyond what its reports reach.
+        if stored_count < self.local_min {
             return Ok(None);
         }
         let Some(shift) = self
@@ -703,6 +703,23 @@ impl Writer<'_> {
 /// reports can reach (below it, every report, which keeps the result
 /// exactly independent of how ingests were split).
 pub(crate) const LOCAL_RECLUSTER_MIN: usize = 20_000;
+
+#[cfg(not(test))]
+fn local_recluster_min() -> usize {
+    LOCAL_RECLUSTER_MIN
+}
+
+#[cfg(test)]
+fn local_recluster_min() -> usize {
+    TEST_LOCAL_MIN.with(std::cell::Cell::get)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// `LOCAL_RECLUSTER_MIN` as this test thread sets it.
+    pub(crate) static TEST_LOCAL_MIN: std::cell::Cell<usize> =
+        const { std::cell::Cell::new(LOCAL_RECLUSTER_MIN) };
+}
 
 /// The reports an ingest must re-cluster in a large store: the new ones
 /// (from `first_new` on), the stored ones a new one links to, and every

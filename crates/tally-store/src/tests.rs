@@ -573,6 +573,44 @@ fn corrections_apply_the_same_before_or_after_an_ingest() {
     assert_eq!(strip(&early), strip(&late));
 }
 
+/// A store where reviews and ingests beyond the first re-cluster only what
+/// they reach (as a store of 20,000+ reports does), or everything.
+fn reviewed_store(dir: &tempfile::TempDir, name: &str, local: bool) -> Store {
+    let min = if local { 0 } else { usize::MAX };
+    crate::ingest::TEST_LOCAL_MIN.with(|m| m.set(min));
+    let all = corpus();
+    let mut store = temp_store(dir, name);
+    ingest(&mut store, &all[..3]);
+    let peshawar = id_in(&store, "Peshawar");
+    let split = Review::Split {
+        article: "c".into(),
+    };
+    store
+        .review(&peshawar, &split, "a different blast")
+        .unwrap();
+    let quetta = id_in(&store, "Quetta");
+    store
+        .review(&quetta, &set("group", "BLA"), "claimed later")
+        .unwrap();
+    let merge = Review::Merge { other: peshawar };
+    store.review(&quetta, &merge, "one attack").unwrap();
+    ingest(&mut store, &all[3..]);
+    crate::ingest::TEST_LOCAL_MIN.with(|m| m.set(crate::ingest::LOCAL_RECLUSTER_MIN));
+    store
+}
+
+#[test]
+fn reviews_in_a_large_store_equal_a_full_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = reviewed_store(&dir, "full.db", false);
+    let local = reviewed_store(&dir, "local.db", true);
+    assert_eq!(
+        full.incidents_json().unwrap(),
+        local.incidents_json().unwrap()
+    );
+    assert_eq!(local.counts().unwrap(), (4, 3));
+}
+
 #[test]
 fn split_and_merge_hold_across_ingests() {
     let dir = tempfile::tempdir().unwrap();
