@@ -188,14 +188,15 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let db_path = args.db.path();
     let created = !db_path.exists();
     let mut store = args.db.open(OpenMode::Create)?;
-    let known = store.known_hashes()?;
     let bar = crate::extract_cmd::progress_bar(plan.entries.len() as u64, !args.quiet);
     let mut ing = store.begin_ingest()?;
     for chunk in plan.entries.chunks(CHUNK) {
+        // Texts already stored are not extracted again.
+        let known = ing.known();
         let coded: Vec<Coded> = chunk
             .par_iter()
             .map(|e| {
-                let c = code_one(e, &known, lex);
+                let c = code_one(e, known, lex);
                 bar.inc(1);
                 c
             })
@@ -207,7 +208,6 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
     // The million paths and manifest entries are not needed while merging.
     plan.entries = Vec::new();
-    drop(known);
     let summary = ing.finish()?;
     for s in &counts.skipped {
         eprintln!("tally: skipped {s}");

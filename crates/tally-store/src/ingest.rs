@@ -149,6 +149,12 @@ fn now() -> String {
 }
 
 impl Ingest<'_> {
+    /// Content hash -> article id of every text stored before or added in
+    /// this ingest (to skip known texts before extracting them).
+    pub fn known(&self) -> &HashMap<String, String> {
+        &self.hashes
+    }
+
     /// Re-cluster locally from `n` stored reports on (for tests).
     #[cfg(test)]
     pub(crate) fn with_local_min(mut self, n: usize) -> Self {
@@ -338,7 +344,7 @@ impl Writer<'_> {
         overrides.relink(&sketches, &mut clusters);
         let plan = Plan::new(&sketches, &placed, &clusters, &rebuild.dirty);
         drop(clusters);
-        let mut stored = self.stored_hashes()?;
+        let mut stored = self.stored_hashes(&plan, &sketches, &placed)?;
         let mut summary = IngestSummary::default();
         // Fold and write a batch of clusters at a time: only one batch of
         // reports and incidents is in memory, however large the ingest.
@@ -595,16 +601,40 @@ impl Writer<'_> {
         Ok(vanished.len())
     }
 
-    fn stored_hashes(&self) -> Result<HashMap<String, String>> {
+    /// The hash of every stored incident this rebuild may write or remove:
+    /// those whose id a changed cluster now has, and those a member of a
+    /// changed cluster sat in (an incident vanishes only when its members
+    /// went to clusters that changed). A point query each, so a small
+    /// ingest into a large store does not read every incident.
+    fn stored_hashes(
+        &self,
+        plan: &Plan,
+        sketches: &[Sketch],
+        placed: &[Option<String>],
+    ) -> Result<HashMap<String, String>> {
         let err = |e| StoreError::sqlite("reading the stored incidents", e);
+        let mut ids: HashSet<String> = HashSet::new();
+        for cluster in &plan.changed {
+            ids.insert(tally_merge::incident_id(
+                cluster.iter().map(|&i| sketches[i].key.as_str()),
+            ));
+            ids.extend(cluster.iter().filter_map(|&i| placed[i].clone()));
+        }
         let mut stmt = self
             .tx
-            .prepare("SELECT id, hash FROM incidents")
+            .prepare_cached("SELECT hash FROM incidents WHERE id = ?1")
             .map_err(err)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(err)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(err)
+        let mut out = HashMap::with_capacity(ids.len());
+        for id in ids {
+            let hash: Option<String> = stmt
+                .query_row([&id], |r| r.get(0))
+                .optional()
+                .map_err(err)?;
+            if let Some(hash) = hash {
+                out.insert(id, hash);
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn stored_incident(&self, id: &str) -> Result<Incident> {
