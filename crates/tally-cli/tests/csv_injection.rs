@@ -2,26 +2,10 @@
 //! correction; equally an article's outlet or a group name) leave every CSV
 //! tally writes as text, while numbers stay numbers.
 
+mod common;
+use common::ok;
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn tally(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tally"))
-        .args(args)
-        .env_remove("TALLY_DB")
-        .output()
-        .expect("the tally binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = tally(args);
-    assert!(
-        out.status.success(),
-        "tally {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"click\")";
 

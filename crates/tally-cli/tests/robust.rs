@@ -3,19 +3,14 @@
 //! beside the articles, files sharing a name, stats that add up, stopping
 //! `tally serve`, and HTML saved as an article.
 
+mod common;
+use common::{examples, run_ok as ok, s, tally};
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn tally(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tally"))
-        .args(args)
-        .env_remove("TALLY_DB")
-        .output()
-        .expect("the tally binary runs")
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -23,24 +18,6 @@ fn stderr(out: &Output) -> String {
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn ok(args: &[&str]) -> Output {
-    let out = tally(args);
-    assert!(
-        out.status.success(),
-        "tally {args:?} failed: {}",
-        stderr(&out)
-    );
-    out
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("temp paths are UTF-8")
-}
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/articles")
 }
 
 fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {

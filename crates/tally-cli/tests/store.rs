@@ -2,43 +2,20 @@
 //! crash-safe), list, stats, show, history, export, and the errors a user
 //! can act on.
 
+mod common;
+use common::{examples, ok, s, tally};
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tally_store::{OpenMode, Store};
 use tally_synth::SynthConfig;
-
-fn tally(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tally"))
-        .args(args)
-        .env_remove("TALLY_DB")
-        .output()
-        .expect("the tally binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = tally(args);
-    assert!(
-        out.status.success(),
-        "tally {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn err(args: &[&str]) -> String {
     let out = tally(args);
     assert!(!out.status.success(), "tally {args:?} should fail");
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/articles")
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("temp paths are UTF-8")
 }
 
 fn incidents_json(db: &Path) -> Vec<String> {

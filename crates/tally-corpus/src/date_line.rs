@@ -200,7 +200,10 @@ mod tests {
             "2025-13-45",
             "June 45, 2025",
             "Date: soon",
+            // A month without its day is no publication day.
             "May 2025",
+            "March 2024",
+            "date: Sept 2023",
         ] {
             assert!(
                 matches!(read_date_line(line), DateLine::Unreadable(_)),
