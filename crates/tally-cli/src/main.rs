@@ -9,6 +9,7 @@ mod csv_out;
 mod explain_cmd;
 mod extract_cmd;
 mod linkage_cmd;
+mod queue_cmd;
 mod relevance_cmd;
 mod review_cmd;
 mod serve_cmd;
@@ -144,6 +145,24 @@ enum Command {
     ///   tally correct inc-3f2a9c --merge inc-77b1e0 --note "same raid, two names"
     #[command(verbatim_doc_comment)]
     Correct(review_cmd::CorrectArgs),
+    /// The review queue: incidents to check first, with the doubts behind each.
+    ///
+    /// Every incident carries doubts (figures that disagree, a place known
+    /// only to the province, an unclaimed or contested group, a single
+    /// source, a date taken from the publication day, a borderline
+    /// relevance decision, a near-threshold merge, ...) and calibrated
+    /// confidences. Main incidents whose expected number of wrong fields
+    /// reaches the threshold are queued, ranked by doubt times toll, recent
+    /// first among equals. Marking one reviewed takes it off the queue
+    /// until a new report joins it.
+    ///
+    /// Examples:
+    ///   tally review --limit 10
+    ///   tally review --province Balochistan --since 2025-01
+    ///   tally show inc-3f2a9c
+    ///   tally correct inc-3f2a9c --reviewed --note "checked against ISPR"
+    #[command(verbatim_doc_comment)]
+    Review(queue_cmd::QueueArgs),
     /// Write a synthetic corpus with exact gold, to test merging and speed at scale.
     ///
     /// Example:
@@ -203,6 +222,7 @@ fn main() -> ExitCode {
         Command::Export(args) => store_cmd::export(args),
         Command::History(args) => store_cmd::history(args),
         Command::Correct(args) => review_cmd::run(args),
+        Command::Review(args) => queue_cmd::run(args),
         Command::Synth(args) => synth_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
         Command::Relevance(args) => relevance_cmd::run(args),

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use tally_store::{OpenMode, Review, CORRECTABLE};
 
 #[derive(Args, Debug)]
-#[command(group(ArgGroup::new("change").required(true).args(["set", "split", "merge"])))]
+#[command(group(ArgGroup::new("change").required(true).args(["set", "split", "merge", "reviewed"])))]
 pub struct CorrectArgs {
     /// Incident id or a unique prefix of it.
     #[arg(value_name = "ID")]
@@ -23,6 +23,10 @@ pub struct CorrectArgs {
     /// Join this other incident into ID.
     #[arg(long, value_name = "OTHER_ID")]
     pub merge: Option<String>,
+    /// Mark ID reviewed: it leaves the review queue (`tally review`) until
+    /// a new report joins it.
+    #[arg(long)]
+    pub reviewed: bool,
     /// Why (kept with the correction, shown in history and exports).
     #[arg(long, required = true)]
     pub note: String,
@@ -63,6 +67,9 @@ fn review_of(args: &CorrectArgs) -> Result<Review> {
             value,
         });
     }
+    if args.reviewed {
+        return Ok(Review::Reviewed);
+    }
     if let Some(article) = &args.split {
         return Ok(Review::Split {
             article: article.clone(),
@@ -72,6 +79,6 @@ fn review_of(args: &CorrectArgs) -> Result<Review> {
         Some(other) => Ok(Review::Merge {
             other: other.clone(),
         }),
-        None => bail!("give one of --set, --split or --merge"),
+        None => bail!("give one of --set, --split, --merge or --reviewed"),
     }
 }

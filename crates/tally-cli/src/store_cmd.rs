@@ -82,6 +82,9 @@ pub struct FilterArgs {
     /// At least N killed (best estimate).
     #[arg(long, value_name = "N")]
     pub min_killed: Option<u32>,
+    /// Only incidents on the review queue (see `tally review`).
+    #[arg(long)]
+    pub needs_review: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -290,7 +293,7 @@ fn store_one(ing: &mut tally_store::Ingest, c: Coded, counts: &mut IngestCounts)
 
 impl FilterArgs {
     /// Check every value against what the database and tally know.
-    fn resolve(&self, store: &Store, lex: &Lexicon) -> Result<Filter> {
+    pub(crate) fn resolve(&self, store: &Store, lex: &Lexicon) -> Result<Filter> {
         let places = |kind| {
             lex.gazetteer
                 .places
@@ -328,6 +331,7 @@ impl FilterArgs {
             )?,
             event_type: parse_type(self.event_type.as_deref())?,
             min_killed: self.min_killed,
+            needs_review: self.needs_review,
         })
     }
 }
@@ -711,6 +715,7 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
             s.url.as_deref().unwrap_or("")
         )?;
     }
+    write_doubts(&mut out, &inc)?;
     if !inc.corrections.is_empty() {
         writeln!(out, "\nanalyst corrections")?;
         for c in &inc.corrections {
@@ -722,6 +727,43 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
     write_history(&mut out, &store, &inc.id)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The incident's confidence, whether it is queued, and its doubts.
+pub(crate) fn write_doubts(out: &mut impl Write, inc: &Incident) -> Result<()> {
+    let Some(conf) = &inc.confidence else {
+        return Ok(());
+    };
+    let standing = tally_merge::ReviewStanding::of(inc);
+    let queue = if standing.queued {
+        "on the review queue"
+    } else if tally_merge::reviewed(inc) {
+        "reviewed"
+    } else {
+        "not queued"
+    };
+    writeln!(
+        out,
+        "\nconfidence {:.2}; expected wrong fields {:.2} ({queue})",
+        conf.incident, standing.doubt
+    )?;
+    let shaky: Vec<String> = conf
+        .fields
+        .iter()
+        .filter(|(f, p)| **p < 0.9 && (!f.contains('.') || tally_merge::is_coded(inc, f)))
+        .map(|(f, p)| format!("{f} {p:.2}"))
+        .collect();
+    if !shaky.is_empty() {
+        writeln!(out, "  least sure: {}", shaky.join(", "))?;
+    }
+    if !inc.doubts.is_empty() {
+        writeln!(out, "doubts")?;
+        for d in &inc.doubts {
+            let field = d.field.as_deref().unwrap_or("incident");
+            writeln!(out, "  {:<22} {:<14} {}", d.kind, field, d.reason)?;
+        }
+    }
+    Ok(())
 }
 
 fn write_history(out: &mut impl Write, store: &Store, id: &str) -> Result<()> {
@@ -809,6 +851,10 @@ fn csv_header() -> Vec<String> {
             "article_ids",
             "reviewed",
             "corrections",
+            "confidence",
+            "expected_wrong_fields",
+            "needs_review",
+            "doubts",
         ]
         .map(String::from),
     );
@@ -872,7 +918,26 @@ fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
     row.push(inc.articles.join(";"));
     row.push((!inc.corrections.is_empty()).to_string());
     row.push(corrections_cell(inc));
+    let standing = tally_merge::ReviewStanding::of(inc);
+    row.push(
+        inc.confidence
+            .as_ref()
+            .map(|c| format!("{:.3}", c.incident))
+            .unwrap_or_default(),
+    );
+    row.push(format!("{:.3}", standing.doubt));
+    row.push(standing.queued.to_string());
+    row.push(doubts_cell(inc));
     row
+}
+
+/// `kind: reason` for each doubt, `; `-separated.
+fn doubts_cell(inc: &Incident) -> String {
+    inc.doubts
+        .iter()
+        .map(|d| format!("{}: {}", d.kind, d.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `field=value (note)` for each analyst correction, `; `-separated.
@@ -1004,6 +1069,9 @@ fn feature(inc: &Incident) -> Option<serde_json::Value> {
             "place": inc.place,
             "group": inc.group,
             "claimed": inc.claimed,
+            "confidence": inc.confidence.as_ref().map(|c| c.incident),
+            "needs_review": tally_merge::ReviewStanding::of(inc).queued,
+            "doubts": inc.doubts.iter().map(|d| format!("{}: {}", d.kind, d.reason)).collect::<Vec<_>>(),
             "killed": tally_store::best_total(&inc.killed),
             "killed_security_forces": best(inc.killed.security_forces),
             "killed_civilians": best(inc.killed.civilians),

@@ -261,6 +261,8 @@ pub fn build_all(
             killed,
             injured,
             corrections: Vec::new(),
+            doubts: Vec::new(),
+            confidence: None,
             evidence,
         });
     }

@@ -12,10 +12,17 @@
 //! member report, so the same corpus in any order gives the same output and
 //! adding an unrelated article changes no existing id.
 
+mod confidence;
+mod doubt;
 mod linkage;
 mod reconcile;
 mod similarity;
 
+pub use confidence::{
+    doubt_score, is_coded, reviewed, settle, ConfidenceModel, ReviewStanding,
+    FIELDS as CONFIDENCE_FIELDS, REVIEWED,
+};
+pub use doubt::doubts;
 pub use linkage::{Level, Levels, Linkage, LinkageError, Neighbours, Weights, COMPARISONS};
 pub use reconcile::incident_id;
 pub use similarity::Profile;
@@ -37,16 +44,24 @@ pub struct Member<'a> {
     pub article: &'a str,
     pub outlet: Option<&'a str>,
     pub published: Option<IncidentDate>,
+    /// The relevance classifier's score of its article (doubt when borderline).
+    pub relevance: f32,
+    /// How many incidents its article reports as news (figures may be
+    /// given to the wrong one when several are).
+    pub news_in_article: usize,
 }
 
 impl<'a> Member<'a> {
     /// Every per-article incident of a report.
     pub fn of_report(r: &'a ArticleReport) -> impl Iterator<Item = Member<'a>> + 'a {
+        let news_in_article = r.incidents.iter().filter(|i| i.role == Role::Main).count();
         r.incidents.iter().map(move |inc| Member {
             incident: inc,
             article: &r.meta.id,
             outlet: r.meta.outlet.as_deref(),
             published: r.published,
+            relevance: r.relevance.score,
+            news_in_article,
         })
     }
 }
@@ -109,9 +124,12 @@ pub fn merge(reports: &[ArticleReport], linkage: &Linkage) -> Vec<Incident> {
     out
 }
 
-/// Fold the members of one cluster into one incident.
+/// Fold the members of one cluster into one incident, with its doubts and confidence.
 pub fn fold(members: &[&Member]) -> Incident {
-    reconcile::fold(members)
+    let mut inc = reconcile::fold(members);
+    inc.doubts = doubt::doubts(&inc, members);
+    inc.confidence = Some(ConfidenceModel::embedded().estimate(&inc));
+    inc
 }
 
 /// The output order: by date, then id.

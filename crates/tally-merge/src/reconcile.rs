@@ -91,6 +91,8 @@ pub fn fold(members: &[&Member]) -> Incident {
         killed: counts(members, Outcome::Killed),
         injured: counts(members, Outcome::Injured),
         corrections: Vec::new(),
+        doubts: Vec::new(),
+        confidence: None,
         evidence,
     }
 }

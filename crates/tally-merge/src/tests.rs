@@ -33,6 +33,8 @@ fn incident(
         injured: Casualties::default(),
         // The text states the date (not only the publication day).
         corrections: Vec::new(),
+        doubts: Vec::new(),
+        confidence: None,
         evidence: vec![tally_model::Evidence {
             article: article.into(),
             start: 0,

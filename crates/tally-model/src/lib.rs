@@ -289,6 +289,41 @@ pub struct Incident {
     /// (empty for machine-coded incidents, and then left out of the JSON).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<Correction>,
+    /// What a reviewer should check, and why (left out of the JSON when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub doubts: Vec<Doubt>,
+    /// How likely the incident, and each coded field, is right (calibrated
+    /// on the benchmark sets; absent in records coded before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+}
+
+/// One reason to check an incident: a kind (`figures_disagree`,
+/// `single_source`, ...), the field it is about (none: the whole incident),
+/// a sentence a person understands, and the articles behind it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Doubt {
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
+}
+
+/// Probabilities that the incident is a real one (`incident`) and that each
+/// scored field (`date`, `group`, `killed.total`, ...) is right.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Confidence {
+    pub incident: f64,
+    pub fields: std::collections::BTreeMap<String, f64>,
+}
+
+impl Confidence {
+    /// The expected number of wrong fields: what the review queue ranks by.
+    pub fn expected_wrong(&self) -> f64 {
+        self.fields.values().map(|p| 1.0 - p).sum()
+    }
 }
 
 /// One analyst correction: the field set (`group`, `killed.civilians`, ...,

@@ -20,6 +20,8 @@ pub struct Filter {
     pub event_type: Option<EventType>,
     /// At least this many killed (best estimate).
     pub min_killed: Option<u32>,
+    /// Only incidents on the review queue.
+    pub needs_review: bool,
 }
 
 impl Filter {
@@ -53,6 +55,9 @@ impl Filter {
         if let Some(n) = self.min_killed {
             terms.push("killed >= ?");
             values.push(Value::Integer(i64::from(n)));
+        }
+        if self.needs_review {
+            terms.push("needs_review = 1");
         }
         if terms.is_empty() {
             return (String::new(), values);
@@ -193,6 +198,45 @@ impl Store {
                 serde_json::from_str(j).map_err(|e| StoreError::json("reading an incident", e))
             })
             .collect()
+    }
+
+    /// The review queue: incidents needing review that match `filter`, most
+    /// urgent first (doubt times toll weight, raised for recent incidents:
+    /// `today` is the ordinal day recency is measured from), at most
+    /// `limit`; and how many are queued in all.
+    pub fn review_queue(
+        &self,
+        filter: &Filter,
+        limit: usize,
+        today: i64,
+    ) -> Result<(u64, Vec<Incident>)> {
+        let filter = Filter {
+            needs_review: true,
+            ..filter.clone()
+        };
+        let total = self.count(&filter)?;
+        let (clause, mut values) = filter.sql();
+        let sql = format!(
+            "SELECT j.json FROM incidents JOIN incident_json j USING (id){clause} \
+             ORDER BY review_priority * (1.0 + 1.0 / (1.0 + \
+                 MAX(0, ? - COALESCE(date_ord, ?)) / 365.0)) DESC, id LIMIT ?"
+        );
+        values.push(Value::Integer(today));
+        values.push(Value::Integer(today));
+        values.push(Value::Integer(clamp_i64(limit as u64)));
+        let json = self.rows(
+            &sql,
+            values,
+            |r| r.get::<_, String>(0),
+            "reading the review queue",
+        )?;
+        let incidents = json
+            .iter()
+            .map(|j| {
+                serde_json::from_str(j).map_err(|e| StoreError::json("reading an incident", e))
+            })
+            .collect::<Result<Vec<Incident>>>()?;
+        Ok((total, incidents))
     }
 
     /// Every incident's JSON, ordered by id (for comparing databases).
@@ -436,6 +480,7 @@ pub(crate) fn upsert_incident(
     hash: &str,
 ) -> rusqlite::Result<()> {
     let best = |c: &Casualties, cat| c.get(cat).map(|x: Count| x.best);
+    let review = tally_merge::ReviewStanding::of(inc);
     let date = inc.date.map(|d| d.to_string());
     let precision = inc
         .date
@@ -445,9 +490,9 @@ pub(crate) fn upsert_incident(
             admin1, admin2, place, lat, lon, event_type, \"group\", claimed, articles,
             killed, killed_total, killed_security_forces, killed_civilians, killed_militants,
             injured, injured_total, injured_security_forces, injured_civilians, injured_militants,
-            hash)
+            hash, doubt, review_priority, needs_review)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+            ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?
     .execute(params![
         inc.id,
@@ -477,6 +522,9 @@ pub(crate) fn upsert_incident(
         best(&inc.injured, Category::Civilians),
         best(&inc.injured, Category::Militants),
         hash,
+        review.doubt,
+        review.priority,
+        review.queued,
     ])?;
     conn.prepare_cached("INSERT OR REPLACE INTO incident_json (id, json) VALUES (?1, ?2)")?
         .execute(params![inc.id, json])?;

@@ -28,6 +28,10 @@ pub enum Review {
     Split { article: String },
     /// Join another incident (by id) into this one.
     Merge { other: String },
+    /// Mark the incident reviewed: it leaves the review queue until a new
+    /// report joins it (kept as a `reviewed` correction whose value is the
+    /// number of reports the analyst saw).
+    Reviewed,
 }
 
 /// The fields a [`Review::Set`] may correct.
@@ -218,6 +222,7 @@ impl Overrides {
                 if set_field(inc, field, o.value.as_deref()).is_err() {
                     continue;
                 }
+                tally_merge::settle(inc, field);
             }
             inc.corrections.push(o.correction());
         }
@@ -242,6 +247,8 @@ pub fn set_field(
         "lon" => inc.lon = text.map(|v| parse_degrees(v, 180.0)).transpose()?,
         "event_type" => inc.event_type = parse_type(text)?,
         "claimed" => inc.claimed = parse_bool(text)?,
+        // A mark, not a field: its value is the number of reports seen.
+        tally_merge::REVIEWED => {}
         _ => return set_count(inc, field, text),
     }
     Ok(())
@@ -355,6 +362,18 @@ impl Store {
                 );
                 (row, HashSet::from([anchor]))
             }
+            Review::Reviewed => {
+                let mut articles: Vec<&String> = members.iter().map(|(_, a)| a).collect();
+                articles.sort();
+                articles.dedup();
+                let row = (
+                    anchor.clone(),
+                    Kind::Set,
+                    Some(tally_merge::REVIEWED.to_string()),
+                    Some(articles.len().to_string()),
+                );
+                (row, HashSet::from([anchor]))
+            }
             Review::Split { article } => (split_row(&id, &members, article)?, HashSet::new()),
             Review::Merge { other } => {
                 let other = ing.resolve_id(other)?;
@@ -436,6 +455,7 @@ fn describe(review: &Review) -> String {
         ),
         Review::Split { article } => format!("split: article {article} taken out"),
         Review::Merge { other } => format!("merge: {other} joined in"),
+        Review::Reviewed => "reviewed: checked and taken off the review queue".to_string(),
     }
 }
 

@@ -136,7 +136,17 @@ const V8: &str = "CREATE INDEX incidents_totals ON incidents(year, month, killed
     killed_security_forces, killed_civilians, killed_militants, injured,
     injured_security_forces, injured_civilians, injured_militants);";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+/// Version 9: the review queue. `doubt` is the expected number of wrong
+/// fields (`tally_merge::doubt_score`), `review_priority` that times the
+/// incident's toll weight, `needs_review` whether it is queued (main, doubt
+/// over the threshold, not reviewed since its last new report). Incidents
+/// stored before are queued when next rebuilt.
+const V9: &str = "ALTER TABLE incidents ADD COLUMN doubt REAL NOT NULL DEFAULT 0;
+ALTER TABLE incidents ADD COLUMN review_priority REAL NOT NULL DEFAULT 0;
+ALTER TABLE incidents ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX incidents_review ON incidents(needs_review, review_priority);";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// Versions whose migration leaves `members` to be refilled from the reports.
 const RESKETCH_AT: &[i64] = &[2, 6];

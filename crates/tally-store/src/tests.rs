@@ -25,6 +25,8 @@ fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
         },
         injured: Casualties::default(),
         corrections: Vec::new(),
+        doubts: Vec::new(),
+        confidence: None,
         evidence: vec![Evidence {
             article: article.into(),
             start: 0,

@@ -119,6 +119,7 @@ impl Params {
             group: self.known("group", Column::Group, store)?,
             event_type: self.event_type()?,
             min_killed: self.number::<u32>("min_killed")?,
+            needs_review: false,
         })
     }
 

@@ -38,6 +38,8 @@ fn incident(article: &str, district: &str, province: &str, killed: u32) -> Incid
         },
         injured: Casualties::default(),
         corrections: Vec::new(),
+        doubts: Vec::new(),
+        confidence: None,
         evidence: vec![Evidence {
             article: article.into(),
             start: 0,
