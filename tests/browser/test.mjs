@@ -80,6 +80,7 @@ async function main() {
     await splitAndMerge(page);
     await csvExport(id);
     await jsonlExport(page, base, id);
+    await reviewQueue(page, base);
     assert.deepEqual(errors, [], "no script errors in the pages");
     await hostile(browser, base, id);
     console.log("browser tests: all passed; screenshots in", shots);
@@ -88,6 +89,34 @@ async function main() {
     server.kill();
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+// The "Needs review" view: reached from the overview, it lists queued
+// incidents with their reasons in the API's order; marking the first one
+// reviewed (a note is required) takes it off and leaves a history row.
+async function reviewQueue(page, base) {
+  await page.goto(base + "/");
+  await page.click("#nav-review");
+  await page.waitForSelector("#queue li.queued");
+  const queued = await page.locator("#queue > li.queued").count();
+  const api = await (await fetch(`${base}/api/review?limit=100`)).json();
+  assert.equal(queued, api.incidents.length, "the page lists the queue");
+  assert.ok(queued > 0, "the examples put some incidents on the queue");
+  const first = await page.getAttribute("#queue > li.queued:first-child", "data-id");
+  assert.equal(first, api.incidents[0].id, "in the queue's order");
+  assert.ok((await page.locator("#queue > li.queued:first-child .doubts li").count()) > 0, "with its reasons");
+  await page.screenshot({ path: join(shots, "review-queue.png"), fullPage: true });
+  await page.click("#queue > li.queued:first-child .mark-reviewed");
+  assert.match(await page.textContent("#error"), /Say what you checked/, "a note is required");
+  await page.fill("#queue > li.queued:first-child .review-note", "checked against the police statement");
+  await page.click("#queue > li.queued:first-child .mark-reviewed");
+  await page.waitForFunction((id) => !document.querySelector(`#queue li[data-id="${id}"]`), first);
+  assert.equal(await page.locator("#queue > li.queued").count(), queued - 1, "it left the queue");
+  await page.goto(`${base}/incident/${first}`);
+  await page.waitForSelector("#history tr");
+  assert.match(await page.textContent("#history"), /analyst reviewed/, "history keeps the review");
+  assert.ok((await page.locator("#doubts li").count()) > 0, "the incident page shows its doubts");
+  console.log(`review queue: ${queued} queued; ${first} marked reviewed`);
 }
 
 async function overview(page, base) {

@@ -34,7 +34,7 @@ pub fn run(args: QueueArgs) -> Result<ExitCode> {
     let today = match &args.today {
         Some(s) => IncidentDate::parse(s)
             .ok_or_else(|| anyhow::anyhow!("--today {s:?} is not a date: use YYYY-MM-DD"))?,
-        None => today(),
+        None => IncidentDate::today(),
     };
     let (total, queue) = store.review_queue(&filter, args.limit, today.ordinal())?;
     let mut out = BufWriter::new(io::stdout().lock());
@@ -77,40 +77,4 @@ fn write_entry(out: &mut impl Write, rank: usize, inc: &Incident) -> Result<()> 
         writeln!(out, "       - {}", d.reason)?;
     }
     Ok(())
-}
-
-/// Today's date in UTC, from the system clock.
-fn today() -> IncidentDate {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    civil_from_days(days)
-}
-
-/// The calendar date `days` after 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> IncidentDate {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    IncidentDate::day(year, month, day)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_since_the_epoch_become_dates() {
-        assert_eq!(civil_from_days(0).to_string(), "1970-01-01");
-        assert_eq!(civil_from_days(20_424).to_string(), "2025-12-02");
-        assert_eq!(civil_from_days(-1).to_string(), "1969-12-31");
-    }
 }

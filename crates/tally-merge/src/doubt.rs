@@ -7,22 +7,24 @@
 //! |-------------------------|--------------|----------------------------------------------------------|
 //! | `figures_disagree`      | the count    | reports' figures span more than the margin               |
 //! | `figures_inconsistent`  | `*.total`    | the categories add up to more than the total             |
+//! | `figures_unexplained`   | `*.total`    | the categories account for less than the total           |
 //! | `figures_unsplit`       | `*.total`    | a toll with no split into forces, civilians, militants   |
 //! | `place_province_only`   | `admin2`     | no district: placed in a province only                   |
 //! | `place_disputed`        | `admin2`     | reports name different districts                         |
-//! | `group_unclaimed`       | `group`      | a group is named but no report carries its claim         |
+//! | `group_unclaimed`       | `group`      | a group is named but no report carries its claim (not for operations) |
 //! | `group_contested`       | `group`      | reports name, or claims come from, different groups      |
 //! | `date_from_publication` | `date`       | no report dates it: the publication day stands in        |
 //! | `date_disputed`         | `date`       | reports give different dates                             |
 //! | `type_disputed`         | `event_type` | reports code different event types                       |
 //! | `single_source`         | —            | one article only                                         |
+//! | `large_toll_one_report` | `killed.total` | ten or more killed, from one article only              |
 //! | `relevance_borderline`  | —            | the relevance classifier was unsure of its articles      |
 //! | `crowded_article`       | —            | its article reports several incidents as news            |
 //! | `merge_near_threshold`  | —            | a report joined with a match score near the threshold    |
 
 use crate::{Linkage, Member, Profile};
 use std::collections::{BTreeMap, BTreeSet};
-use tally_model::{Category, Count, Doubt, Incident, Outcome, Role};
+use tally_model::{Category, Count, Doubt, EventType, Incident, Outcome, Role};
 
 /// Figures disagree when their range is wider than this share of the best
 /// figure (and than one person): "3 or 4 killed" is not worth a look.
@@ -31,6 +33,8 @@ const FIGURE_MARGIN: f64 = 0.2;
 const BORDERLINE_RELEVANCE: f32 = 0.5;
 /// A link this close (log2-odds) above the match threshold is a near call.
 const NEAR_THRESHOLD: f64 = 2.0;
+/// A toll this large from one report alone is worth a second look.
+const LARGE_TOLL: u32 = 10;
 /// Clusters larger than this skip the pairwise near-call check (its cost is quadratic).
 const MAX_PAIRWISE: usize = 40;
 
@@ -96,6 +100,17 @@ fn figures(inc: &Incident, outcome: Outcome, out: &mut Vec<Doubt>) {
             reason,
             Vec::new(),
         ));
+    } else if split > 0 && split < total.best {
+        let reason = format!(
+            "the {word} categories account for {split} of the {} in the total",
+            total.best
+        );
+        out.push(doubt(
+            "figures_unexplained",
+            Some(&field),
+            reason,
+            Vec::new(),
+        ));
     } else if split == 0 && total.best > 0 {
         let reason = format!(
             "{} {word}, but no report says whether they were security forces, civilians or militants",
@@ -127,7 +142,7 @@ fn votes<T: Ord + Clone>(
     out
 }
 
-fn main_members<'a, 'm>(members: &'a [&'m Member<'m>]) -> Vec<&'m Member<'m>> {
+fn main_members<'m>(members: &[&'m Member<'m>]) -> Vec<&'m Member<'m>> {
     let main: Vec<&Member> = members
         .iter()
         .copied()
@@ -193,7 +208,12 @@ fn group(inc: &Incident, members: &[&Member], out: &mut Vec<Doubt>) {
         let reason = format!("reports blame different groups: {}", listed(&named));
         let articles = articles_of(&named);
         out.push(doubt("group_contested", Some("group"), reason, articles));
-    } else if let (Some(g), false) = (&inc.group, inc.claimed) {
+    } else if let (Some(g), false, false) = (
+        &inc.group,
+        inc.claimed,
+        // An operation's group is its target: nobody claims being raided.
+        inc.event_type == EventType::SecurityOperation,
+    ) {
         let reason = format!("{g} is named (blamed or suspected) but no report carries a claim");
         out.push(doubt("group_unclaimed", Some("group"), reason, Vec::new()));
     }
@@ -238,6 +258,19 @@ fn sources(inc: &Incident, members: &[&Member], out: &mut Vec<Doubt>) {
     if let [only] = inc.articles.as_slice() {
         let reason = format!("one report only ({only}): no other article confirms it");
         out.push(doubt("single_source", None, reason, vec![only.clone()]));
+        let toll = inc.killed.total.map_or(0, |c| c.best);
+        if toll >= LARGE_TOLL {
+            let reason = format!(
+                "a toll of {toll} killed rests on one report: check it is this incident's, \
+                 not a cumulative or background figure"
+            );
+            out.push(doubt(
+                "large_toll_one_report",
+                Some("killed.total"),
+                reason,
+                vec![only.clone()],
+            ));
+        }
     }
     let main = inc.role == Role::Main;
     let best = members.iter().map(|m| m.relevance).fold(0.0f32, f32::max);

@@ -31,10 +31,10 @@ fn incident(
             ..Default::default()
         },
         injured: Casualties::default(),
-        // The text states the date (not only the publication day).
         corrections: Vec::new(),
         doubts: Vec::new(),
         confidence: None,
+        // The text states the date (not only the publication day).
         evidence: vec![tally_model::Evidence {
             article: article.into(),
             start: 0,
@@ -55,7 +55,11 @@ fn report(article: &str, published: &str, incidents: Vec<Incident>) -> ArticleRe
         published: IncidentDate::parse(published),
         incidents,
         diagnostics: vec![],
-        relevance: Default::default(),
+        relevance: tally_model::Relevance {
+            score: 0.95,
+            news: true,
+            ..Default::default()
+        },
     }
 }
 
@@ -230,4 +234,263 @@ fn explain_names_the_partner_and_the_best_report_left_out() {
     // c#2 (Khyber) is blocked with d#1 but belongs to c, which is already here.
     let left_out = d.rejected.as_ref().expect("a candidate was left out");
     assert_ne!(left_out.key, "c#1");
+}
+
+// ------------------------------------------------------------ doubts
+
+/// The doubt kinds of the incidents these reports merge into, per incident.
+fn doubt_kinds(reports: &[ArticleReport]) -> Vec<Vec<String>> {
+    merge(reports, linkage())
+        .iter()
+        .map(|i| i.doubts.iter().map(|d| d.kind.clone()).collect())
+        .collect()
+}
+
+fn with<F: FnOnce(&mut Incident)>(mut inc: Incident, f: F) -> Incident {
+    f(&mut inc);
+    inc
+}
+
+#[test]
+fn doubt_figures_disagree_beyond_the_margin_only() {
+    let two = |a: u32, b: u32| {
+        vec![
+            report(
+                "a",
+                "2025-03-02",
+                vec![incident(
+                    "a",
+                    1,
+                    "Bannu",
+                    "2025-03-01",
+                    a,
+                    EventType::Bombing,
+                )],
+            ),
+            report(
+                "b",
+                "2025-03-02",
+                vec![incident(
+                    "b",
+                    1,
+                    "Bannu",
+                    "2025-03-01",
+                    b,
+                    EventType::Bombing,
+                )],
+            ),
+        ]
+    };
+    // "5 or 6 killed" is within the margin; "5 or 12" is not.
+    assert!(!doubt_kinds(&two(5, 6))[0].contains(&"figures_disagree".to_string()));
+    let kinds = doubt_kinds(&two(5, 12));
+    assert_eq!(kinds.len(), 1, "one incident");
+    assert!(kinds[0].contains(&"figures_disagree".to_string()));
+    assert!(!kinds[0].contains(&"single_source".to_string()));
+}
+
+#[test]
+fn doubt_categories_against_the_total() {
+    let split = |sf: u32, mil: u32| {
+        with(
+            incident("a", 1, "Bannu", "2025-03-01", 10, EventType::ArmedAssault),
+            |i| {
+                i.killed.security_forces = Some(Count::exact(sf));
+                i.killed.militants = Some(Count::exact(mil));
+            },
+        )
+    };
+    let kinds = |inc| doubt_kinds(&[report("a", "2025-03-02", vec![inc])]).remove(0);
+    assert!(
+        kinds(split(8, 6)).contains(&"figures_inconsistent".to_string()),
+        "14 > 10"
+    );
+    assert!(
+        kinds(split(2, 3)).contains(&"figures_unexplained".to_string()),
+        "5 < 10"
+    );
+    let whole = kinds(split(4, 6));
+    assert!(
+        !whole.iter().any(|k| k.starts_with("figures_")),
+        "4 + 6 = 10: {whole:?}"
+    );
+    let unsplit = kinds(incident(
+        "a",
+        1,
+        "Bannu",
+        "2025-03-01",
+        3,
+        EventType::Bombing,
+    ));
+    assert!(unsplit.contains(&"figures_unsplit".to_string()));
+}
+
+#[test]
+fn doubt_single_source_and_a_large_toll_from_it() {
+    let one = |killed| {
+        doubt_kinds(&[report(
+            "a",
+            "2025-03-02",
+            vec![incident(
+                "a",
+                1,
+                "Bannu",
+                "2025-03-01",
+                killed,
+                EventType::Bombing,
+            )],
+        )])
+        .remove(0)
+    };
+    assert!(one(3).contains(&"single_source".to_string()));
+    assert!(!one(3).contains(&"large_toll_one_report".to_string()));
+    assert!(one(40).contains(&"large_toll_one_report".to_string()));
+}
+
+#[test]
+fn doubt_group_unclaimed_contested_and_not_for_operations() {
+    let blamed = |t: EventType, group: &str, claimed: bool, article: &str| {
+        with(incident(article, 1, "Bannu", "2025-03-01", 3, t), |i| {
+            i.group = Some(group.into());
+            i.claimed = claimed;
+        })
+    };
+    let kinds = |incs: Vec<(Incident, &str)>| {
+        let reports: Vec<ArticleReport> = incs
+            .into_iter()
+            .map(|(i, a)| report(a, "2025-03-02", vec![i]))
+            .collect();
+        doubt_kinds(&reports).remove(0)
+    };
+    let k = kinds(vec![(blamed(EventType::Bombing, "TTP", false, "a"), "a")]);
+    assert!(k.contains(&"group_unclaimed".to_string()));
+    let k = kinds(vec![(
+        blamed(EventType::SecurityOperation, "TTP", false, "a"),
+        "a",
+    )]);
+    assert!(
+        !k.contains(&"group_unclaimed".to_string()),
+        "nobody claims being raided"
+    );
+    let k = kinds(vec![(blamed(EventType::Bombing, "TTP", true, "a"), "a")]);
+    assert!(!k.iter().any(|k| k.starts_with("group_")), "claimed: {k:?}");
+    let k = kinds(vec![
+        (blamed(EventType::Bombing, "TTP", true, "a"), "a"),
+        (blamed(EventType::Bombing, "ISKP", true, "b"), "b"),
+    ]);
+    assert!(
+        k.contains(&"group_contested".to_string()),
+        "two claims: {k:?}"
+    );
+}
+
+#[test]
+fn doubt_place_and_date() {
+    let no_district = with(
+        incident("a", 1, "Bannu", "2025-03-01", 3, EventType::Bombing),
+        |i| {
+            i.admin2 = None;
+        },
+    );
+    let k = doubt_kinds(&[report("a", "2025-03-02", vec![no_district])]).remove(0);
+    assert!(k.contains(&"place_province_only".to_string()));
+    let undated = with(
+        incident("a", 1, "Bannu", "2025-03-02", 3, EventType::Bombing),
+        |i| {
+            i.evidence.clear();
+        },
+    );
+    let k = doubt_kinds(&[report("a", "2025-03-02", vec![undated])]).remove(0);
+    assert!(k.contains(&"date_from_publication".to_string()));
+}
+
+#[test]
+fn doubt_borderline_relevance_and_crowded_article() {
+    let mut r = report(
+        "a",
+        "2025-03-02",
+        vec![
+            incident("a", 1, "Bannu", "2025-03-01", 3, EventType::Bombing),
+            incident("a", 2, "Kohat", "2025-03-01", 2, EventType::ArmedAssault),
+        ],
+    );
+    r.relevance.score = 0.2;
+    for kinds in doubt_kinds(&[r]) {
+        assert!(kinds.contains(&"relevance_borderline".to_string()));
+        assert!(kinds.contains(&"crowded_article".to_string()));
+    }
+}
+
+#[test]
+fn confidence_is_given_for_every_field_and_falls_with_doubts() {
+    let sure = merge(
+        &[
+            report(
+                "a",
+                "2025-03-02",
+                vec![incident(
+                    "a",
+                    1,
+                    "Bannu",
+                    "2025-03-01",
+                    5,
+                    EventType::Bombing,
+                )],
+            ),
+            report(
+                "b",
+                "2025-03-02",
+                vec![incident(
+                    "b",
+                    1,
+                    "Bannu",
+                    "2025-03-01",
+                    5,
+                    EventType::Bombing,
+                )],
+            ),
+        ],
+        linkage(),
+    );
+    let unsure = merge(
+        &[
+            report(
+                "a",
+                "2025-03-02",
+                vec![incident(
+                    "a",
+                    1,
+                    "Bannu",
+                    "2025-03-01",
+                    5,
+                    EventType::Bombing,
+                )],
+            ),
+            report(
+                "b",
+                "2025-03-02",
+                vec![incident(
+                    "b",
+                    1,
+                    "Bannu",
+                    "2025-03-01",
+                    12,
+                    EventType::Bombing,
+                )],
+            ),
+        ],
+        linkage(),
+    );
+    let (Some(s), Some(u)) = (&sure[0].confidence, &unsure[0].confidence) else {
+        panic!("folded incidents carry a confidence");
+    };
+    assert_eq!(s.fields.len(), CONFIDENCE_FIELDS.len());
+    assert!(s.fields.values().all(|p| (0.0..=1.0).contains(p)));
+    assert!(
+        u.fields["killed.total"] < s.fields["killed.total"],
+        "{:?} vs {:?}",
+        unsure[0].doubts,
+        sure[0].doubts
+    );
+    assert!(doubt_score(&unsure[0]) > 0.0);
 }

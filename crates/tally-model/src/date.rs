@@ -46,6 +46,30 @@ impl IncidentDate {
         }
     }
 
+    /// The calendar day `days` after 1970-01-01 (Howard Hinnant's
+    /// days-to-civil algorithm); callers turn the system clock into `days`.
+    pub fn from_unix_days(days: i64) -> IncidentDate {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        IncidentDate::day(year, month, day)
+    }
+
+    /// Today (UTC) from the system clock; 1970-01-01 if the clock is before it.
+    pub fn today() -> IncidentDate {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        IncidentDate::from_unix_days((secs / 86_400) as i64)
+    }
+
     pub fn precision(&self) -> Precision {
         match (self.month, self.day) {
             (Some(_), Some(_)) => Precision::Day,
@@ -139,6 +163,28 @@ impl<'de> Deserialize<'de> for IncidentDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unix_days_become_calendar_days() {
+        assert_eq!(IncidentDate::from_unix_days(0).to_string(), "1970-01-01");
+        assert_eq!(IncidentDate::from_unix_days(-1).to_string(), "1969-12-31");
+        assert_eq!(
+            IncidentDate::from_unix_days(11_016).to_string(),
+            "2000-02-29"
+        );
+        assert_eq!(
+            IncidentDate::from_unix_days(20_424).to_string(),
+            "2025-12-02"
+        );
+    }
+
+    #[test]
+    fn unix_days_and_ordinals_advance_together() {
+        let start = IncidentDate::from_unix_days(0).ordinal();
+        for days in (0..30_000).step_by(97) {
+            assert_eq!(IncidentDate::from_unix_days(days).ordinal(), start + days);
+        }
+    }
 
     #[test]
     fn parse_and_display_round_trip() {

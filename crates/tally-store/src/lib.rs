@@ -34,6 +34,8 @@ pub use query::{
 pub use review::{parse_count, set_field, Review, ReviewOutcome, CORRECTABLE};
 pub use schema::SCHEMA_VERSION;
 pub use stats_index::StatsIndex;
+/// Where an incident stands in the review queue (doubt, priority, queued).
+pub use tally_merge::ReviewStanding;
 
 use rusqlite::{Connection, OpenFlags};
 use sha2::{Digest, Sha256};

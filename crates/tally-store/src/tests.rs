@@ -1055,3 +1055,83 @@ fn a_dropped_ingest_leaves_nothing_staged_for_the_next() {
     assert_eq!(summary.articles_added, 1);
     assert_eq!(store.counts().unwrap().0, 1);
 }
+
+#[test]
+fn reviewed_takes_an_incident_off_the_queue_until_a_new_report_joins() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = corpus();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &all[..2]);
+    let id = id_in(&store, "Peshawar");
+    store
+        .review(&id, &Review::Reviewed, "checked the police statement")
+        .unwrap();
+    let inc = store.incident(&id).unwrap().unwrap();
+    assert!(tally_merge::reviewed(&inc));
+    assert!(!tally_merge::ReviewStanding::of(&inc).queued);
+    let (_, queue) = store
+        .review_queue(&Filter::default(), 100, 800_000)
+        .unwrap();
+    assert!(queue.iter().all(|q| q.id != id));
+    let reasons: Vec<String> = store
+        .history(&id)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.reason)
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.starts_with("analyst reviewed")),
+        "{reasons:?}"
+    );
+    // A new report of the same incident: the analyst has not seen it.
+    ingest(&mut store, &all[2..]);
+    let inc = store.incident(&id).unwrap().unwrap();
+    assert_eq!(inc.articles, ["a", "c"]);
+    assert!(!tally_merge::reviewed(&inc));
+}
+
+#[test]
+fn the_queue_holds_only_queued_incidents_most_urgent_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &corpus());
+    let (total, queue) = store
+        .review_queue(&Filter::default(), 100, 800_000)
+        .unwrap();
+    assert_eq!(total as usize, queue.len());
+    assert!(queue
+        .iter()
+        .all(|i| tally_merge::ReviewStanding::of(i).queued));
+    let priorities: Vec<f64> = queue
+        .iter()
+        .map(|i| tally_merge::ReviewStanding::of(i).priority)
+        .collect();
+    assert!(
+        priorities.windows(2).all(|w| w[0] >= w[1] - 1e-9),
+        "{priorities:?}"
+    );
+    let all = store.incidents(&Filter::default(), None).unwrap();
+    let queued = all
+        .iter()
+        .filter(|i| tally_merge::ReviewStanding::of(i).queued)
+        .count();
+    assert_eq!(queued, queue.len());
+}
+
+#[test]
+fn a_corrected_field_is_certain_and_loses_its_doubts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &corpus());
+    let id = id_in(&store, "Peshawar");
+    store
+        .review(&id, &set("killed.total", "12"), "hospital list")
+        .unwrap();
+    let inc = store.incident(&id).unwrap().unwrap();
+    let conf = inc.confidence.expect("a stored incident has a confidence");
+    assert_eq!(conf.fields["killed.total"], 1.0);
+    assert!(inc
+        .doubts
+        .iter()
+        .all(|d| d.field.as_deref() != Some("killed.total")));
+}

@@ -28,6 +28,7 @@ async function load() {
       ...(reviewed ? [el("span", { class: "badge" }, "reviewed by an analyst")] : []));
     drawFields(inc);
     drawCorrections(inc.corrections || []);
+    drawDoubts(inc);
     drawDisagreements(d.disagreements);
     drawLedger(d.ledger, d.articles);
     drawArticles(d.articles, d.ledger);
@@ -89,6 +90,22 @@ function correctionNotes(corrections) {
   const by = {};
   for (const c of corrections) (by[c.field] = by[c.field] || []).push(`${c.value ?? "cleared"}: ${c.note}`);
   return by;
+}
+
+// The incident's doubts and confidence (the review queue's reasons).
+function drawDoubts(inc) {
+  const conf = inc.confidence;
+  document.getElementById("confidence").textContent = conf
+    ? `confidence that it is a real incident: ${conf.incident.toFixed(2)}`
+    : "what to check, and why";
+  const doubts = inc.doubts || [];
+  const list = document.getElementById("doubts");
+  if (!doubts.length) {
+    list.replaceChildren(el("li", { class: "none" }, "None: the reports agree and nothing is borderline."));
+    return;
+  }
+  list.replaceChildren(...doubts.map((d) => el("li", { "data-kind": d.kind },
+    el("b", {}, label(d.kind)), d.field ? ` (${d.field})` : "", ": ", d.reason)));
 }
 
 function drawCorrections(corrections) {

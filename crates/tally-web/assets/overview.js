@@ -22,6 +22,7 @@ function filters() {
 }
 
 // The map outline, fetched once (null if it cannot be had).
+document.getElementById("nav-review").href = withToken("/review");
 const outline = fetch(withToken("/map/pakistan.geojson"))
   .then((r) => (r.ok ? r.json() : null))
   .catch(() => null);

@@ -3,7 +3,7 @@
 //! lists exactly the routes served, with every status a handler can give.
 
 use crate::params::{Filters, Paging, Params};
-use crate::shapes::{ErrorBody, IncidentDetail, IncidentPage, Options, StatsAnswer};
+use crate::shapes::{ErrorBody, IncidentDetail, IncidentPage, Options, ReviewQueue, StatsAnswer};
 use crate::{shapes, ApiError, AppState};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -80,6 +80,32 @@ pub async fn incidents(
             offset: page.offset,
             limit: page.limit,
             incidents: found.iter().map(shapes::incident_row).collect(),
+        }))
+    })
+    .await
+}
+
+/// `GET /api/review`: the review queue, most urgent first, with the doubts
+/// behind each incident (same ranking as `tally review`).
+#[utoipa::path(get, path = "/api/review", tag = "review", params(Filters, Paging),
+    responses(
+        (status = 200, description = "The queued incidents matching the filters, most urgent first (`offset` and `sort` are ignored)", body = ReviewQueue),
+        (status = 400, description = "A bad parameter", body = ErrorBody),
+    ))]
+pub async fn review_queue(
+    State(state): State<Arc<AppState>>,
+    RawQuery(q): RawQuery,
+) -> Answer<ReviewQueue> {
+    let params = Params::parse(q.as_deref())?;
+    params.only(true)?;
+    let page = params.page()?;
+    with_store(state, move |store| {
+        let filter = params.filter(store)?;
+        let today = tally_model::IncidentDate::today().ordinal();
+        let (total, queue) = store.review_queue(&filter, page.limit, today)?;
+        Ok(Json(ReviewQueue {
+            total,
+            incidents: queue.iter().map(shapes::queued_incident).collect(),
         }))
     })
     .await

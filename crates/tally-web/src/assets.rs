@@ -9,10 +9,11 @@ use axum::response::{Html, IntoResponse, Response};
 
 const OVERVIEW: &str = include_str!("../assets/overview.html");
 const INCIDENT: &str = include_str!("../assets/incident.html");
+const REVIEW: &str = include_str!("../assets/review.html");
 const OUTLINE: &str = include_str!("../../../data/map/pakistan.geojson");
 
 /// Name, content type, content.
-const FILES: [(&str, &str, &str); 4] = [
+const FILES: [(&str, &str, &str); 5] = [
     (
         "app.css",
         "text/css; charset=utf-8",
@@ -33,6 +34,11 @@ const FILES: [(&str, &str, &str); 4] = [
         "text/javascript; charset=utf-8",
         include_str!("../assets/incident.js"),
     ),
+    (
+        "review.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/review.js"),
+    ),
 ];
 
 /// `GET /`: the overview page.
@@ -40,6 +46,13 @@ const FILES: [(&str, &str, &str); 4] = [
     responses((status = 200, description = "The overview page", body = String, content_type = "text/html")))]
 pub async fn overview() -> Html<&'static str> {
     Html(OVERVIEW)
+}
+
+/// `GET /review`: the "Needs review" page (the review queue).
+#[utoipa::path(get, path = "/review", tag = "pages",
+    responses((status = 200, description = "The review queue page", body = String, content_type = "text/html")))]
+pub async fn review_page() -> Html<&'static str> {
+    Html(REVIEW)
 }
 
 /// The incident page; its script reads the id from the address.
@@ -58,7 +71,7 @@ pub async fn incident_page(
 
 /// `GET /assets/{name}`: a script or the style sheet.
 #[utoipa::path(get, path = "/assets/{name}", tag = "pages",
-    params(("name" = String, Path, description = "`app.css`, `common.js`, `overview.js` or `incident.js`")),
+    params(("name" = String, Path, description = "`app.css`, `common.js`, `overview.js`, `incident.js` or `review.js`")),
     responses(
         (status = 200, description = "The file", content(
             (String = "text/css"),

@@ -68,6 +68,15 @@ pub struct MergeBody {
     note: String,
 }
 
+/// Body of `POST /api/incidents/{id}/reviewed`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewedBody {
+    /// What was checked (required, not blank).
+    #[schema(min_length = 1, pattern = r"\S")]
+    note: String,
+}
+
 /// A `value` that was given: text, a number or a boolean as text (so
 /// `"value": 12` works as well as `"12"`), `null` or blank to clear.
 fn present_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
@@ -173,6 +182,26 @@ pub async fn merge(
         other: b.other.trim().to_string(),
     };
     apply(state, id, review, b.note).await
+}
+
+/// `POST /api/incidents/{id}/reviewed`: mark the incident checked; it
+/// leaves the review queue until a new report joins it.
+#[utoipa::path(post, path = "/api/incidents/{id}/reviewed", tag = "review",
+    params(("id" = String, Path, description = "An incident id or a unique prefix of one")),
+    request_body(content = ReviewedBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Stored; the incident to show next", body = ReviewAnswer),
+        (status = 400, description = "A bad body or id", body = ErrorBody),
+        (status = 404, description = "No such incident", body = ErrorBody),
+    ))]
+pub async fn reviewed(
+    State(state): State<Arc<AppState>>,
+    path: Result<Path<String>, PathRejection>,
+    json: Result<Json<ReviewedBody>, JsonRejection>,
+) -> Answer {
+    let id = path_id(path)?;
+    let b = body(json)?;
+    apply(state, id, Review::Reviewed, b.note).await
 }
 
 /// Store the review and answer what changed and which incident to show.

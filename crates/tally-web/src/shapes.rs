@@ -377,3 +377,66 @@ pub fn review_answer(outcome: &ReviewOutcome) -> ReviewAnswer {
         },
     }
 }
+
+/// The review queue: the incidents to check first.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewQueue {
+    /// Incidents on the queue that match the filters.
+    pub total: u64,
+    pub incidents: Vec<QueuedIncident>,
+}
+
+/// One incident of the review queue, with the reasons to check it.
+#[derive(Serialize, ToSchema)]
+pub struct QueuedIncident {
+    id: String,
+    date: Option<String>,
+    #[serde(rename = "type")]
+    event_type: String,
+    province: Option<String>,
+    district: Option<String>,
+    place: Option<String>,
+    killed: Option<u32>,
+    injured: Option<u32>,
+    articles: usize,
+    /// Expected number of wrong fields: what the queue ranks by, with the toll.
+    doubt: f64,
+    /// Probability that the incident is a real one.
+    confidence: Option<f64>,
+    doubts: Vec<DoubtLine>,
+}
+
+/// One reason to check an incident.
+#[derive(Serialize, ToSchema)]
+pub struct DoubtLine {
+    /// The doubt class: `figures_disagree`, `single_source`, ...
+    kind: String,
+    /// The field it is about; `null` for the whole incident.
+    field: Option<String>,
+    reason: String,
+}
+
+pub fn queued_incident(inc: &Incident) -> QueuedIncident {
+    QueuedIncident {
+        id: inc.id.clone(),
+        date: inc.date.map(|d| d.to_string()),
+        event_type: inc.event_type.as_str().to_string(),
+        province: inc.admin1.clone(),
+        district: inc.admin2.clone(),
+        place: inc.place.clone(),
+        killed: best_total(&inc.killed),
+        injured: best_total(&inc.injured),
+        articles: inc.articles.len(),
+        doubt: tally_store::ReviewStanding::of(inc).doubt,
+        confidence: inc.confidence.as_ref().map(|c| c.incident),
+        doubts: inc
+            .doubts
+            .iter()
+            .map(|d| DoubtLine {
+                kind: d.kind.clone(),
+                field: d.field.clone(),
+                reason: d.reason.clone(),
+            })
+            .collect(),
+    }
+}
