@@ -2,6 +2,7 @@
 //! sentences behind each of its fields, disagreements side by side.
 
 use crate::extract_cmd::{code_all, load_lexicon};
+use crate::store_cmd::{ambiguous_prefix, AMBIGUOUS_SHOWN};
 use anyhow::{bail, Result};
 use clap::Args;
 use std::collections::{BTreeMap, HashMap};
@@ -36,15 +37,14 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
             args.id,
             incidents.len()
         ),
-        many => bail!(
-            "{} incidents start with {}: {}",
-            many.len(),
-            args.id,
-            many.iter()
+        many => {
+            let shown: Vec<&str> = many
+                .iter()
+                .take(AMBIGUOUS_SHOWN)
                 .map(|i| i.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+                .collect();
+            bail!("{}", ambiguous_prefix(&args.id, &shown, many.len() as u64))
+        }
     };
     let opts = ReadOptions::default();
     let mut texts: HashMap<String, String> = HashMap::new();

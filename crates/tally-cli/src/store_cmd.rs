@@ -659,7 +659,7 @@ fn find_incident(store: &Store, id: &str) -> Result<Incident> {
     if let Some(inc) = store.incident(id)? {
         return Ok(inc);
     }
-    let ids = store.ids_with_prefix(id, 6)?;
+    let ids = store.ids_with_prefix(id, AMBIGUOUS_SHOWN)?;
     match ids.as_slice() {
         [one] => store
             .incident(one)?
@@ -668,8 +668,30 @@ fn find_incident(store: &Store, id: &str) -> Result<Incident> {
             "no incident {id} in {} (`tally list` shows the ids)",
             store.path().display()
         ),
-        many => bail!("several incidents start with {id}: {}", many.join(", ")),
+        many => {
+            let total = store.count_ids_with_prefix(id)?;
+            bail!("{}", ambiguous_prefix(id, many, total))
+        }
     }
+}
+
+/// How many of the incidents an ambiguous prefix matches are named.
+pub const AMBIGUOUS_SHOWN: usize = 6;
+
+/// "19 incidents start with inc-c: a, b, ... and 13 more": the ids shown
+/// and how many were left out, so a short list is not taken for all.
+pub fn ambiguous_prefix<S: AsRef<str>>(prefix: &str, shown: &[S], total: u64) -> String {
+    let listed: Vec<&str> = shown.iter().map(AsRef::as_ref).collect();
+    let rest = total.saturating_sub(listed.len() as u64);
+    let more = if rest > 0 {
+        format!(" and {rest} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "{total} incidents start with {prefix}: {}{more}; give more of the id",
+        listed.join(", ")
+    )
 }
 
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
@@ -1019,6 +1041,16 @@ fn feature(inc: &Incident) -> Option<serde_json::Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ambiguous_prefix_counts_what_it_leaves_out() {
+        let shown = ["inc-a1", "inc-a2"];
+        assert_eq!(
+            ambiguous_prefix("inc-a", &shown, 5),
+            "5 incidents start with inc-a: inc-a1, inc-a2 and 3 more; give more of the id"
+        );
+        assert!(!ambiguous_prefix("inc-a", &shown, 2).contains("more;"));
+    }
 
     #[test]
     fn edit_distance_counts_edits() {

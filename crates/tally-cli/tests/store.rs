@@ -231,6 +231,25 @@ fn errors_say_what_to_do() {
 }
 
 #[test]
+fn an_ambiguous_prefix_says_how_many_it_did_not_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = examples_db(dir.path());
+    let db = s(&db);
+    let all = ok(&["list", "--db", db, "--format", "jsonl"])
+        .lines()
+        .count();
+    assert!(all > 6, "the examples give more incidents than are listed");
+    let e = err(&["show", "inc-", "--db", db]);
+    assert!(
+        e.contains(&format!("{all} incidents start with inc-")),
+        "{e}"
+    );
+    assert!(e.contains(&format!("and {} more", all - 6)), "{e}");
+    let shown = e.matches("inc-").count() - 1;
+    assert_eq!(shown, 6, "{e}");
+}
+
+#[test]
 fn a_database_from_a_newer_tally_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let db = examples_db(dir.path());
