@@ -157,9 +157,11 @@ enum Command {
     /// Listens on 127.0.0.1:8080 unless --addr says otherwise; an address
     /// reachable from other machines requires --token, and then every
     /// request must carry it. Everything is embedded: no network needed.
+    /// The address is printed; --open also opens it in the default browser.
     ///
     /// Example:
     ///   tally serve --db pk.db --addr 127.0.0.1:8080
+    ///   tally serve --open
     #[command(verbatim_doc_comment)]
     Serve(serve_cmd::ServeArgs),
     /// Train or measure the article relevance classifier (for developers).
