@@ -140,6 +140,7 @@ enum Command {
     /// Examples:
     ///   tally correct inc-3f2a9c --set group="Lashkar-e-Jhangvi" --note "claim video"
     ///   tally correct inc-3f2a9c --set killed.civilians=4 --note "hospital list"
+    ///   tally correct inc-3f2a9c --set targets=police,civilians --note "two buses hit"
     ///   tally correct inc-3f2a9c --split 017_dawn --note "a second blast that day"
     ///   tally correct inc-3f2a9c --merge inc-77b1e0 --note "same raid, two names"
     #[command(verbatim_doc_comment)]

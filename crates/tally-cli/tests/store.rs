@@ -214,6 +214,35 @@ fn a_correction_shows_in_show_history_and_exports_and_survives_ingest() {
 }
 
 #[test]
+fn correct_sets_targets_from_the_schema_vocabulary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = examples_db(dir.path());
+    let db = s(&db);
+    let first = ok(&["list", "--db", db, "--format", "jsonl"]);
+    let v: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    let set = ["correct", &id, "--set", "targets=police,civilians"];
+    ok(&[&set[..], &["--note", "two buses hit", "--db", db]].concat());
+    let line = ok(&["export", "--format", "jsonl", "--db", db])
+        .lines()
+        .find(|l| l.contains(&id))
+        .map(str::to_string)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["targets"], serde_json::json!(["police", "civilians"]));
+    let hist = ok(&["history", &id, "--db", db]);
+    assert!(hist.contains("targets set to police,civilians"), "{hist}");
+
+    let bad = ["correct", &id, "--set", "targets=police,soldiers"];
+    let e = err(&[&bad[..], &["--note", "x", "--db", db]].concat());
+    assert!(e.contains("\"soldiers\" is not a target"), "{e}");
+    assert!(
+        e.contains("police, military, paramilitary, civilians"),
+        "{e}"
+    );
+}
+
+#[test]
 fn errors_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("none.db");
