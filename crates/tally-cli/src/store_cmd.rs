@@ -15,7 +15,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tally_corpus::{PlannedArticle, ReadOptions};
 use tally_lexicon::{Lexicon, PlaceKind};
-use tally_model::{Article, ArticleReport, Category, Count, EventType, Incident, IncidentDate};
+use tally_model::{
+    Article, ArticleReport, Category, Count, EventType, Incident, IncidentDate, Target,
+};
 use tally_store::{
     AddOutcome, Column, Filter, GroupBy, IncidentRow, OpenMode, StatsRow, Store, Totals,
 };
@@ -795,7 +797,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-const ACLED_COLUMNS: [&str; 16] = [
+const ACLED_COLUMNS: [&str; 17] = [
     "event_id_cnty",
     "event_date",
     "year",
@@ -803,6 +805,7 @@ const ACLED_COLUMNS: [&str; 16] = [
     "event_type",
     "sub_event_type",
     "actor1",
+    "actor2",
     "admin1",
     "admin2",
     "location",
@@ -855,6 +858,7 @@ fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     let (acled_type, sub_type) = acled_type(inc.event_type);
+    let (actor1, actor2) = actors(inc);
     let sources: BTreeSet<&str> = inc
         .articles
         .iter()
@@ -867,7 +871,8 @@ fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
         inc.date.map(time_precision).unwrap_or_default(),
         acled_type.into(),
         sub_type.into(),
-        o(&inc.group),
+        actor1,
+        actor2,
         o(&inc.admin1),
         o(&inc.admin2),
         inc.place
@@ -921,6 +926,54 @@ fn count_cells(c: Option<Count>) -> [String; 3] {
             c.best.to_string(),
             c.high.map(|h| h.to_string()).unwrap_or_default(),
         ],
+    }
+}
+
+/// Who acted on whom, as ACLED codes a row. In a security operation the
+/// state's forces act (actor1) against the group (actor2); in an attack the
+/// group acts (actor1, empty when no group is named) on its targets (actor2).
+fn actors(inc: &Incident) -> (String, String) {
+    let group = inc.group.clone().unwrap_or_default();
+    if inc.event_type == EventType::SecurityOperation {
+        return (state_actor(inc).to_string(), group);
+    }
+    let targets: Vec<&str> = inc.targets.iter().map(|&t| target_actor(t)).collect();
+    (group, targets.join("; "))
+}
+
+/// actor1 of a security operation that names no single force.
+const STATE_FORCES: &str = "Security forces of Pakistan";
+
+/// The force that ran an operation: incidents have no field for it, but an
+/// operation's targets name the forces in the fight (`military` when
+/// soldiers were hit). One force is named; none or several are
+/// [`STATE_FORCES`].
+fn state_actor(inc: &Incident) -> &'static str {
+    let forces: Vec<Target> = inc
+        .targets
+        .iter()
+        .copied()
+        .filter(|t| matches!(t, Target::Police | Target::Military | Target::Paramilitary))
+        .collect();
+    match forces.as_slice() {
+        [one] => target_actor(*one),
+        _ => STATE_FORCES,
+    }
+}
+
+/// An attack's target class as an ACLED-style actor.
+fn target_actor(t: Target) -> &'static str {
+    match t {
+        Target::Police => "Police Forces of Pakistan",
+        Target::Military => "Military Forces of Pakistan",
+        Target::Paramilitary => "Paramilitary Forces of Pakistan",
+        Target::Civilians => "Civilians (Pakistan)",
+        Target::Government => "Government of Pakistan",
+        Target::HealthWorkers => "Health Workers (Pakistan)",
+        Target::Religious => "Religious Group (Pakistan)",
+        Target::Education => "Teachers and Students (Pakistan)",
+        Target::Infrastructure => "Infrastructure (Pakistan)",
+        Target::Militants => "Militants (Pakistan)",
     }
 }
 
@@ -978,12 +1031,7 @@ fn notes(inc: &Incident) -> String {
     if !place.is_empty() {
         s.push_str(&format!(" in {place}"));
     }
-    if let Some(g) = &inc.group {
-        s.push_str(&format!(
-            " by {g}{}",
-            if inc.claimed { " (claimed)" } else { "" }
-        ));
-    }
+    s.push_str(&who_acted(inc));
     if !inc.corrections.is_empty() {
         s.push_str("; reviewed by an analyst");
     }
@@ -993,6 +1041,19 @@ fn notes(inc: &Incident) -> String {
         }
     }
     s
+}
+
+/// " by X" of the notes sentence: the group for an attack (with its
+/// claim), the state's forces against the group for an operation.
+fn who_acted(inc: &Incident) -> String {
+    let claimed = if inc.claimed { " (claimed)" } else { "" };
+    let state = state_actor(inc);
+    match (&inc.group, inc.event_type) {
+        (Some(g), EventType::SecurityOperation) => format!(" by {state} against {g}"),
+        (None, EventType::SecurityOperation) => format!(" by {state}"),
+        (Some(g), _) => format!(" by {g}{claimed}"),
+        (None, _) => String::new(),
+    }
 }
 
 fn write_jsonl(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
@@ -1074,7 +1135,61 @@ mod tests {
         let d = IncidentDate::month(2023, 4);
         assert_eq!(first_day(d), "2023-04-01");
         assert_eq!(time_precision(d), "2");
-        assert_eq!(csv_header().len(), 16 + 1 + 24 + 5);
+        assert_eq!(csv_header().len(), 17 + 1 + 24 + 5);
+    }
+
+    fn coded(event_type: &str, group: Option<&str>, targets: &[&str]) -> Incident {
+        serde_json::from_value(serde_json::json!({
+            "id": "inc-000000000001", "articles": ["a"], "role": "main", "date": "2024-05-01",
+            "country": "Pakistan", "admin1": "Khyber Pakhtunkhwa", "admin2": "Bannu",
+            "place": null, "lat": null, "lon": null, "event_type": event_type,
+            "group": group, "claimed": event_type == "bombing", "targets": targets,
+            "killed": {"total": null, "security_forces": null, "civilians": null, "militants": null},
+            "injured": {"total": null, "security_forces": null, "civilians": null, "militants": null},
+            "evidence": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_operation_is_the_state_acting_on_the_group() {
+        let op = coded(
+            "security_operation",
+            Some("Tehrik-i-Taliban Pakistan"),
+            &["militants"],
+        );
+        let (a1, a2) = actors(&op);
+        assert_eq!(
+            (a1.as_str(), a2.as_str()),
+            (STATE_FORCES, "Tehrik-i-Taliban Pakistan")
+        );
+        assert_eq!(
+            notes(&op),
+            "security operation in Bannu, Khyber Pakhtunkhwa by Security forces of Pakistan against Tehrik-i-Taliban Pakistan"
+        );
+        let army = coded(
+            "security_operation",
+            Some("Tehrik-i-Taliban Pakistan"),
+            &["military", "militants"],
+        );
+        assert_eq!(actors(&army).0, "Military Forces of Pakistan");
+        let joint = coded("security_operation", None, &["police", "military"]);
+        assert_eq!(actors(&joint), (STATE_FORCES.to_string(), String::new()));
+    }
+
+    #[test]
+    fn an_attack_is_the_group_acting_on_its_targets() {
+        let attack = coded(
+            "bombing",
+            Some("Balochistan Liberation Army"),
+            &["police", "civilians"],
+        );
+        let (a1, a2) = actors(&attack);
+        assert_eq!(a1, "Balochistan Liberation Army");
+        assert_eq!(a2, "Police Forces of Pakistan; Civilians (Pakistan)");
+        assert!(notes(&attack).ends_with("by Balochistan Liberation Army (claimed)"));
+        let unknown = coded("armed_assault", None, &[]);
+        assert_eq!(actors(&unknown), (String::new(), String::new()));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod common;
 use common::{examples, ok, s, tally};
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -348,4 +349,43 @@ fn sigkill_mid_ingest_leaves_the_database_as_before() {
     drop(store);
     ok(&["ingest", s(&articles), "--db", s(&db), "-q"]);
     assert_eq!(incidents_json(&db), incidents_json(&reference));
+}
+
+#[test]
+fn csv_codes_operations_as_the_state_acting_on_the_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = examples_db(dir.path());
+    let db = s(&db);
+    let groups: HashMap<String, serde_json::Value> =
+        ok(&["export", "--format", "jsonl", "--db", db])
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|v| (v["id"].as_str().unwrap().to_string(), v["group"].clone()))
+            .collect();
+    let csv = ok(&["export", "--format", "csv", "--db", db]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let head = reader.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let mut operations = 0;
+    for row in reader.records().map(Result::unwrap) {
+        let group = groups[&row[col("event_id_cnty")]].as_str().unwrap_or("");
+        let (actor1, actor2) = (&row[col("actor1")], &row[col("actor2")]);
+        let notes = &row[col("notes")];
+        if &row[col("tally_event_type")] == "security_operation" {
+            operations += 1;
+            assert!(
+                actor1.ends_with("Forces of Pakistan") || actor1 == "Security forces of Pakistan",
+                "{actor1}"
+            );
+            assert_eq!(actor2, group);
+            assert!(
+                notes.contains(&format!("by {actor1} against {group}")),
+                "{notes}"
+            );
+        } else {
+            assert_eq!(actor1, group);
+            assert!(!actor2.contains("Security forces"), "{actor2}");
+        }
+    }
+    assert!(operations >= 2, "the examples hold security operations");
 }
