@@ -77,12 +77,20 @@ enum Command {
     Extract(extract_cmd::ExtractArgs),
     /// Show one incident and the sentences behind each of its fields.
     ///
-    /// Codes the corpus as `tally extract` does (merging articles), then
-    /// prints the incident's fields, each with every sentence that supports
-    /// it: article, outlet, the value that sentence states and who said it.
-    /// Figures that disagree across reports are marked with ≠.
+    /// Without PATH, reads the incident, its articles and its reports from
+    /// the database (--db, else $TALLY_DB, else tally.db). With PATHs, codes
+    /// those articles again as `tally extract` does (merging them) and
+    /// explains the incident with that id among the result.
     ///
-    /// Example:
+    /// Prints the incident's fields, each with every sentence that supports
+    /// it: article, outlet, the value that sentence states and who said it.
+    /// Figures that disagree across reports are marked with ≠. Then each
+    /// article's relevance decision, and why merging put each report in
+    /// the incident.
+    ///
+    /// Examples:
+    ///   tally explain inc-3f2a9c
+    ///   tally explain inc-3f2a9c --db pk.db
     ///   tally explain inc-3f2a9c examples/articles
     #[command(verbatim_doc_comment)]
     Explain(explain_cmd::ExplainArgs),

@@ -657,7 +657,7 @@ fn stats_cells(r: &StatsRow, grouped: bool) -> Vec<String> {
 // ---------------------------------------------------------------- show, history
 
 /// The one incident an id or unique prefix names.
-fn find_incident(store: &Store, id: &str) -> Result<Incident> {
+pub(crate) fn find_incident(store: &Store, id: &str) -> Result<Incident> {
     if let Some(inc) = store.incident(id)? {
         return Ok(inc);
     }
@@ -696,10 +696,11 @@ pub fn ambiguous_prefix<S: AsRef<str>>(prefix: &str, shown: &[S], total: u64) ->
     )
 }
 
-pub fn show(args: ShowArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::ReadOnly)?;
-    let inc = find_incident(&store, &args.id)?;
-    let sources = store.sources(&inc.articles)?;
+/// The stored text of each of the incident's articles, and its label
+/// (outlet and publication date) for the sentences quoted from it.
+pub(crate) fn texts_and_outlets(
+    sources: &[tally_store::Source],
+) -> (HashMap<String, String>, HashMap<String, String>) {
     let texts: HashMap<String, String> = sources
         .iter()
         .map(|s| (s.id.clone(), s.text.clone()))
@@ -715,6 +716,14 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
             (s.id.clone(), label)
         })
         .collect();
+    (texts, outlets)
+}
+
+pub fn show(args: ShowArgs) -> Result<ExitCode> {
+    let store = args.db.open(OpenMode::ReadOnly)?;
+    let inc = find_incident(&store, &args.id)?;
+    let sources = store.sources(&inc.articles)?;
+    let (texts, outlets) = texts_and_outlets(&sources);
     let mut out = BufWriter::new(io::stdout().lock());
     let coords = match (inc.lat, inc.lon) {
         (Some(la), Some(lo)) => format!("{la:.4}, {lo:.4}"),

@@ -389,3 +389,48 @@ fn csv_codes_operations_as_the_state_acting_on_the_group() {
     }
     assert!(operations >= 2, "the examples hold security operations");
 }
+
+#[test]
+fn explain_reads_a_stored_incident_without_the_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    // A copy of the examples, removed once ingested: explain must need only the database.
+    let copy = dir.path().join("articles");
+    fs::create_dir_all(&copy).unwrap();
+    for entry in fs::read_dir(examples()).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+    }
+    let db = dir.path().join("ex.db");
+    let db = s(&db);
+    ok(&["ingest", s(&copy), "--db", db]);
+    fs::remove_dir_all(&copy).unwrap();
+    let merged = ok(&["list", "--db", db, "--format", "jsonl"])
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["articles"].as_array().unwrap().len() > 1 && !v["killed"]["total"].is_null())
+        .expect("a merged incident with a death toll");
+    let id = merged["id"].as_str().unwrap();
+
+    let out = ok(&["explain", &id[..10], "--db", db]);
+    assert!(out.starts_with(&format!("incident {id}")), "{out}");
+    assert!(out.contains("killed.total") && out.contains('"'), "{out}");
+    for article in merged["articles"].as_array().unwrap() {
+        assert!(out.contains(article.as_str().unwrap()), "{out}");
+    }
+    assert!(
+        out.contains("\nrelevance\n") && out.contains("news"),
+        "{out}"
+    );
+    assert!(out.contains("this database's prior"), "{out}");
+    assert!(out.contains("   with "), "a partner report: {out}");
+
+    let from_files = ok(&["explain", id, s(&examples())]);
+    let fields = |text: &str| text.split("\nrelevance\n").next().unwrap().to_string();
+    assert_eq!(
+        fields(&out),
+        fields(&from_files),
+        "the same fields and sentences"
+    );
+    let e = err(&["explain", id, s(&examples()), "--db", db]);
+    assert!(e.contains("cannot be used with"), "{e}");
+}

@@ -814,7 +814,7 @@ fn recluster_region(
 const INGEST_CACHE_KIB: i64 = -256 * 1024;
 
 /// The setting that keeps the prior shift of the last full re-cluster.
-const PRIOR_SHIFT: &str = "prior_shift";
+pub(crate) const PRIOR_SHIFT: &str = "prior_shift";
 
 /// Clusters folded and written at a time.
 const FOLD_BATCH: usize = 4096;
