@@ -12,12 +12,13 @@
 //! member report, so the same corpus in any order gives the same output and
 //! adding an unrelated article changes no existing id.
 
+mod ids;
 mod linkage;
 mod reconcile;
 mod similarity;
 
+pub use ids::{incident_id, IdHash};
 pub use linkage::{Level, Levels, Linkage, LinkageError, Neighbours, Weights, COMPARISONS};
-pub use reconcile::incident_id;
 pub use similarity::Profile;
 
 use serde::{Deserialize, Serialize};

@@ -136,7 +136,15 @@ const V8: &str = "CREATE INDEX incidents_totals ON incidents(year, month, killed
     killed_security_forces, killed_civilians, killed_militants, injured,
     injured_security_forces, injured_civilians, injured_militants);";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
+/// Version 9: which hash names incidents (`tally_merge::IdHash`). Ids
+/// became SHA-256 here; a database that already holds incidents keeps the
+/// FNV-1a ids it has (analysts may have written them down), a new or empty
+/// one gets SHA-256.
+const V9: &str = "INSERT OR REPLACE INTO settings (key, value)
+    SELECT 'incident_ids',
+        CASE WHEN EXISTS (SELECT 1 FROM incidents) THEN 'fnv1a' ELSE 'sha256' END;";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
 
 /// Versions whose migration leaves `members` to be refilled from the reports.
 const RESKETCH_AT: &[i64] = &[2, 6];
