@@ -296,8 +296,9 @@ fn parse_type(v: Option<&str>) -> std::result::Result<EventType, String> {
     })
 }
 
-/// `police,civilians`: target classes separated by commas (or spaces), each
-/// once, in the order given; an unknown one is refused with the list.
+/// `police,civilians`: target classes separated by commas (or spaces); an
+/// unknown one is refused with the list. Kept once each, in the order of
+/// `Target::ALL`, as merging writes them.
 fn parse_targets(v: &str) -> std::result::Result<Vec<Target>, String> {
     let mut targets = Vec::new();
     for name in v.split([',', ' ']).map(str::trim).filter(|n| !n.is_empty()) {
@@ -308,10 +309,10 @@ fn parse_targets(v: &str) -> std::result::Result<Vec<Target>, String> {
                 names.join(", ")
             )
         })?;
-        if !targets.contains(&target) {
-            targets.push(target);
-        }
+        targets.push(target);
     }
+    targets.sort();
+    targets.dedup();
     Ok(targets)
 }
 
@@ -607,7 +608,7 @@ mod tests {
             "evidence":[]}"#,
         )
         .unwrap();
-        set_field(&mut inc, "targets", Some("police, Civilians,police")).unwrap();
+        set_field(&mut inc, "targets", Some("civilians, Police,police")).unwrap();
         assert_eq!(inc.targets, [Target::Police, Target::Civilians]);
         let err = set_field(&mut inc, "targets", Some("police,soldiers")).unwrap_err();
         assert!(err.contains("\"soldiers\" is not a target"), "{err}");
