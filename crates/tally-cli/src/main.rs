@@ -28,6 +28,9 @@ use std::process::ExitCode;
 /// event type, responsible group and claim, targets, and killed / injured by
 /// category (security forces, civilians, militants) as low/best/high.
 /// Every figure carries the sentence it came from.
+///
+/// The output format (every field, counts, dates, evidence) and the coding
+/// conventions are documented in docs/FORMAT.md in tally's source.
 #[derive(Parser, Debug)]
 #[command(name = "tally", version, propagate_version = true)]
 struct Cli {
@@ -41,7 +44,12 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Code articles into incidents, written as JSON Lines (SCHEMA.md).
+    /// Code articles into incidents, written as JSON Lines (docs/FORMAT.md).
+    ///
+    /// Each line is one incident: date, place, event type, group, targets,
+    /// killed and injured by category as low/best/high, and the evidence
+    /// behind each value. docs/FORMAT.md in tally's source documents every
+    /// field and the coding conventions.
     ///
     /// PATH is an article file or a folder of `.txt` articles (searched
     /// recursively). The article id is the file stem; files sharing a stem
@@ -130,7 +138,7 @@ enum Command {
     ///   tally stats --by province --since 2024
     #[command(verbatim_doc_comment)]
     Stats(store_cmd::StatsArgs),
-    /// Export stored incidents: ACLED-style CSV, JSON Lines (SCHEMA.md) or GeoJSON points.
+    /// Export stored incidents: ACLED-style CSV, JSON Lines (docs/FORMAT.md) or GeoJSON points.
     ///
     /// Example:
     ///   tally export --format geojson --since 2024 -o incidents.geojson
