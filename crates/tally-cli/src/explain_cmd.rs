@@ -1,27 +1,87 @@
-//! `tally explain ID PATH...`: code a corpus and show one incident with the
-//! sentences behind each of its fields, disagreements side by side.
+//! `tally explain ID [--db FILE]` or `tally explain ID PATH...`: show one
+//! incident, stored or coded again from the articles, with the sentences
+//! behind each of its fields, disagreements side by side, and why merging
+//! put each report there.
 
 use crate::extract_cmd::{code_all, load_lexicon};
+use crate::store_cmd::{
+    ambiguous_prefix, find_incident, texts_and_outlets, DbArg, AMBIGUOUS_SHOWN,
+};
 use anyhow::{bail, Result};
 use clap::Args;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use tally_corpus::ReadOptions;
 use tally_model::{Count, Evidence, Incident};
+use tally_store::OpenMode;
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// Incident id (as in `tally extract` output) or a unique prefix of it.
+    /// Incident id (as in `tally extract` or `tally list` output) or a unique prefix of it.
     #[arg(value_name = "INCIDENT_ID")]
     pub id: String,
+    /// Article files or folders to code again and explain from; without
+    /// them the incident, its articles and its reports are read from the
+    /// database.
+    #[arg(value_name = "PATH", conflicts_with = "db")]
+    pub paths: Vec<PathBuf>,
+    /// Manifest (JSON Lines: article, published, outlet, url) of the PATHs.
+    #[arg(long, value_name = "FILE", requires = "paths")]
+    pub manifest: Option<PathBuf>,
     #[command(flatten)]
-    pub corpus: crate::CorpusArgs,
+    pub db: DbArg,
 }
 
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
+    if args.paths.is_empty() {
+        from_store(&args)
+    } else {
+        from_corpus(args)
+    }
+}
+
+/// Explain a stored incident: its fields and articles from the database,
+/// the merging from the stored sketches and placement (which include the
+/// analysts' splits and merges).
+fn from_store(args: &ExplainArgs) -> Result<ExitCode> {
+    let store = args.db.open(OpenMode::ReadOnly)?;
+    let inc = find_incident(&store, &args.id)?;
+    let (texts, outlets) = texts_and_outlets(&store.sources(&inc.articles)?);
+    let reports = store.reports(&inc.articles)?;
+    let linkage = crate::extract_cmd::load_linkage()?;
+    let placements = store.placements()?;
+    let members = placements.members_of(&inc.id);
+    print!("{}", render(&inc, &texts, &outlets));
+    print!("{}", render_relevance(&inc, &reports));
+    if members.is_empty() {
+        println!(
+            "\nmerging\n  not recorded for this incident yet (the next `tally ingest` records it)"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let shift = match store.prior_shift()? {
+        Some(shift) => shift,
+        None => tally_merge::prior_shift(&placements.sketches, linkage),
+    };
+    let whose = "this database's";
+    print!(
+        "{}",
+        render_placements(&placements.sketches, &members, linkage, (shift, whose))
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Code the corpus again as `tally extract` does and explain the incident
+/// with the id given among the result.
+fn from_corpus(args: ExplainArgs) -> Result<ExitCode> {
     let lex = load_lexicon()?;
-    let plan = args.corpus.plan()?;
+    let corpus = crate::CorpusArgs {
+        paths: args.paths,
+        manifest: args.manifest,
+    };
+    let plan = corpus.plan()?;
     let reports = code_all(&plan, lex, false);
     let linkage = crate::extract_cmd::load_linkage()?;
     let incidents = tally_merge::merge(&reports, linkage);
@@ -36,16 +96,28 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
             args.id,
             incidents.len()
         ),
-        many => bail!(
-            "{} incidents start with {}: {}",
-            many.len(),
-            args.id,
-            many.iter()
+        many => {
+            let shown: Vec<&str> = many
+                .iter()
+                .take(AMBIGUOUS_SHOWN)
                 .map(|i| i.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+                .collect();
+            bail!("{}", ambiguous_prefix(&args.id, &shown, many.len() as u64))
+        }
     };
+    let (texts, outlets) = corpus_texts(&plan, inc);
+    print!("{}", render(inc, &texts, &outlets));
+    print!("{}", render_relevance(inc, &reports));
+    print!("{}", render_merging(inc, &reports, linkage));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text of each of the incident's articles read again from the corpus,
+/// and its label (outlet and publication date).
+fn corpus_texts(
+    plan: &tally_corpus::CorpusPlan,
+    inc: &Incident,
+) -> (HashMap<String, String>, HashMap<String, String>) {
     let opts = ReadOptions::default();
     let mut texts: HashMap<String, String> = HashMap::new();
     let mut outlets: HashMap<String, String> = HashMap::new();
@@ -63,10 +135,7 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
         }
         outlets.insert(e.meta.id.clone(), label);
     }
-    print!("{}", render(inc, &texts, &outlets));
-    print!("{}", render_relevance(inc, &reports));
-    print!("{}", render_merging(inc, &reports, linkage));
-    Ok(ExitCode::SUCCESS)
+    (texts, outlets)
 }
 
 /// Why the incident holds each of its reports: the comparison with its
@@ -93,12 +162,23 @@ fn render_merging(
         return String::new();
     };
     let shift = tally_merge::prior_shift(&sketches, linkage);
+    render_placements(&sketches, cluster, linkage, (shift, "this corpus's"))
+}
+
+/// The waterfalls of one incident's reports (`members` index `sketches`),
+/// scored with the prior `shift` of `whose` reports.
+fn render_placements(
+    sketches: &[tally_merge::Sketch],
+    members: &[usize],
+    linkage: &tally_merge::Linkage,
+    (shift, whose): (f64, &str),
+) -> String {
     let mut out = String::from("\nmerging (posterior log2-odds; data/linkage/levels.tsv)\n");
     let _ = writeln!(
         out,
-        "  this corpus's prior differs from the file's by {shift:+.2} (how densely its reports crowd a district and week); scores below include it"
+        "  {whose} prior differs from the file's by {shift:+.2} (how densely its reports crowd a district and week); scores below include it"
     );
-    for p in tally_merge::explain_cluster(&sketches, cluster, linkage, shift) {
+    for p in tally_merge::explain_cluster(sketches, members, linkage, shift) {
         let _ = writeln!(out, "  report {}", p.key);
         match &p.partner {
             Some(c) => {

@@ -29,6 +29,9 @@ use std::process::ExitCode;
 /// event type, responsible group and claim, targets, and killed / injured by
 /// category (security forces, civilians, militants) as low/best/high.
 /// Every figure carries the sentence it came from.
+///
+/// The output format (every field, counts, dates, evidence) and the coding
+/// conventions are documented in docs/FORMAT.md in tally's source.
 #[derive(Parser, Debug)]
 #[command(name = "tally", version, propagate_version = true)]
 struct Cli {
@@ -42,7 +45,12 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Code articles into incidents, written as JSON Lines (SCHEMA.md).
+    /// Code articles into incidents, written as JSON Lines (docs/FORMAT.md).
+    ///
+    /// Each line is one incident: date, place, event type, group, targets,
+    /// killed and injured by category as low/best/high, and the evidence
+    /// behind each value. docs/FORMAT.md in tally's source documents every
+    /// field and the coding conventions.
     ///
     /// PATH is an article file or a folder of `.txt` articles (searched
     /// recursively). The article id is the file stem; files sharing a stem
@@ -78,12 +86,20 @@ enum Command {
     Extract(extract_cmd::ExtractArgs),
     /// Show one incident and the sentences behind each of its fields.
     ///
-    /// Codes the corpus as `tally extract` does (merging articles), then
-    /// prints the incident's fields, each with every sentence that supports
-    /// it: article, outlet, the value that sentence states and who said it.
-    /// Figures that disagree across reports are marked with ≠.
+    /// Without PATH, reads the incident, its articles and its reports from
+    /// the database (--db, else $TALLY_DB, else tally.db). With PATHs, codes
+    /// those articles again as `tally extract` does (merging them) and
+    /// explains the incident with that id among the result.
     ///
-    /// Example:
+    /// Prints the incident's fields, each with every sentence that supports
+    /// it: article, outlet, the value that sentence states and who said it.
+    /// Figures that disagree across reports are marked with ≠. Then each
+    /// article's relevance decision, and why merging put each report in
+    /// the incident.
+    ///
+    /// Examples:
+    ///   tally explain inc-3f2a9c
+    ///   tally explain inc-3f2a9c --db pk.db
     ///   tally explain inc-3f2a9c examples/articles
     #[command(verbatim_doc_comment)]
     Explain(explain_cmd::ExplainArgs),
@@ -123,7 +139,7 @@ enum Command {
     ///   tally stats --by province --since 2024
     #[command(verbatim_doc_comment)]
     Stats(store_cmd::StatsArgs),
-    /// Export stored incidents: ACLED-style CSV, JSON Lines (SCHEMA.md) or GeoJSON points.
+    /// Export stored incidents: ACLED-style CSV, JSON Lines (docs/FORMAT.md) or GeoJSON points.
     ///
     /// Example:
     ///   tally export --format geojson --since 2024 -o incidents.geojson
@@ -141,6 +157,7 @@ enum Command {
     /// Examples:
     ///   tally correct inc-3f2a9c --set group="Lashkar-e-Jhangvi" --note "claim video"
     ///   tally correct inc-3f2a9c --set killed.civilians=4 --note "hospital list"
+    ///   tally correct inc-3f2a9c --set targets=police,civilians --note "two buses hit"
     ///   tally correct inc-3f2a9c --split 017_dawn --note "a second blast that day"
     ///   tally correct inc-3f2a9c --merge inc-77b1e0 --note "same raid, two names"
     #[command(verbatim_doc_comment)]
@@ -176,9 +193,11 @@ enum Command {
     /// Listens on 127.0.0.1:8080 unless --addr says otherwise; an address
     /// reachable from other machines requires --token, and then every
     /// request must carry it. Everything is embedded: no network needed.
+    /// The address is printed; --open also opens it in the default browser.
     ///
     /// Example:
     ///   tally serve --db pk.db --addr 127.0.0.1:8080
+    ///   tally serve --open
     #[command(verbatim_doc_comment)]
     Serve(serve_cmd::ServeArgs),
     /// Train or measure the article relevance classifier (for developers).

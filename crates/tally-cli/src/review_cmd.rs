@@ -14,7 +14,8 @@ pub struct CorrectArgs {
     #[arg(value_name = "ID")]
     pub id: String,
     /// Set a field: FIELD=VALUE (an empty VALUE clears it). Counts are N or
-    /// low/best/high; dates YYYY-MM-DD, YYYY-MM or YYYY.
+    /// low/best/high; dates YYYY-MM-DD, YYYY-MM or YYYY; targets a list
+    /// separated by commas (targets=police,civilians).
     #[arg(long, value_name = "FIELD=VALUE")]
     pub set: Option<String>,
     /// Take this article's report out of the incident into its own incident.

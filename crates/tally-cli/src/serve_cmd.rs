@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// Require this token on every request (`Authorization: Bearer T` or `?token=T`).
     #[arg(long, value_name = "T")]
     pub token: Option<String>,
+    /// Open the dashboard in the default browser once listening (a browser
+    /// that cannot be started is a warning; the server keeps running).
+    #[arg(long)]
+    pub open: bool,
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
@@ -63,6 +67,9 @@ async fn serve(args: ServeArgs, store: Store) -> Result<ExitCode> {
         "tally: serving {} on http://{bound}{query} (Ctrl-C to stop)",
         store.path().display()
     );
+    if args.open {
+        open_browser(&dashboard_url(bound, args.token.as_deref()));
+    }
     let router = tally_web::router(store, args.token);
     let asked_to_stop = Arc::new(Notify::new());
     let notify = asked_to_stop.clone();
@@ -85,6 +92,55 @@ async fn serve(args: ServeArgs, store: Store) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The dashboard's address as a browser on this machine reaches it: a
+/// server bound to every interface (0.0.0.0, ::) is reached on loopback.
+fn dashboard_url(bound: SocketAddr, token: Option<&str>) -> String {
+    let mut addr = bound;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    let query = token.map(|t| format!("?token={t}")).unwrap_or_default();
+    format!("http://{addr}/{query}")
+}
+
+/// Ask the desktop to open `url`. The dashboard works without a browser
+/// (the address is printed), so failing to start one is only a warning.
+fn open_browser(url: &str) {
+    let (program, args) = browser_command(url);
+    match std::process::Command::new(program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        // Reap the opener when it exits (it returns once the browser has
+        // the address) instead of leaving it a zombie while tally serves.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!(
+            "tally: warning: could not open a browser ({program}: {e}); open the address above by hand"
+        ),
+    }
+}
+
+/// The program that opens a URL in the user's default browser.
+fn browser_command(url: &str) -> (&'static str, Vec<String>) {
+    if cfg!(target_os = "macos") {
+        ("open", vec![url.to_string()])
+    } else if cfg!(windows) {
+        // `start`'s first quoted argument is a window title.
+        let args = ["/C", "start", "", url].map(String::from).to_vec();
+        ("cmd", args)
+    } else {
+        ("xdg-open", vec![url.to_string()])
+    }
+}
+
 /// Ctrl-C or SIGTERM (what `kill` and service managers send), listened
 /// for from the moment this is called, so none is missed while starting.
 fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
@@ -104,4 +160,20 @@ fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_reaches_a_wildcard_bind_on_loopback() {
+        let any: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(dashboard_url(any, None), "http://127.0.0.1:8080/");
+        let local: SocketAddr = "127.0.0.1:9000".parse().unwrap();
+        assert_eq!(
+            dashboard_url(local, Some("t0k")),
+            "http://127.0.0.1:9000/?token=t0k"
+        );
+    }
 }

@@ -15,7 +15,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use tally_corpus::{PlannedArticle, ReadOptions};
 use tally_lexicon::{Lexicon, PlaceKind};
-use tally_model::{Article, ArticleReport, Category, Count, EventType, Incident, IncidentDate};
+use tally_model::{
+    Article, ArticleReport, Category, Count, EventType, Incident, IncidentDate, Target,
+};
 use tally_store::{
     AddOutcome, Column, Filter, GroupBy, IncidentRow, OpenMode, StatsRow, Store, Totals,
 };
@@ -659,11 +661,11 @@ fn stats_cells(r: &StatsRow, grouped: bool) -> Vec<String> {
 // ---------------------------------------------------------------- show, history
 
 /// The one incident an id or unique prefix names.
-fn find_incident(store: &Store, id: &str) -> Result<Incident> {
+pub(crate) fn find_incident(store: &Store, id: &str) -> Result<Incident> {
     if let Some(inc) = store.incident(id)? {
         return Ok(inc);
     }
-    let ids = store.ids_with_prefix(id, 6)?;
+    let ids = store.ids_with_prefix(id, AMBIGUOUS_SHOWN)?;
     match ids.as_slice() {
         [one] => store
             .incident(one)?
@@ -672,14 +674,37 @@ fn find_incident(store: &Store, id: &str) -> Result<Incident> {
             "no incident {id} in {} (`tally list` shows the ids)",
             store.path().display()
         ),
-        many => bail!("several incidents start with {id}: {}", many.join(", ")),
+        many => {
+            let total = store.count_ids_with_prefix(id)?;
+            bail!("{}", ambiguous_prefix(id, many, total))
+        }
     }
 }
 
-pub fn show(args: ShowArgs) -> Result<ExitCode> {
-    let store = args.db.open(OpenMode::ReadOnly)?;
-    let inc = find_incident(&store, &args.id)?;
-    let sources = store.sources(&inc.articles)?;
+/// How many of the incidents an ambiguous prefix matches are named.
+pub const AMBIGUOUS_SHOWN: usize = 6;
+
+/// "19 incidents start with inc-c: a, b, ... and 13 more": the ids shown
+/// and how many were left out, so a short list is not taken for all.
+pub fn ambiguous_prefix<S: AsRef<str>>(prefix: &str, shown: &[S], total: u64) -> String {
+    let listed: Vec<&str> = shown.iter().map(AsRef::as_ref).collect();
+    let rest = total.saturating_sub(listed.len() as u64);
+    let more = if rest > 0 {
+        format!(" and {rest} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "{total} incidents start with {prefix}: {}{more}; give more of the id",
+        listed.join(", ")
+    )
+}
+
+/// The stored text of each of the incident's articles, and its label
+/// (outlet and publication date) for the sentences quoted from it.
+pub(crate) fn texts_and_outlets(
+    sources: &[tally_store::Source],
+) -> (HashMap<String, String>, HashMap<String, String>) {
     let texts: HashMap<String, String> = sources
         .iter()
         .map(|s| (s.id.clone(), s.text.clone()))
@@ -695,6 +720,14 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
             (s.id.clone(), label)
         })
         .collect();
+    (texts, outlets)
+}
+
+pub fn show(args: ShowArgs) -> Result<ExitCode> {
+    let store = args.db.open(OpenMode::ReadOnly)?;
+    let inc = find_incident(&store, &args.id)?;
+    let sources = store.sources(&inc.articles)?;
+    let (texts, outlets) = texts_and_outlets(&sources);
     let mut out = BufWriter::new(io::stdout().lock());
     let coords = match (inc.lat, inc.lon) {
         (Some(la), Some(lo)) => format!("{la:.4}, {lo:.4}"),
@@ -815,7 +848,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-const ACLED_COLUMNS: [&str; 16] = [
+const ACLED_COLUMNS: [&str; 17] = [
     "event_id_cnty",
     "event_date",
     "year",
@@ -823,6 +856,7 @@ const ACLED_COLUMNS: [&str; 16] = [
     "event_type",
     "sub_event_type",
     "actor1",
+    "actor2",
     "admin1",
     "admin2",
     "location",
@@ -879,6 +913,7 @@ fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     let (acled_type, sub_type) = acled_type(inc.event_type);
+    let (actor1, actor2) = actors(inc);
     let sources: BTreeSet<&str> = inc
         .articles
         .iter()
@@ -891,7 +926,8 @@ fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
         inc.date.map(time_precision).unwrap_or_default(),
         acled_type.into(),
         sub_type.into(),
-        o(&inc.group),
+        actor1,
+        actor2,
         o(&inc.admin1),
         o(&inc.admin2),
         inc.place
@@ -967,6 +1003,54 @@ fn count_cells(c: Option<Count>) -> [String; 3] {
     }
 }
 
+/// Who acted on whom, as ACLED codes a row. In a security operation the
+/// state's forces act (actor1) against the group (actor2); in an attack the
+/// group acts (actor1, empty when no group is named) on its targets (actor2).
+fn actors(inc: &Incident) -> (String, String) {
+    let group = inc.group.clone().unwrap_or_default();
+    if inc.event_type == EventType::SecurityOperation {
+        return (state_actor(inc).to_string(), group);
+    }
+    let targets: Vec<&str> = inc.targets.iter().map(|&t| target_actor(t)).collect();
+    (group, targets.join("; "))
+}
+
+/// actor1 of a security operation that names no single force.
+const STATE_FORCES: &str = "Security forces of Pakistan";
+
+/// The force that ran an operation: incidents have no field for it, but an
+/// operation's targets name the forces in the fight (`military` when
+/// soldiers were hit). One force is named; none or several are
+/// [`STATE_FORCES`].
+fn state_actor(inc: &Incident) -> &'static str {
+    let forces: Vec<Target> = inc
+        .targets
+        .iter()
+        .copied()
+        .filter(|t| matches!(t, Target::Police | Target::Military | Target::Paramilitary))
+        .collect();
+    match forces.as_slice() {
+        [one] => target_actor(*one),
+        _ => STATE_FORCES,
+    }
+}
+
+/// An attack's target class as an ACLED-style actor.
+fn target_actor(t: Target) -> &'static str {
+    match t {
+        Target::Police => "Police Forces of Pakistan",
+        Target::Military => "Military Forces of Pakistan",
+        Target::Paramilitary => "Paramilitary Forces of Pakistan",
+        Target::Civilians => "Civilians (Pakistan)",
+        Target::Government => "Government of Pakistan",
+        Target::HealthWorkers => "Health Workers (Pakistan)",
+        Target::Religious => "Religious Group (Pakistan)",
+        Target::Education => "Teachers and Students (Pakistan)",
+        Target::Infrastructure => "Infrastructure (Pakistan)",
+        Target::Militants => "Militants (Pakistan)",
+    }
+}
+
 /// ACLED's event type and sub-event type for a tally event type.
 fn acled_type(t: EventType) -> (&'static str, &'static str) {
     match t {
@@ -1021,12 +1105,7 @@ fn notes(inc: &Incident) -> String {
     if !place.is_empty() {
         s.push_str(&format!(" in {place}"));
     }
-    if let Some(g) = &inc.group {
-        s.push_str(&format!(
-            " by {g}{}",
-            if inc.claimed { " (claimed)" } else { "" }
-        ));
-    }
+    s.push_str(&who_acted(inc));
     if !inc.corrections.is_empty() {
         s.push_str("; reviewed by an analyst");
     }
@@ -1036,6 +1115,19 @@ fn notes(inc: &Incident) -> String {
         }
     }
     s
+}
+
+/// " by X" of the notes sentence: the group for an attack (with its
+/// claim), the state's forces against the group for an operation.
+fn who_acted(inc: &Incident) -> String {
+    let claimed = if inc.claimed { " (claimed)" } else { "" };
+    let state = state_actor(inc);
+    match (&inc.group, inc.event_type) {
+        (Some(g), EventType::SecurityOperation) => format!(" by {state} against {g}"),
+        (None, EventType::SecurityOperation) => format!(" by {state}"),
+        (Some(g), _) => format!(" by {g}{claimed}"),
+        (None, _) => String::new(),
+    }
 }
 
 fn write_jsonl(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
@@ -1089,6 +1181,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_ambiguous_prefix_counts_what_it_leaves_out() {
+        let shown = ["inc-a1", "inc-a2"];
+        assert_eq!(
+            ambiguous_prefix("inc-a", &shown, 5),
+            "5 incidents start with inc-a: inc-a1, inc-a2 and 3 more; give more of the id"
+        );
+        assert!(!ambiguous_prefix("inc-a", &shown, 2).contains("more;"));
+    }
+
+    #[test]
     fn edit_distance_counts_edits() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
@@ -1110,7 +1212,62 @@ mod tests {
         let d = IncidentDate::month(2023, 4);
         assert_eq!(first_day(d), "2023-04-01");
         assert_eq!(time_precision(d), "2");
-        assert_eq!(csv_header().len(), 16 + 1 + 24 + 5);
+        assert_eq!(csv_header().len(), 17 + 1 + 24 + 5 + 4);
+        assert_eq!(csv_header().len(), csv_row(&coded("bombing", None, &[]), &HashMap::new()).len());
+    }
+
+    fn coded(event_type: &str, group: Option<&str>, targets: &[&str]) -> Incident {
+        serde_json::from_value(serde_json::json!({
+            "id": "inc-000000000001", "articles": ["a"], "role": "main", "date": "2024-05-01",
+            "country": "Pakistan", "admin1": "Khyber Pakhtunkhwa", "admin2": "Bannu",
+            "place": null, "lat": null, "lon": null, "event_type": event_type,
+            "group": group, "claimed": event_type == "bombing", "targets": targets,
+            "killed": {"total": null, "security_forces": null, "civilians": null, "militants": null},
+            "injured": {"total": null, "security_forces": null, "civilians": null, "militants": null},
+            "evidence": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_operation_is_the_state_acting_on_the_group() {
+        let op = coded(
+            "security_operation",
+            Some("Tehrik-i-Taliban Pakistan"),
+            &["militants"],
+        );
+        let (a1, a2) = actors(&op);
+        assert_eq!(
+            (a1.as_str(), a2.as_str()),
+            (STATE_FORCES, "Tehrik-i-Taliban Pakistan")
+        );
+        assert_eq!(
+            notes(&op),
+            "security operation in Bannu, Khyber Pakhtunkhwa by Security forces of Pakistan against Tehrik-i-Taliban Pakistan"
+        );
+        let army = coded(
+            "security_operation",
+            Some("Tehrik-i-Taliban Pakistan"),
+            &["military", "militants"],
+        );
+        assert_eq!(actors(&army).0, "Military Forces of Pakistan");
+        let joint = coded("security_operation", None, &["police", "military"]);
+        assert_eq!(actors(&joint), (STATE_FORCES.to_string(), String::new()));
+    }
+
+    #[test]
+    fn an_attack_is_the_group_acting_on_its_targets() {
+        let attack = coded(
+            "bombing",
+            Some("Balochistan Liberation Army"),
+            &["police", "civilians"],
+        );
+        let (a1, a2) = actors(&attack);
+        assert_eq!(a1, "Balochistan Liberation Army");
+        assert_eq!(a2, "Police Forces of Pakistan; Civilians (Pakistan)");
+        assert!(notes(&attack).ends_with("by Balochistan Liberation Army (claimed)"));
+        let unknown = coded("armed_assault", None, &[]);
+        assert_eq!(actors(&unknown), (String::new(), String::new()));
     }
 
     #[test]

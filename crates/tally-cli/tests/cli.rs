@@ -185,3 +185,43 @@ fn merging_joins_follow_ups_digests_and_releases() {
         "weekly_digest".to_string(),
     ]));
 }
+
+/// The first ```json block of a document of the project.
+fn json_example(doc: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(doc);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let block = text
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_else(|| panic!("{doc} has no ```json example"));
+    serde_json::from_str(block).unwrap_or_else(|e| panic!("{doc}'s example is not JSON: {e}"))
+}
+
+/// README and docs/FORMAT.md show a real line of `tally extract
+/// examples/articles`; when coding changes it, paste the new line.
+#[test]
+fn the_documented_example_is_real_output() {
+    let out = tally(&["extract", examples().to_str().unwrap(), "-q"]);
+    let incidents = lines(&out);
+    for doc in ["README.md", "docs/FORMAT.md"] {
+        let shown = json_example(doc);
+        let real = incidents.iter().find(|i| i["id"] == shown["id"]);
+        assert_eq!(
+            real,
+            Some(&shown),
+            "{doc}'s example differs from `tally extract examples/articles`"
+        );
+    }
+}
+
+#[test]
+fn help_points_to_the_format_documentation() {
+    for args in [&["--help"][..], &["extract", "--help"]] {
+        let out = tally(args);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("docs/FORMAT.md"), "tally {args:?}: {help}");
+    }
+}

@@ -383,6 +383,76 @@ fn serve_stopped_with_sigterm_closes_the_database_cleanly() {
     assert!(sidecars(&db).is_empty(), "{:?}", sidecars(&db));
 }
 
+/// Start `tally serve --open` with `path` as its PATH (where it looks for
+/// `xdg-open`), return the child and its stderr once the address is printed.
+#[cfg(unix)]
+fn serve_with_open(
+    db: &Path,
+    path: &Path,
+) -> (std::process::Child, BufReader<std::process::ChildStderr>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tally"))
+        .args(["serve", "--open", "--db", s(db), "--addr", "127.0.0.1:0"])
+        .env("PATH", path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    err.read_line(&mut line).unwrap();
+    assert!(line.contains("http://127.0.0.1:"), "{line}");
+    (child, err)
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_open_hands_the_address_to_the_browser_and_survives_without_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = examples_db(dir.path());
+    let opened = dir.path().join("opened.txt");
+    let bin = dir.path().join("bin");
+    let opener = write(
+        &bin,
+        "xdg-open",
+        &format!("#!/bin/sh\necho \"$1\" > '{}'\n", s(&opened)),
+    );
+    fs::set_permissions(&opener, fs::Permissions::from_mode(0o755)).unwrap();
+    let (mut child, _err) = serve_with_open(&db, &bin);
+    let start = Instant::now();
+    while !fs::read_to_string(&opened).is_ok_and(|t| t.ends_with('\n')) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no browser opened"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let url = fs::read_to_string(&opened).unwrap();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.trim_end().ends_with('/'),
+        "{url}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let nowhere = dir.path().join("empty");
+    fs::create_dir_all(&nowhere).unwrap();
+    let (mut child, mut err) = serve_with_open(&db, &nowhere);
+    let mut warning = String::new();
+    err.read_line(&mut warning).unwrap();
+    assert!(
+        warning.contains("warning: could not open a browser"),
+        "{warning}"
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "serve must keep running"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 #[test]
 fn html_is_read_as_text_with_one_warning() {
     let dir = tempfile::tempdir().unwrap();

@@ -5,6 +5,7 @@
 mod common;
 use common::{examples, ok, s, tally};
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -214,6 +215,35 @@ fn a_correction_shows_in_show_history_and_exports_and_survives_ingest() {
 }
 
 #[test]
+fn correct_sets_targets_from_the_schema_vocabulary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = examples_db(dir.path());
+    let db = s(&db);
+    let first = ok(&["list", "--db", db, "--format", "jsonl"]);
+    let v: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    let id = v["id"].as_str().unwrap().to_string();
+    let set = ["correct", &id, "--set", "targets=police,civilians"];
+    ok(&[&set[..], &["--note", "two buses hit", "--db", db]].concat());
+    let line = ok(&["export", "--format", "jsonl", "--db", db])
+        .lines()
+        .find(|l| l.contains(&id))
+        .map(str::to_string)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(v["targets"], serde_json::json!(["police", "civilians"]));
+    let hist = ok(&["history", &id, "--db", db]);
+    assert!(hist.contains("targets set to police,civilians"), "{hist}");
+
+    let bad = ["correct", &id, "--set", "targets=police,soldiers"];
+    let e = err(&[&bad[..], &["--note", "x", "--db", db]].concat());
+    assert!(e.contains("\"soldiers\" is not a target"), "{e}");
+    assert!(
+        e.contains("police, military, paramilitary, civilians"),
+        "{e}"
+    );
+}
+
+#[test]
 fn errors_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("none.db");
@@ -228,6 +258,25 @@ fn errors_say_what_to_do() {
     assert!(e.contains("YYYY-MM-DD"), "{e}");
     let e = err(&["show", "inc-nope", "--db", db]);
     assert!(e.contains("no incident inc-nope"), "{e}");
+}
+
+#[test]
+fn an_ambiguous_prefix_says_how_many_it_did_not_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = examples_db(dir.path());
+    let db = s(&db);
+    let all = ok(&["list", "--db", db, "--format", "jsonl"])
+        .lines()
+        .count();
+    assert!(all > 6, "the examples give more incidents than are listed");
+    let e = err(&["show", "inc-", "--db", db]);
+    assert!(
+        e.contains(&format!("{all} incidents start with inc-")),
+        "{e}"
+    );
+    assert!(e.contains(&format!("and {} more", all - 6)), "{e}");
+    let shown = e.matches("inc-").count() - 1;
+    assert_eq!(shown, 6, "{e}");
 }
 
 #[test]
@@ -300,4 +349,88 @@ fn sigkill_mid_ingest_leaves_the_database_as_before() {
     drop(store);
     ok(&["ingest", s(&articles), "--db", s(&db), "-q"]);
     assert_eq!(incidents_json(&db), incidents_json(&reference));
+}
+
+#[test]
+fn csv_codes_operations_as_the_state_acting_on_the_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = examples_db(dir.path());
+    let db = s(&db);
+    let groups: HashMap<String, serde_json::Value> =
+        ok(&["export", "--format", "jsonl", "--db", db])
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|v| (v["id"].as_str().unwrap().to_string(), v["group"].clone()))
+            .collect();
+    let csv = ok(&["export", "--format", "csv", "--db", db]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let head = reader.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let mut operations = 0;
+    for row in reader.records().map(Result::unwrap) {
+        let group = groups[&row[col("event_id_cnty")]].as_str().unwrap_or("");
+        let (actor1, actor2) = (&row[col("actor1")], &row[col("actor2")]);
+        let notes = &row[col("notes")];
+        if &row[col("tally_event_type")] == "security_operation" {
+            operations += 1;
+            assert!(
+                actor1.ends_with("Forces of Pakistan") || actor1 == "Security forces of Pakistan",
+                "{actor1}"
+            );
+            assert_eq!(actor2, group);
+            assert!(
+                notes.contains(&format!("by {actor1} against {group}")),
+                "{notes}"
+            );
+        } else {
+            assert_eq!(actor1, group);
+            assert!(!actor2.contains("Security forces"), "{actor2}");
+        }
+    }
+    assert!(operations >= 2, "the examples hold security operations");
+}
+
+#[test]
+fn explain_reads_a_stored_incident_without_the_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    // A copy of the examples, removed once ingested: explain must need only the database.
+    let copy = dir.path().join("articles");
+    fs::create_dir_all(&copy).unwrap();
+    for entry in fs::read_dir(examples()).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+    }
+    let db = dir.path().join("ex.db");
+    let db = s(&db);
+    ok(&["ingest", s(&copy), "--db", db]);
+    fs::remove_dir_all(&copy).unwrap();
+    let merged = ok(&["list", "--db", db, "--format", "jsonl"])
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["articles"].as_array().unwrap().len() > 1 && !v["killed"]["total"].is_null())
+        .expect("a merged incident with a death toll");
+    let id = merged["id"].as_str().unwrap();
+
+    let out = ok(&["explain", &id[..10], "--db", db]);
+    assert!(out.starts_with(&format!("incident {id}")), "{out}");
+    assert!(out.contains("killed.total") && out.contains('"'), "{out}");
+    for article in merged["articles"].as_array().unwrap() {
+        assert!(out.contains(article.as_str().unwrap()), "{out}");
+    }
+    assert!(
+        out.contains("\nrelevance\n") && out.contains("news"),
+        "{out}"
+    );
+    assert!(out.contains("this database's prior"), "{out}");
+    assert!(out.contains("   with "), "a partner report: {out}");
+
+    let from_files = ok(&["explain", id, s(&examples())]);
+    let fields = |text: &str| text.split("\nrelevance\n").next().unwrap().to_string();
+    assert_eq!(
+        fields(&out),
+        fields(&from_files),
+        "the same fields and sentences"
+    );
+    let e = err(&["explain", id, s(&examples()), "--db", db]);
+    assert!(e.contains("cannot be used with"), "{e}");
 }

@@ -14,6 +14,7 @@
 
 mod confidence;
 mod doubt;
+mod ids;
 mod linkage;
 mod reconcile;
 mod similarity;
@@ -23,8 +24,8 @@ pub use confidence::{
     FIELDS as CONFIDENCE_FIELDS, REVIEWED,
 };
 pub use doubt::doubts;
+pub use ids::{incident_id, IdHash};
 pub use linkage::{Level, Levels, Linkage, LinkageError, Neighbours, Weights, COMPARISONS};
-pub use reconcile::incident_id;
 pub use similarity::Profile;
 
 use serde::{Deserialize, Serialize};

@@ -166,23 +166,7 @@ fn counts(members: &[&Member], outcome: Outcome) -> Casualties {
     out
 }
 
-/// `inc-` and 12 hex digits of a hash of the earliest member report's id.
+/// The incident's id, from its smallest member key (`ids.rs`).
 fn stable_id(members: &[&Member]) -> String {
     crate::incident_id(members.iter().map(|m| m.incident.id.as_str()))
-}
-
-/// `inc-` and a hash of the smallest member key: adding an unrelated report
-/// never changes an id, and the store can name a cluster before folding it.
-pub fn incident_id<'k>(keys: impl Iterator<Item = &'k str>) -> String {
-    let first = keys.min().unwrap_or("");
-    format!("inc-{:012x}", fnv1a(first.as_bytes()) & 0xffff_ffff_ffff)
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }

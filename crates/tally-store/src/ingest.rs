@@ -15,7 +15,7 @@ use crate::review;
 use crate::{content_hash, Result, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::{HashMap, HashSet};
-use tally_merge::{Member, Sketch};
+use tally_merge::{IdHash, Member, Sketch};
 use tally_model::{Article, ArticleReport, Incident};
 
 /// What happened to one article offered to [`Ingest::add`].
@@ -74,6 +74,8 @@ pub(crate) struct Writer<'s> {
     /// Written in a rollback journal (`journal_for_bulk_load`).
     bulk: bool,
     local_min: usize,
+    /// How this database names incidents (kept in `settings`).
+    ids: IdHash,
     pub(crate) at: String,
 }
 
@@ -244,11 +246,13 @@ impl<'s> Writer<'s> {
         let bulk = bulk && journal_for_bulk_load(conn);
         let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::sqlite("starting the write transaction", e))?;
+        let ids = id_hash(&tx)?;
         Ok(Writer {
             tx,
             conn,
             bulk,
             local_min: local_recluster_min(),
+            ids,
             at: now(),
         })
     }
@@ -342,7 +346,7 @@ impl Writer<'_> {
             }
         };
         overrides.relink(&sketches, &mut clusters);
-        let plan = Plan::new(&sketches, &placed, &clusters, &rebuild.dirty);
+        let plan = Plan::new(&sketches, &placed, &clusters, (&rebuild.dirty, self.ids));
         drop(clusters);
         let mut stored = self.stored_hashes(&plan, &sketches, &placed)?;
         let mut summary = IngestSummary::default();
@@ -475,7 +479,13 @@ impl Writer<'_> {
                     })?;
                 members.push(member);
             }
-            out.push(tally_merge::fold(&members.iter().collect::<Vec<_>>()));
+            let mut incident = tally_merge::fold(&members.iter().collect::<Vec<_>>());
+            // The fold names it with today's hash; a database coded with
+            // the old one keeps its ids.
+            incident.id = self
+                .ids
+                .id(cluster.iter().map(|&i| sketches[i].key.as_str()));
+            out.push(incident);
         }
         Ok(out)
     }
@@ -503,7 +513,9 @@ impl Writer<'_> {
             )
             .map_err(err)?;
         for cluster in changed {
-            let id = tally_merge::incident_id(cluster.iter().map(|&i| sketches[i].key.as_str()));
+            let id = self
+                .ids
+                .id(cluster.iter().map(|&i| sketches[i].key.as_str()));
             for &i in cluster {
                 let s = &sketches[i];
                 let json = serde_json::to_string(&s.profile).map_err(|e| {
@@ -576,7 +588,7 @@ impl Writer<'_> {
         let ids: Vec<String> = plan
             .changed
             .iter()
-            .map(|c| tally_merge::incident_id(c.iter().map(|&i| sketches[i].key.as_str())))
+            .map(|c| self.ids.id(c.iter().map(|&i| sketches[i].key.as_str())))
             .collect();
         let mut by_article: HashMap<&str, Vec<&str>> = HashMap::new();
         for (cluster, id) in plan.changed.iter().zip(&ids) {
@@ -615,9 +627,10 @@ impl Writer<'_> {
         let err = |e| StoreError::sqlite("reading the stored incidents", e);
         let mut ids: HashSet<String> = HashSet::new();
         for cluster in &plan.changed {
-            ids.insert(tally_merge::incident_id(
-                cluster.iter().map(|&i| sketches[i].key.as_str()),
-            ));
+            ids.insert(
+                self.ids
+                    .id(cluster.iter().map(|&i| sketches[i].key.as_str())),
+            );
             ids.extend(cluster.iter().filter_map(|&i| placed[i].clone()));
         }
         let mut stmt = self
@@ -814,10 +827,32 @@ fn recluster_region(
 const INGEST_CACHE_KIB: i64 = -256 * 1024;
 
 /// The setting that keeps the prior shift of the last full re-cluster.
-const PRIOR_SHIFT: &str = "prior_shift";
+pub(crate) const PRIOR_SHIFT: &str = "prior_shift";
 
 /// Clusters folded and written at a time.
 const FOLD_BATCH: usize = 4096;
+
+/// The settings key naming the hash of this database's incident ids.
+const ID_HASH: &str = "incident_ids";
+
+/// How this database names its incidents: the hash its settings name
+/// (schema version 9 wrote it), today's when none is named.
+fn id_hash(tx: &Transaction) -> Result<IdHash> {
+    let name: Option<String> = tx
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [ID_HASH],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| StoreError::sqlite("reading how incidents are named", e))?;
+    match name {
+        None => Ok(IdHash::default()),
+        Some(n) => IdHash::parse(&n).ok_or_else(|| StoreError::Inconsistent {
+            what: format!("incidents are named with an unknown hash {n:?}"),
+        }),
+    }
+}
 
 /// A history reason, prefixed with the rebuild's label if it has one.
 fn labelled(label: Option<&str>, reason: String) -> String {
@@ -851,7 +886,7 @@ impl Plan {
         sketches: &[Sketch],
         placed: &[Option<String>],
         clusters: &[Vec<usize>],
-        dirty: &HashSet<String>,
+        (dirty, ids): (&HashSet<String>, IdHash),
     ) -> Plan {
         let mut stored: HashMap<&str, Vec<&str>> = HashMap::new();
         for (s, p) in sketches.iter().zip(placed) {
@@ -870,7 +905,7 @@ impl Plan {
         for cluster in clusters {
             let mut keys: Vec<&str> = cluster.iter().map(|&i| sketches[i].key.as_str()).collect();
             keys.sort_unstable();
-            let id = tally_merge::incident_id(keys.iter().copied());
+            let id = ids.id(keys.iter().copied());
             let forced = keys.iter().any(|k| dirty.contains(*k));
             if !forced && stored.get(id.as_str()) == Some(&keys) {
                 plan.unchanged += 1;

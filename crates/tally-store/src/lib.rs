@@ -20,6 +20,7 @@
 mod diff;
 mod error;
 mod ingest;
+mod placement;
 mod query;
 mod review;
 mod schema;
@@ -27,6 +28,7 @@ mod stats_index;
 
 pub use error::StoreError;
 pub use ingest::{AddOutcome, Ingest, IngestSummary};
+pub use placement::Placements;
 pub use query::{
     best_total, Column, DistrictPoint, Filter, GroupBy, HistoryEntry, IncidentPage, IncidentRow,
     IncidentSummary, MapPoints, Sort, SortKey, Source, StatsRow, Totals,

@@ -287,6 +287,19 @@ impl Store {
         self.rows(sql, values, |r| r.get(0), "finding incidents")
     }
 
+    /// How many ids start with `prefix` (an ambiguous prefix's message says
+    /// how many it could not list).
+    pub fn count_ids_with_prefix(&self, prefix: &str) -> Result<u64> {
+        let sql = "SELECT COUNT(*) FROM incidents WHERE substr(id, 1, length(?1)) = ?1";
+        let counts: Vec<i64> = self.rows(
+            sql,
+            vec![Value::Text(prefix.to_string())],
+            |r| r.get(0),
+            "counting incidents",
+        )?;
+        Ok(counts.first().copied().unwrap_or(0).max(0) as u64)
+    }
+
     /// One stored incident, if present.
     pub fn incident(&self, id: &str) -> Result<Option<Incident>> {
         let sql = "SELECT json FROM incident_json WHERE id = ?1";

@@ -14,7 +14,9 @@ use crate::{IngestSummary, Result, Store, StoreError};
 use rusqlite::{params, Transaction};
 use std::collections::{HashMap, HashSet};
 use tally_merge::Sketch;
-use tally_model::{Category, Correction, Count, EventType, Incident, IncidentDate, Outcome};
+use tally_model::{
+    Category, Correction, Count, EventType, Incident, IncidentDate, Outcome, Target,
+};
 
 /// What an analyst changes in an incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,7 @@ pub const CORRECTABLE: &[&str] = &[
     "event_type",
     "group",
     "claimed",
+    "targets",
     "killed.total",
     "killed.security_forces",
     "killed.civilians",
@@ -247,6 +250,7 @@ pub fn set_field(
         "lon" => inc.lon = text.map(|v| parse_degrees(v, 180.0)).transpose()?,
         "event_type" => inc.event_type = parse_type(text)?,
         "claimed" => inc.claimed = parse_bool(text)?,
+        "targets" => inc.targets = text.map(parse_targets).transpose()?.unwrap_or_default(),
         // A mark, not a field: its value is the number of reports seen.
         tally_merge::REVIEWED => {}
         _ => return set_count(inc, field, text),
@@ -297,6 +301,26 @@ fn parse_type(v: Option<&str>) -> std::result::Result<EventType, String> {
         let names: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
         format!("event_type must be one of {}", names.join(", "))
     })
+}
+
+/// `police,civilians`: target classes separated by commas (or spaces); an
+/// unknown one is refused with the list. Kept once each, in the order of
+/// `Target::ALL`, as merging writes them.
+fn parse_targets(v: &str) -> std::result::Result<Vec<Target>, String> {
+    let mut targets = Vec::new();
+    for name in v.split([',', ' ']).map(str::trim).filter(|n| !n.is_empty()) {
+        let target = Target::parse(&name.to_ascii_lowercase()).ok_or_else(|| {
+            let names: Vec<&str> = Target::ALL.iter().map(|t| t.as_str()).collect();
+            format!(
+                "{name:?} is not a target: targets are any of {}, separated by commas",
+                names.join(", ")
+            )
+        })?;
+        targets.push(target);
+    }
+    targets.sort();
+    targets.dedup();
+    Ok(targets)
 }
 
 fn parse_bool(v: Option<&str>) -> std::result::Result<bool, String> {
@@ -591,5 +615,26 @@ mod tests {
         set_field(&mut inc, "group", Some("")).unwrap();
         assert_eq!(inc.group, None);
         assert!(set_field(&mut inc, "date", Some("last week")).is_err());
+    }
+
+    #[test]
+    fn targets_take_known_classes_separated_by_commas() {
+        let mut inc: Incident = serde_json::from_str(
+            r#"{"id":"x","articles":[],"role":"main","date":null,"country":"Pakistan",
+            "admin1":null,"admin2":null,"place":null,"lat":null,"lon":null,
+            "event_type":"bombing","group":null,"claimed":false,"targets":["military"],
+            "killed":{"total":null,"security_forces":null,"civilians":null,"militants":null},
+            "injured":{"total":null,"security_forces":null,"civilians":null,"militants":null},
+            "evidence":[]}"#,
+        )
+        .unwrap();
+        set_field(&mut inc, "targets", Some("civilians, Police,police")).unwrap();
+        assert_eq!(inc.targets, [Target::Police, Target::Civilians]);
+        let err = set_field(&mut inc, "targets", Some("police,soldiers")).unwrap_err();
+        assert!(err.contains("\"soldiers\" is not a target"), "{err}");
+        assert!(err.contains("health_workers"), "{err}");
+        assert_eq!(inc.targets, [Target::Police, Target::Civilians]);
+        set_field(&mut inc, "targets", None).unwrap();
+        assert!(inc.targets.is_empty());
     }
 }

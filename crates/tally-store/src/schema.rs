@@ -136,17 +136,25 @@ const V8: &str = "CREATE INDEX incidents_totals ON incidents(year, month, killed
     killed_security_forces, killed_civilians, killed_militants, injured,
     injured_security_forces, injured_civilians, injured_militants);";
 
-/// Version 9: the review queue. `doubt` is the expected number of wrong
+/// Version 9: which hash names incidents (`tally_merge::IdHash`). Ids
+/// became SHA-256 here; a database that already holds incidents keeps the
+/// FNV-1a ids it has (analysts may have written them down), a new or empty
+/// one gets SHA-256.
+const V9: &str = "INSERT OR REPLACE INTO settings (key, value)
+    SELECT 'incident_ids',
+        CASE WHEN EXISTS (SELECT 1 FROM incidents) THEN 'fnv1a' ELSE 'sha256' END;";
+
+/// Version 10: the review queue. `doubt` is the expected number of wrong
 /// fields (`tally_merge::doubt_score`), `review_priority` that times the
 /// incident's toll weight, `needs_review` whether it is queued (main, doubt
 /// over the threshold, not reviewed since its last new report). Incidents
 /// stored before are queued when next rebuilt.
-const V9: &str = "ALTER TABLE incidents ADD COLUMN doubt REAL NOT NULL DEFAULT 0;
+const V10: &str = "ALTER TABLE incidents ADD COLUMN doubt REAL NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN review_priority REAL NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX incidents_review ON incidents(needs_review, review_priority);";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 
 /// Versions whose migration leaves `members` to be refilled from the reports.
 const RESKETCH_AT: &[i64] = &[2, 6];

@@ -295,7 +295,9 @@ fn version_1_database(path: &std::path::Path, batch: &[(Article, ArticleReport)]
     let Ok(linkage) = tally_merge::Linkage::try_embedded() else {
         panic!("embedded linkage data broken")
     };
-    for inc in tally_merge::merge(&reports, linkage) {
+    for mut inc in tally_merge::merge(&reports, linkage) {
+        // Named as tally named incidents then.
+        inc.id = keyed_id(&inc, tally_merge::IdHash::Fnv1a);
         let json = serde_json::to_string(&inc).unwrap();
         conn.execute(
             "INSERT INTO incidents (id, role, event_type, claimed, articles, hash, json)
@@ -318,11 +320,72 @@ fn a_version_1_database_is_upgraded_and_sketched() {
     assert_eq!(upgraded.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(upgraded.counts().unwrap(), (2, 2));
     ingest(&mut upgraded, &all[2..]);
+    // The same incidents as a fresh database, under the ids it already had.
     assert_eq!(
-        one.incidents_json().unwrap(),
+        renamed(&one, tally_merge::IdHash::Fnv1a),
+        renamed(&upgraded, tally_merge::IdHash::Fnv1a)
+    );
+    assert_eq!(
+        renamed(&upgraded, tally_merge::IdHash::Fnv1a),
         upgraded.incidents_json().unwrap()
     );
     assert_eq!(upgraded.check().unwrap().integrity, "ok");
+}
+
+/// The id `hash` gives an incident of [`corpus`] (one report per article,
+/// keyed `{article}-1`).
+fn keyed_id(inc: &Incident, hash: tally_merge::IdHash) -> String {
+    let keys: Vec<String> = inc.articles.iter().map(|a| format!("{a}-1")).collect();
+    hash.id(keys.iter().map(String::as_str))
+}
+
+/// A store's incidents as JSON, each named with `hash`, in id order.
+fn renamed(store: &Store, hash: tally_merge::IdHash) -> Vec<String> {
+    let mut out: Vec<String> = store
+        .incidents_json()
+        .unwrap()
+        .iter()
+        .map(|json| {
+            let mut inc: Incident = serde_json::from_str(json).unwrap();
+            inc.id = keyed_id(&inc, hash);
+            serde_json::to_string(&inc).unwrap()
+        })
+        .collect();
+    out.sort_by_key(|json| serde_json::from_str::<Incident>(json).unwrap().id);
+    out
+}
+
+#[test]
+fn a_new_database_names_incidents_with_sha256_and_an_old_one_keeps_its_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = corpus();
+    let mut fresh = temp_store(&dir, "fresh.db");
+    ingest(&mut fresh, &all);
+    let sha = renamed(&fresh, tally_merge::IdHash::Sha256);
+    assert_eq!(fresh.incidents_json().unwrap(), sha);
+    assert!(sha.iter().all(|j| j.starts_with(r#"{"id":"inc-"#)));
+
+    // A version 8 database (before ids were SHA-256) that holds incidents.
+    let path = dir.path().join("v8.db");
+    version_1_database(&path, &all[..2]);
+    {
+        let mut v8 = Store::open(&path, OpenMode::Create).unwrap();
+        v8.conn
+            .execute("DELETE FROM settings WHERE key = 'incident_ids'", [])
+            .unwrap();
+        v8.conn.pragma_update(None, "user_version", 8).unwrap();
+        ingest(&mut v8, &[]);
+    }
+    let mut old = Store::open(&path, OpenMode::Existing).unwrap();
+    let before = old.incidents_json().unwrap();
+    ingest(&mut old, &all[2..]);
+    let after = old.incidents_json().unwrap();
+    assert_eq!(after, renamed(&old, tally_merge::IdHash::Fnv1a));
+    let quetta = before.iter().find(|j| j.contains("Quetta")).unwrap();
+    assert!(
+        after.contains(quetta),
+        "an incident the ingest left alone keeps its id"
+    );
 }
 
 #[test]

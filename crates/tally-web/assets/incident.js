@@ -55,7 +55,7 @@ function fieldRows(inc) {
     ["coordinates", inc.lat != null ? `${inc.lat.toFixed(4)}, ${inc.lon.toFixed(4)}` : null, ["lat", "lon"]],
     ["event type", label(inc.event_type), ["event_type"]], ["group", inc.group, ["group"]],
     ["claimed", inc.claimed ? "yes" : "no", ["claimed"]],
-    ["targets", inc.targets.map(label).join(", "), []], ["role", inc.role, []],
+    ["targets", inc.targets.map(label).join(", "), ["targets"]], ["role", inc.role, []],
     ["articles", inc.articles.join(", "), ["members"]],
   ];
 }

@@ -25,7 +25,8 @@ pub struct SetBody {
     /// A correctable field (`/api/options` lists them).
     field: String,
     /// The new value: text, a number or true/false; `null` or `""` clears
-    /// the field. The key must be present.
+    /// the field. The key must be present. `targets` takes target classes
+    /// separated by commas (`"police,civilians"`).
     // Outer `None`: the key is missing, which is a mistake; inner `None`:
     // `null` or an empty string, which clears the field.
     #[serde(default, deserialize_with = "present_scalar")]

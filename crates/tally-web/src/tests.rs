@@ -431,10 +431,24 @@ async fn a_correction_shows_in_the_incident_its_history_and_the_export() {
     let count = serde_json::json!({"field": "killed.civilians", "value": 4, "note": "hospital"});
     let (status, _) = post_json(app.clone(), &uri, count).await;
     assert_eq!(status, StatusCode::OK);
-    let (_, d) = get(app, &format!("/api/incidents/{id}"), None).await;
+    let (_, d) = get(app.clone(), &format!("/api/incidents/{id}"), None).await;
     assert_eq!(d["incident"]["group"], Value::Null);
     assert_eq!(d["incident"]["killed"]["civilians"]["best"], 4);
     assert_eq!(d["incident"]["corrections"].as_array().unwrap().len(), 3);
+    // Targets as `tally correct --set targets=...` takes them.
+    let targets =
+        serde_json::json!({"field": "targets", "value": "police,civilians", "note": "bus"});
+    let (status, _) = post_json(app.clone(), &uri, targets).await;
+    assert_eq!(status, StatusCode::OK);
+    let bad = serde_json::json!({"field": "targets", "value": "soldiers", "note": "x"});
+    let (status, body) = post_json(app.clone(), &uri, bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.to_string().contains("paramilitary"), "{body}");
+    let (_, d) = get(app, &format!("/api/incidents/{id}"), None).await;
+    assert_eq!(
+        d["incident"]["targets"],
+        serde_json::json!(["police", "civilians"])
+    );
 }
 
 #[tokio::test]
