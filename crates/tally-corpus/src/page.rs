@@ -92,13 +92,26 @@ pub fn html_to_text(html: &str) -> String {
     tidy(&doc.root().formatted_text())
 }
 
+/// Pages nested deeper than this are not given to the readability
+/// extractor, whose scoring slows down with depth (5,000 nested `<div>`s
+/// took a minute): hostile or broken pages read as the whole cleaned page.
+const MAX_READABLE_DEPTH: usize = 256;
+
+/// Pages with more elements than this read as the whole cleaned page, for
+/// the same reason (a real article page has a few thousand).
+const MAX_READABLE_ELEMENTS: usize = 50_000;
+
 /// The readability extractor's choice, else the whole cleaned page.
 fn main_text(doc: Document) -> String {
     let everything = tidy(&doc.root().formatted_text());
+    if depth(&doc.root()) > MAX_READABLE_DEPTH {
+        return everything;
+    }
     let config = Config {
         text_mode: TextMode::Formatted,
         // The metadata is read by `page_meta`.
         disable_json_ld: true,
+        max_elements_to_parse: MAX_READABLE_ELEMENTS,
         ..Config::default()
     };
     let readable = Readability::with_document(doc, None, Some(config))
@@ -134,6 +147,20 @@ fn keep_opening(text: String, everything: &str) -> String {
 /// An opening paragraph is a real one (not a menu or a byline) from this
 /// length on.
 const MIN_OPENING_CHARS: usize = 80;
+
+/// How deeply elements nest under `root` (walked without recursion).
+fn depth(root: &NodeRef) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(root.clone(), 0usize)];
+    while let Some((node, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        if deepest > MAX_READABLE_DEPTH {
+            break;
+        }
+        stack.extend(node.element_children().into_iter().map(|c| (c, d + 1)));
+    }
+    deepest
+}
 
 /// Remove the page furniture in place. An element holding most of the
 /// page's paragraph text is kept whatever its class says (a `<body
