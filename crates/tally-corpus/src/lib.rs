@@ -253,6 +253,18 @@ impl Found {
         parts
     }
 
+    /// The file name with its extension; `None` for a feed item, which
+    /// its feed's name does not tell apart.
+    fn file_name(&self) -> Option<String> {
+        match self.item {
+            Some(_) => None,
+            None => self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned()),
+        }
+    }
+
     /// The path and how the article is read.
     fn into_parts(self) -> (PathBuf, Source) {
         let source = match (self.kind, self.item) {
@@ -302,7 +314,8 @@ fn unique_ids(found: &[Found]) -> Vec<String> {
 }
 
 /// For files sharing a stem, the shortest end of each path (two parts at
-/// least) that no other member of the group shares, else the whole path.
+/// least) that no other member of the group shares, else the file name
+/// when only the extension tells them apart, else the whole path.
 fn distinct_tails(found: &[Found], members: &[usize]) -> Vec<(usize, String)> {
     let parts: Vec<Vec<String>> = members.iter().map(|&i| found[i].parts()).collect();
     let deepest = parts.iter().map(Vec::len).max().unwrap_or(0);
@@ -319,11 +332,25 @@ fn distinct_tails(found: &[Found], members: &[usize]) -> Vec<(usize, String)> {
             }
         }
     }
+    // Files in one folder that differ only by extension (`x.txt` beside a
+    // saved `x.html`) are named by their file name.
+    let names: Vec<Option<String>> = members.iter().map(|&i| found[i].file_name()).collect();
+    let unique_name = |name: &Option<String>| {
+        name.as_ref()
+            .filter(|n| names.iter().flatten().filter(|m| m == n).count() == 1)
+            .cloned()
+    };
     members
         .iter()
         .zip(chosen)
         .zip(&parts)
-        .map(|((&i, id), p)| (i, id.unwrap_or_else(|| p.join("/"))))
+        .zip(&names)
+        .map(|(((&i, id), p), name)| {
+            let id = id
+                .or_else(|| unique_name(name))
+                .unwrap_or_else(|| p.join("/"));
+            (i, id)
+        })
         .collect()
 }
 

@@ -290,6 +290,16 @@ fn files_sharing_a_stem_are_all_kept_under_their_paths() {
 }
 
 #[test]
+fn a_story_saved_as_text_and_as_a_page_is_named_by_file_name() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "s/x.txt", b"Blast in Swat.\n");
+    write(d, "s/x.html", b"<p>Blast in Swat.</p>");
+    let plan = plan(&[d.join("s")], None).unwrap();
+    assert_eq!(ids(&plan), ["x.html", "x.txt"]);
+}
+
+#[test]
 fn the_same_file_found_twice_is_read_once() {
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
