@@ -8,22 +8,40 @@
 //! It works in two steps so that a run over 100,000 articles need not hold
 //! every text at once:
 //!
-//! 1. [`plan`] walks the paths and the manifests and lists the article files
-//!    with their metadata (cheap: no article is opened);
+//! 1. [`plan`] walks the paths and the manifests and lists the articles with
+//!    their metadata (cheap: no text file or page is opened; feeds are
+//!    parsed, since only then is it known how many articles they hold);
 //! 2. [`read_article`] (or [`PlannedArticle::read`]) reads one of them on
 //!    demand. It takes only shared references, so callers may run it in
 //!    parallel, e.g. `plan.entries.par_iter().map(|e| e.read(&opts))`.
 //!
-//! Rules: a folder contributes its `.txt` files, recursively, sorted by path;
-//! other files in it are ignored (except `manifest.jsonl`). A file given
-//! explicitly is read whatever its extension. The article id is the file
-//! stem; when several files share a stem, each of them is named by its path
-//! below the folder given (or as given), so no article is lost and ids stay
-//! unique. Metadata comes from the explicit manifest when one is given,
+//! Rules: a folder contributes, recursively and sorted by path, its `.txt`
+//! files, its saved web pages (`.html`, `.htm`) and its feeds (`.xml`,
+//! `.rss`, `.atom`, and `.json` files that are JSON Feeds); other files in
+//! it are ignored (except `manifest.jsonl`), other `.json` included. A file
+//! given explicitly is read whatever its extension (as text unless it is a
+//! page or a feed). How each is read is its [`Source`]:
+//!
+//! - a text file as it is, markup stripped ([`strip_markup`]);
+//! - a page by [`read_page`]: its main text, paragraphs separated by blank
+//!   lines, and its title, date, URL and outlet ([`PageMeta`]);
+//! - a feed ([`parse_feed`]) becomes one planned article per item, whose
+//!   text is the item's content (else summary) read by [`html_to_text`],
+//!   with the item's title, link and date and the feed's title as outlet.
+//!   A feed that cannot be parsed and an item with no text are [`Skipped`]
+//!   with the reason; a feed without items is a warning.
+//!
+//! The article id is the file stem, and for a feed item
+//! `<feed stem>-<hash of its guid>` (else of its link, else of its text), the
+//! same in every version of the feed. When several articles share an id,
+//! each is named by its path below the folder given (or as given), or its
+//! file name when only the extension differs, so no article is lost and ids
+//! stay unique. Metadata comes from the explicit manifest when one is given,
 //! otherwise from the innermost `manifest.jsonl` that names the article,
 //! looking in its folder, the folders up to the one given on the command
 //! line, and that folder's parent (a set laid out as `set/articles/*.txt`
-//! beside `set/manifest.jsonl`). The plan lists the manifests used and
+//! beside `set/manifest.jsonl`). The manifest's fields win, field by field,
+//! over what a page or feed item says. The plan lists the manifests used and
 //! warns, in one line, about articles none of them names.
 
 mod date_line;
