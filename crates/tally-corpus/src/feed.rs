@@ -145,12 +145,12 @@ fn item_of(entry: &Entry, number: usize, outlet: &Option<String>) -> Option<Feed
 fn body_of(entry: &Entry) -> Option<(String, bool)> {
     let content = entry.content.as_ref().and_then(|c| {
         let body = c.body.as_ref().filter(|b| !b.trim().is_empty())?;
-        Some((body.clone(), !is_plain(&c.content_type.to_string())))
+        Some((body.clone(), !is_plain(c.content_type.as_ref())))
     });
     content.or_else(|| {
         let s: &Text = entry.summary.as_ref()?;
         (!s.content.trim().is_empty())
-            .then(|| (s.content.clone(), !is_plain(&s.content_type.to_string())))
+            .then(|| (s.content.clone(), !is_plain(s.content_type.as_ref())))
     })
 }
 

@@ -151,7 +151,7 @@ const MIN_OPENING_CHARS: usize = 80;
 /// How deeply elements nest under `root` (walked without recursion).
 fn depth(root: &NodeRef) -> usize {
     let mut deepest = 0;
-    let mut stack = vec![(root.clone(), 0usize)];
+    let mut stack = vec![(*root, 0usize)];
     while let Some((node, d)) = stack.pop() {
         deepest = deepest.max(d);
         if deepest > MAX_READABLE_DEPTH {
@@ -174,7 +174,7 @@ fn drop_boilerplate(doc: &Document) {
         .nodes()
         .iter()
         .filter(|n| is_furniture(n))
-        .cloned()
+        .copied()
         .collect();
     for node in furniture {
         if paragraph_chars(&node) * 2 <= total {
