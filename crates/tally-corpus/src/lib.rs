@@ -200,7 +200,9 @@ pub fn plan<P: AsRef<Path>>(
     let mut unnamed = Vec::new();
     for (f, id) in found.into_iter().zip(ids) {
         let (meta, named) = planner.meta_for(&f, id);
-        if !named && !f.chain.is_empty() {
+        // Pages and feed items carry their own metadata: only text files
+        // are worth the warning.
+        if !named && !f.chain.is_empty() && f.kind == FileKind::Text {
             unnamed.push(meta.id.clone());
         }
         let (path, source) = f.into_parts();

@@ -603,10 +603,11 @@ fn the_manifest_wins_field_by_field_over_the_page() {
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
     write(d, "b.html", &fixture("jsonld.html"));
+    write(d, "c.html", &fixture("amp.html"));
     write(
         d,
         "manifest.jsonl",
-        b"{\"article\": \"b\", \"outlet\": \"Manifest Outlet\"}\n",
+        b"{\"article\": \"b\", \"outlet\": \"Manifest Outlet\", \"published\": \"2026-01-21\"}\n",
     );
     let plan = plan(&[d], None).unwrap();
     let article = plan.entries[0]
@@ -614,7 +615,11 @@ fn the_manifest_wins_field_by_field_over_the_page() {
         .unwrap()
         .article;
     assert_eq!(article.meta.outlet.as_deref(), Some("Manifest Outlet"));
-    assert_eq!(article.meta.published, Some(IncidentDate::day(2026, 1, 22)));
+    // A page the manifest does not name is no cause for a warning: it has
+    // its own metadata.
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    // The manifest's date and outlet win; the URL it leaves out is the page's.
+    assert_eq!(article.meta.published, Some(IncidentDate::day(2026, 1, 21)));
     assert_eq!(
         article.meta.url.as_deref(),
         Some("https://induscourier.example/news/quetta-bus-stand-blast-9-injured")
