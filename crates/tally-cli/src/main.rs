@@ -102,8 +102,8 @@ enum Command {
     /// Articles whose text is already stored are skipped ("already known");
     /// the others are coded, then every stored report is clustered again
     /// (analysts' corrections re-applied) and only the incidents that
-    /// changed are written, each change with a history row. One ingest is one transaction: interrupted, it leaves
-    /// the database as it was. The database is --db, else $TALLY_DB, else
+    /// changed are written, each change with a history row. One ingest is
+    /// one transaction: interrupted, it leaves the database as it was. The database is --db, else $TALLY_DB, else
     /// tally.db in the working directory; it is not created when no article
     /// could be read. Articles (text files, saved pages, feeds) and
     /// manifests are found as `tally extract` finds them (see `tally extract
