@@ -17,6 +17,7 @@
 use crate::page_meta::{read_page_meta, PageMeta};
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
+use std::panic::AssertUnwindSafe;
 
 /// A page's text and what it says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -107,6 +108,19 @@ fn main_text(doc: Document) -> String {
     if depth(&doc.root()) > MAX_READABLE_DEPTH {
         return everything;
     }
+    // The extractor is heuristics over hostile input: should it ever
+    // panic, the page still reads (as the whole cleaned page).
+    let readable = std::panic::catch_unwind(AssertUnwindSafe(|| readable_text(doc)))
+        .ok()
+        .flatten();
+    match readable {
+        Some(text) => keep_opening(text, &everything),
+        None => everything,
+    }
+}
+
+/// The main block chosen by `dom_smoothie`'s readability, when it finds one.
+fn readable_text(doc: Document) -> Option<String> {
     let config = Config {
         text_mode: TextMode::Formatted,
         // The metadata is read by `page_meta`.
@@ -114,15 +128,9 @@ fn main_text(doc: Document) -> String {
         max_elements_to_parse: MAX_READABLE_ELEMENTS,
         ..Config::default()
     };
-    let readable = Readability::with_document(doc, None, Some(config))
-        .ok()
-        .and_then(|mut r| r.parse().ok())
-        .map(|article| tidy(&article.text_content))
-        .filter(|t| !t.is_empty());
-    match readable {
-        Some(text) => keep_opening(text, &everything),
-        None => everything,
-    }
+    let mut readability = Readability::with_document(doc, None, Some(config)).ok()?;
+    let article = readability.parse().ok()?;
+    Some(tidy(&article.text_content)).filter(|t| !t.is_empty())
 }
 
 /// The first paragraph carries the dateline and usually the figures: when
