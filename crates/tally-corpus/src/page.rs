@@ -30,12 +30,16 @@ pub struct Page {
     pub warnings: Vec<String>,
 }
 
-/// Elements that are never part of the story, removed with their content
-/// (the head is read for metadata before).
-const NOISE_TAGS: &str =
-    "head, title, script, style, noscript, template, iframe, object, embed, svg, \
-    canvas, nav, aside, footer, header, form, button, select, textarea, input, \
-    figure, figcaption, amp-ad, amp-embed, amp-sidebar, amp-social-share, amp-analytics, \
+/// Elements that never hold the story, removed with their content (the
+/// head is read for metadata before).
+const NOISE_TAGS: &str = "head, title, script, style, noscript, template, iframe, object, \
+    embed, svg, canvas, button, select, textarea, input, \
+    amp-ad, amp-embed, amp-sidebar, amp-social-share, amp-analytics";
+
+/// Elements that are page furniture on most sites, removed unless they
+/// hold most of the page's paragraphs (an ASP.NET page wraps everything in
+/// one `<form>`; some sites put the story in a `<header>`).
+const FURNITURE_TAGS: &str = "nav, aside, footer, header, form, figure, figcaption, \
     [role=navigation], [role=complementary], [role=banner], [role=contentinfo], [hidden]";
 
 /// Words in a class or id that mark page furniture, not the story.
@@ -171,19 +175,20 @@ fn depth(root: &NodeRef) -> usize {
 }
 
 /// Remove the page furniture in place. An element holding most of the
-/// page's paragraph text is kept whatever its class says (a `<body
+/// page's paragraph text is kept whatever its tag or class says (a `<body
 /// class="has-comments">` is not furniture).
 fn drop_boilerplate(doc: &Document) {
     doc.select(NOISE_TAGS).remove();
     strip_comments(doc);
     let total = paragraph_chars(&doc.root());
-    let furniture: Vec<NodeRef> = doc
-        .select("[class], [id]")
-        .nodes()
-        .iter()
-        .filter(|n| is_furniture(n))
-        .copied()
-        .collect();
+    let mut furniture: Vec<NodeRef> = doc.select(FURNITURE_TAGS).nodes().to_vec();
+    furniture.extend(
+        doc.select("[class], [id]")
+            .nodes()
+            .iter()
+            .filter(|n| is_furniture(n))
+            .copied(),
+    );
     for node in furniture {
         if paragraph_chars(&node) * 2 <= total {
             node.remove_from_parent();
@@ -422,6 +427,27 @@ mod tests {
         );
         assert!(page.text.contains("A case was registered."));
         assert!(!page.text.contains("First!"));
+    }
+
+    #[test]
+    fn a_page_wrapped_in_one_form_keeps_its_story() {
+        let html = "<body><form id=\"aspnetForm\" method=\"post\"><div class=\"menu\">Home</div>\
+                    <div id=\"story\"><p>KHUZDAR: One person was killed and four injured when a \
+                    bomb exploded in a market on Thursday, police said.</p>\
+                    <p>The bomb was planted on a motorcycle.</p></div>\
+                    <form class=\"search\"><p>Search the site</p></form></form></body>";
+        let page = read_page(html);
+        assert!(
+            page.text.starts_with("KHUZDAR: One person was killed"),
+            "{}",
+            page.text
+        );
+        assert!(
+            page.text.contains("planted on a motorcycle"),
+            "{}",
+            page.text
+        );
+        assert!(!page.text.contains("Search the site"), "{}", page.text);
     }
 
     #[test]
