@@ -52,12 +52,22 @@ enum Command {
     /// behind each value. docs/FORMAT.md in tally's source documents every
     /// field and the coding conventions.
     ///
-    /// PATH is an article file or a folder of `.txt` articles (searched
-    /// recursively). The article id is the file stem; files sharing a stem
+    /// PATH is an article file or a folder of articles (searched
+    /// recursively): `.txt` articles, saved web pages (`.html`, `.htm`) and
+    /// RSS, Atom or JSON feeds (`.xml`, `.rss`, `.atom`, and `.json` when it
+    /// is a JSON Feed). The article id is the file stem; files sharing a stem
     /// are named by the end of their path that tells them apart
     /// (`2024/story`). Files that cannot be read are reported on stderr as
-    /// "skipped PATH: reason"; HTML is read with its tags removed, with a
-    /// warning.
+    /// "skipped PATH: reason"; HTML in a .txt file is read with its tags
+    /// removed, with a warning.
+    ///
+    /// Saved pages: the story's text is extracted (menus, sidebars,
+    /// comments, related stories and share buttons left out) and the page's
+    /// title, publication date, canonical URL and outlet are read from its
+    /// meta tags and JSON-LD. Feeds: each item is an article with the id
+    /// FEEDSTEM-HASH (a hash of its guid, so it is the same in every version
+    /// of the feed), its link as URL, its date, and the feed's title as
+    /// outlet. A manifest entry's fields win over the page's or the item's.
     ///
     /// Publication dates: an article's first line may give its date
     /// (`date 2025-06-12`, `Date: June 12, 2025`, `12 Jun 2025`,
@@ -80,6 +90,7 @@ enum Command {
     /// Examples:
     ///   tally extract examples/articles -o incidents.jsonl
     ///   tally extract story.txt
+    ///   tally extract saved/story.html feeds/dawn.xml
     ///   tally extract corpus/ --manifest meta.jsonl --threads 2
     ///   tally extract examples/articles --bench 10000
     #[command(verbatim_doc_comment)]
@@ -108,11 +119,14 @@ enum Command {
     /// Articles whose text is already stored are skipped ("already known");
     /// the others are coded, then every stored report is clustered again
     /// (analysts' corrections re-applied) and only the incidents that
-    /// changed are written, each change with a history row. One ingest is one transaction: interrupted, it leaves
-    /// the database as it was. The database is --db, else $TALLY_DB, else
+    /// changed are written, each change with a history row. One ingest is
+    /// one transaction: interrupted, it leaves the database as it was. The database is --db, else $TALLY_DB, else
     /// tally.db in the working directory; it is not created when no article
-    /// could be read. Articles and manifests are found as `tally extract`
-    /// finds them (see `tally extract --help`).
+    /// could be read. Articles (text files, saved pages, feeds) and
+    /// manifests are found as `tally extract` finds them (see `tally extract
+    /// --help`). Re-ingesting a feed, or a later version of it, adds only the
+    /// items not stored yet: an item keeps its id and text from one version
+    /// to the next.
     ///
     /// Exit codes:
     ///   0  at least one article was read or is already in the database
@@ -122,6 +136,7 @@ enum Command {
     /// Examples:
     ///   tally ingest examples/articles
     ///   tally ingest new/ --manifest new/meta.jsonl --db pk.db
+    ///   tally ingest feeds/khyber.rss saved-pages/
     #[command(verbatim_doc_comment)]
     Ingest(store_cmd::IngestArgs),
     /// List the stored incidents that match the filters.
@@ -259,7 +274,7 @@ fn main() -> ExitCode {
 /// The corpus a command reads: article paths and an optional manifest.
 #[derive(clap::Args, Debug)]
 pub struct CorpusArgs {
-    /// Article files or folders of .txt articles.
+    /// Article files or folders of articles (.txt, .html/.htm, feeds).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Manifest (JSON Lines: article, published, outlet, url); overrides folder manifests.

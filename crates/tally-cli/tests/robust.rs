@@ -454,24 +454,32 @@ fn serve_open_hands_the_address_to_the_browser_and_survives_without_one() {
 }
 
 #[test]
-fn html_is_read_as_text_with_one_warning() {
+fn html_in_a_text_file_is_read_with_one_warning_and_a_saved_page_without() {
     let dir = tempfile::tempdir().unwrap();
-    let page = write(
-        dir.path(),
-        "page.html",
+    let html =
         "<html><body><p><b>QUETTA:</b> Militants attacked a police post in Bannu on Monday, \
-         killing two policemen, officials said.</p></body></html>",
-    );
-    let reports = dir.path().join("reports.jsonl");
-    let out = ok(&["extract", s(&page), "--reports", s(&reports), "-q"]);
-    let e = stderr(&out);
-    assert_eq!(e.matches("looks like HTML").count(), 1, "{e}");
-    assert!(e.contains("page.html: looks like HTML"), "{e}");
-    let incidents: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    // The dateline names where the report was filed, not the scene.
-    assert_eq!(incidents.len(), 1, "{incidents:?}");
-    assert_eq!(incidents[0]["admin2"], "Bannu");
+                killing two policemen, officials said.</p></body></html>";
+    for (name, warnings) in [("page.txt", 1), ("page.html", 0)] {
+        let page = write(dir.path(), name, html);
+        let reports = dir.path().join("reports.jsonl");
+        let out = ok(&["extract", s(&page), "--reports", s(&reports), "-q"]);
+        let e = stderr(&out);
+        // A .txt file with markup has its tags stripped (and is told to be
+        // saved as text); a .html file is a page, read by the page reader.
+        assert_eq!(
+            e.matches("looks like HTML").count(),
+            warnings,
+            "{name}: {e}"
+        );
+        if warnings == 1 {
+            assert!(e.contains("page.txt: looks like HTML"), "{e}");
+        }
+        let incidents: Vec<serde_json::Value> = stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        // The dateline names where the report was filed, not the scene.
+        assert_eq!(incidents.len(), 1, "{name}: {incidents:?}");
+        assert_eq!(incidents[0]["admin2"], "Bannu");
+    }
 }

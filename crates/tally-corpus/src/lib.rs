@@ -8,32 +8,57 @@
 //! It works in two steps so that a run over 100,000 articles need not hold
 //! every text at once:
 //!
-//! 1. [`plan`] walks the paths and the manifests and lists the article files
-//!    with their metadata (cheap: no article is opened);
+//! 1. [`plan`] walks the paths and the manifests and lists the articles with
+//!    their metadata (cheap: no text file or page is opened; feeds are
+//!    parsed, since only then is it known how many articles they hold);
 //! 2. [`read_article`] (or [`PlannedArticle::read`]) reads one of them on
 //!    demand. It takes only shared references, so callers may run it in
 //!    parallel, e.g. `plan.entries.par_iter().map(|e| e.read(&opts))`.
 //!
-//! Rules: a folder contributes its `.txt` files, recursively, sorted by path;
-//! other files in it are ignored (except `manifest.jsonl`). A file given
-//! explicitly is read whatever its extension. The article id is the file
-//! stem; when several files share a stem, each of them is named by its path
-//! below the folder given (or as given), so no article is lost and ids stay
-//! unique. Metadata comes from the explicit manifest when one is given,
+//! Rules: a folder contributes, recursively and sorted by path, its `.txt`
+//! files, its saved web pages (`.html`, `.htm`) and its feeds (`.xml`,
+//! `.rss`, `.atom`, and `.json` files that are JSON Feeds); other files in
+//! it are ignored (except `manifest.jsonl`), other `.json` included. A file
+//! given explicitly is read whatever its extension (as text unless it is a
+//! page or a feed). How each is read is its [`Source`]:
+//!
+//! - a text file as it is, markup stripped ([`strip_markup`]);
+//! - a page by [`read_page`]: its main text, paragraphs separated by blank
+//!   lines, and its title, date, URL and outlet ([`PageMeta`]);
+//! - a feed ([`parse_feed`]) becomes one planned article per item, whose
+//!   text is the item's content (else summary) read by [`html_to_text`],
+//!   with the item's title, link and date and the feed's title as outlet.
+//!   A feed that cannot be parsed and an item with no text are [`Skipped`]
+//!   with the reason; a feed without items is a warning.
+//!
+//! The article id is the file stem, and for a feed item
+//! `<feed stem>-<hash of its guid>` (else of its link, else of its text), the
+//! same in every version of the feed. When several articles share an id,
+//! each is named by its path below the folder given (or as given), or its
+//! file name when only the extension differs, so no article is lost and ids
+//! stay unique. Metadata comes from the explicit manifest when one is given,
 //! otherwise from the innermost `manifest.jsonl` that names the article,
 //! looking in its folder, the folders up to the one given on the command
 //! line, and that folder's parent (a set laid out as `set/articles/*.txt`
-//! beside `set/manifest.jsonl`). The plan lists the manifests used and
+//! beside `set/manifest.jsonl`). The manifest's fields win, field by field,
+//! over what a page or feed item says. The plan lists the manifests used and
 //! warns, in one line, about articles none of them names.
 
 mod date_line;
+mod feed;
 mod manifest;
 mod markup;
+mod page;
+mod page_meta;
+mod published;
 mod read;
 
 pub use date_line::{read_date_line, DateLine};
+pub use feed::{is_json_feed, parse_feed, Feed, FeedItem};
 pub use manifest::{read_manifest, Manifest, ManifestEntry};
 pub use markup::strip_markup;
+pub use page::{html_to_text, read_page, Page};
+pub use page_meta::PageMeta;
 pub use read::{read_article, Loaded, ReadOptions, DEFAULT_MAX_BYTES};
 
 use serde::Serialize;
@@ -63,12 +88,43 @@ pub struct CorpusPlan {
     pub manifests: Vec<PathBuf>,
 }
 
-/// One article file to read, with its metadata (id from the file stem, the
+/// One article to read, with its metadata (id from the file stem, the
 /// rest from the manifest).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlannedArticle {
+    /// The file it is in (a feed's items share their feed's path).
     pub path: PathBuf,
     pub meta: ArticleMeta,
+    pub source: Source,
+}
+
+/// How an article is stored, which decides how it is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// A text file (markup in it is stripped).
+    Text,
+    /// A saved web page: its main text and its metadata.
+    Page,
+    /// One item of an RSS, Atom or JSON feed, with its content (feeds are
+    /// parsed when planned).
+    FeedItem(FeedItem),
+}
+
+impl PlannedArticle {
+    /// How messages name this article: its path, and for a feed item its
+    /// number and id too.
+    pub fn label(&self) -> String {
+        match &self.source {
+            Source::FeedItem(item) => format!(
+                "{} (item {}, {})",
+                self.path.display(),
+                item.number,
+                self.meta.id
+            ),
+            _ => self.path.display().to_string(),
+        }
+    }
 }
 
 impl PlannedArticle {
@@ -132,26 +188,28 @@ pub fn plan<P: AsRef<Path>>(
                     Some(i) => vec![i],
                     None => planner.chain_of_file(path),
                 };
-                found.push(Found {
-                    path: path.to_path_buf(),
-                    chain,
-                });
+                let kind = FileKind::of(path).unwrap_or(FileKind::Text);
+                found.push(Found::file(path.to_path_buf(), chain, kind));
             }
         }
     }
     let found = planner.drop_repeated_files(found);
+    let found = planner.expand_feeds(found);
     let ids = unique_ids(&found);
     planner.report_shared_stems(&found, &ids);
     let mut unnamed = Vec::new();
     for (f, id) in found.into_iter().zip(ids) {
-        let (meta, named) = planner.meta_for(&f.path, id, &f.chain);
-        if !named && !f.chain.is_empty() {
+        let (meta, named) = planner.meta_for(&f, id);
+        // Pages and feed items carry their own metadata: only text files
+        // are worth the warning.
+        if !named && !f.chain.is_empty() && f.kind == FileKind::Text {
             unnamed.push(meta.id.clone());
         }
+        let (path, source) = f.into_parts();
         planner
             .plan
             .entries
-            .push(PlannedArticle { path: f.path, meta });
+            .push(PlannedArticle { path, meta, source });
     }
     planner.report_unnamed(&unnamed);
     planner.report_unused();
@@ -159,10 +217,83 @@ pub fn plan<P: AsRef<Path>>(
     Ok(planner.plan)
 }
 
-/// An article file found, before it has an id.
+/// What a file holds, told by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    Text,
+    Page,
+    /// RSS or Atom (`.xml`, `.rss`, `.atom`), or a JSON Feed (`.json`).
+    Feed,
+}
+
+impl FileKind {
+    /// The kind of an article file, `None` for a file a folder does not
+    /// contribute. A `.json` file is a feed only when it reads as a JSON
+    /// Feed (checked by the walk).
+    fn of(path: &Path) -> Option<FileKind> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" => Some(FileKind::Text),
+            "html" | "htm" => Some(FileKind::Page),
+            "xml" | "rss" | "atom" | "json" => Some(FileKind::Feed),
+            _ => None,
+        }
+    }
+}
+
+/// An article found (a file, or one item of a feed), before it has an id.
 struct Found {
     path: PathBuf,
     chain: Chain,
+    kind: FileKind,
+    /// The id it asks for: the file stem, or `<feed stem>-<item key>`.
+    stem: String,
+    /// The feed item, once a feed is expanded.
+    item: Option<FeedItem>,
+}
+
+impl Found {
+    fn file(path: PathBuf, chain: Chain, kind: FileKind) -> Found {
+        let stem = file_stem(&path);
+        Found {
+            path,
+            chain,
+            kind,
+            stem,
+            item: None,
+        }
+    }
+
+    /// The folders and stem to tell it apart from articles sharing its stem.
+    fn parts(&self) -> Vec<String> {
+        let mut parts = path_parts(&self.path);
+        if let Some(last) = parts.last_mut() {
+            last.clone_from(&self.stem);
+        }
+        parts
+    }
+
+    /// The file name with its extension; `None` for a feed item, which
+    /// its feed's name does not tell apart.
+    fn file_name(&self) -> Option<String> {
+        match self.item {
+            Some(_) => None,
+            None => self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned()),
+        }
+    }
+
+    /// The path and how the article is read.
+    fn into_parts(self) -> (PathBuf, Source) {
+        let source = match (self.kind, self.item) {
+            (_, Some(item)) => Source::FeedItem(item),
+            (FileKind::Page, None) => Source::Page,
+            _ => Source::Text,
+        };
+        (self.path, source)
+    }
 }
 
 /// Each file's id: its stem, unless other files share it; then the end of
@@ -170,7 +301,7 @@ struct Found {
 /// the extension, with a counter as the last resort. The benchmark matches
 /// ids by stem, so a stem no other file has is kept as the id.
 fn unique_ids(found: &[Found]) -> Vec<String> {
-    let stems: Vec<String> = found.iter().map(|f| file_stem(&f.path)).collect();
+    let stems: Vec<String> = found.iter().map(|f| f.stem.clone()).collect();
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, stem) in stems.iter().enumerate() {
         groups.entry(stem.as_str()).or_default().push(i);
@@ -203,12 +334,10 @@ fn unique_ids(found: &[Found]) -> Vec<String> {
 }
 
 /// For files sharing a stem, the shortest end of each path (two parts at
-/// least) that no other member of the group shares, else the whole path.
+/// least) that no other member of the group shares, else the file name
+/// when only the extension tells them apart, else the whole path.
 fn distinct_tails(found: &[Found], members: &[usize]) -> Vec<(usize, String)> {
-    let parts: Vec<Vec<String>> = members
-        .iter()
-        .map(|&i| path_parts(&found[i].path))
-        .collect();
+    let parts: Vec<Vec<String>> = members.iter().map(|&i| found[i].parts()).collect();
     let deepest = parts.iter().map(Vec::len).max().unwrap_or(0);
     let mut chosen: Vec<Option<String>> = vec![None; members.len()];
     for k in 2..=deepest {
@@ -223,11 +352,25 @@ fn distinct_tails(found: &[Found], members: &[usize]) -> Vec<(usize, String)> {
             }
         }
     }
+    // Files in one folder that differ only by extension (`x.txt` beside a
+    // saved `x.html`) are named by their file name.
+    let names: Vec<Option<String>> = members.iter().map(|&i| found[i].file_name()).collect();
+    let unique_name = |name: &Option<String>| {
+        name.as_ref()
+            .filter(|n| names.iter().flatten().filter(|m| m == n).count() == 1)
+            .cloned()
+    };
     members
         .iter()
         .zip(chosen)
         .zip(&parts)
-        .map(|((&i, id), p)| (i, id.unwrap_or_else(|| p.join("/"))))
+        .zip(&names)
+        .map(|(((&i, id), p), name)| {
+            let id = id
+                .or_else(|| unique_name(name))
+                .unwrap_or_else(|| p.join("/"));
+            (i, id)
+        })
         .collect()
 }
 
@@ -286,8 +429,8 @@ impl Planner {
         });
     }
 
-    /// The `.txt` files under `root`, sorted by path, each with the manifests
-    /// that apply to it.
+    /// The article files under `root` (see [`FileKind`]), sorted by path,
+    /// each with the manifests that apply to it.
     fn walk_folder(&mut self, root: &Path, explicit: Option<usize>) -> Vec<Found> {
         let mut found = Vec::new();
         let mut visited = HashSet::new();
@@ -302,15 +445,13 @@ impl Planner {
         self.walk(root, &chain, explicit.is_none(), &mut visited, &mut found);
         // An unreadable folder is already reported as skipped.
         if found.is_empty() && self.plan.skipped.len() == skipped_before {
-            self.plan
-                .warnings
-                .push(format!("{}: no .txt articles found", root.display()));
+            self.plan.warnings.push(format!(
+                "{}: no articles found (.txt, .html, .htm or feed files)",
+                root.display()
+            ));
         }
-        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.sort_by(|a, b| a.path.cmp(&b.path));
         found
-            .into_iter()
-            .map(|(path, chain)| Found { path, chain })
-            .collect()
     }
 
     /// The manifests of a file given alone: its folder's and that folder's
@@ -359,7 +500,7 @@ impl Planner {
         chain: &Chain,
         folder_manifests: bool,
         visited: &mut HashSet<PathBuf>,
-        found: &mut Vec<(PathBuf, Chain)>,
+        found: &mut Vec<Found>,
     ) {
         // Guard against symlink loops.
         if let Ok(canon) = fs::canonicalize(dir) {
@@ -394,17 +535,20 @@ impl Planner {
         }
 
         for child in children {
-            let is_txt = child
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("txt"));
+            let kind = FileKind::of(&child);
             match fs::metadata(&child) {
                 Ok(md) if md.is_dir() => {
                     self.walk(&child, &chain, folder_manifests, visited, found)
                 }
-                Ok(md) if md.is_file() && is_txt => found.push((child, chain.clone())),
+                Ok(md) if md.is_file() => match kind {
+                    // Other JSON (settings, data) is not ours to read.
+                    Some(FileKind::Feed) if is_other_json(&child) => {}
+                    Some(kind) => found.push(Found::file(child, chain.clone(), kind)),
+                    None => {}
+                },
                 Ok(_) => {}
                 // A broken link or unreadable entry that would have been an article.
-                Err(e) if is_txt => self.skip(&child, io_reason(&e)),
+                Err(e) if kind.is_some() => self.skip(&child, io_reason(&e)),
                 Err(_) => {}
             }
         }
@@ -428,12 +572,49 @@ impl Planner {
         kept
     }
 
+    /// Each feed replaced by its items; a feed that cannot be read is
+    /// skipped with the reason, an item without text too, and a feed
+    /// without items is a warning.
+    fn expand_feeds(&mut self, found: Vec<Found>) -> Vec<Found> {
+        let mut out = Vec::with_capacity(found.len());
+        for f in found {
+            if f.kind != FileKind::Feed {
+                out.push(f);
+                continue;
+            }
+            let feed = match read_feed_file(&f.path) {
+                Ok(feed) => feed,
+                Err(reason) => {
+                    self.skip(&f.path, reason);
+                    continue;
+                }
+            };
+            if feed.items.is_empty() && feed.unusable.is_empty() {
+                let warning = format!("{}: the feed has no items", f.path.display());
+                self.plan.warnings.push(warning);
+            }
+            for (number, reason) in &feed.unusable {
+                self.skip(&f.path, format!("feed item {number} {reason}"));
+            }
+            for item in feed.items {
+                out.push(Found {
+                    path: f.path.clone(),
+                    chain: f.chain.clone(),
+                    kind: FileKind::Feed,
+                    stem: format!("{}-{}", file_stem(&f.path), item.key),
+                    item: Some(item),
+                });
+            }
+        }
+        out
+    }
+
     /// One warning naming a few of the articles whose stem another file has.
     fn report_shared_stems(&mut self, found: &[Found], ids: &[String]) {
         let renamed: Vec<&str> = found
             .iter()
             .zip(ids)
-            .filter(|(f, id)| file_stem(&f.path) != **id)
+            .filter(|(f, id)| f.stem != **id)
             .map(|(_, id)| id.as_str())
             .collect();
         if renamed.is_empty() {
@@ -463,20 +644,25 @@ impl Planner {
         ));
     }
 
-    /// Metadata for the article at `file`: the entry of the innermost manifest
-    /// that names it (by id, stem, or file name as a fallback), and whether
-    /// one did.
-    fn meta_for(&mut self, file: &Path, id: String, chain: &Chain) -> (ArticleMeta, bool) {
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = file_stem(file);
-        for &i in chain.iter().rev() {
+    /// Metadata for an article found: the entry of the innermost manifest
+    /// that names it (by id, stem, or file name as a fallback; a feed item
+    /// by its id or `<feed stem>-<item key>` only, as its feed's name names
+    /// every item), and whether one did.
+    fn meta_for(&mut self, found: &Found, id: String) -> (ArticleMeta, bool) {
+        let name = match found.item {
+            Some(_) => String::new(),
+            None => found
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        let stem = &found.stem;
+        for &i in found.chain.iter().rev() {
             let m = &mut self.manifests[i];
-            let Some(key) = [&id, &stem, &name]
+            let Some(key) = [&id, stem, &name]
                 .into_iter()
-                .find(|k| m.entries.contains_key(*k))
+                .find(|k| !k.is_empty() && m.entries.contains_key(*k))
             else {
                 continue;
             };
@@ -487,6 +673,7 @@ impl Planner {
                     outlet: e.outlet.clone(),
                     url: e.url.clone(),
                     published: e.published,
+                    title: None,
                 };
                 return (meta, true);
             }
@@ -552,6 +739,33 @@ fn file_stem(path: &Path) -> String {
         .or_else(|| path.file_name())
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A `.json` file that is not a JSON Feed (or cannot be read to tell).
+fn is_other_json(path: &Path) -> bool {
+    let is_json = path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("json"));
+    is_json && !read_capped(path).is_ok_and(|bytes| is_json_feed(&bytes))
+}
+
+/// A feed file parsed; the error is the reason to skip it.
+fn read_feed_file(path: &Path) -> Result<Feed, String> {
+    let bytes = read_capped(path)?;
+    parse_feed(&bytes)
+}
+
+/// A whole file, when it is no larger than [`DEFAULT_MAX_BYTES`] (feeds are
+/// read when planned, before any read options apply).
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    let len = fs::metadata(path).map_err(|e| io_reason(&e))?.len();
+    if len > DEFAULT_MAX_BYTES {
+        return Err(format!(
+            "larger than {} MiB",
+            DEFAULT_MAX_BYTES / (1024 * 1024)
+        ));
+    }
+    fs::read(path).map_err(|e| io_reason(&e))
 }
 
 /// The reason to give for an io error.

@@ -1,11 +1,14 @@
-//! Reading one planned article: size limit, binary sniffing, decoding.
+//! Reading one planned article: size limit, binary sniffing, decoding,
+//! then the text of a text file, a saved page or a feed item.
 
 use crate::date_line::{read_date_line, DateLine};
 use crate::markup::strip_markup;
-use crate::{io_reason, PlannedArticle, Skipped};
+use crate::page::read_page;
+use crate::page_meta::PageMeta;
+use crate::{io_reason, PlannedArticle, Skipped, Source};
 use std::fs::File;
 use std::io::Read;
-use tally_model::Article;
+use tally_model::{Article, ArticleMeta};
 
 /// Default for [`ReadOptions::max_bytes`]: 64 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 64 * MIB;
@@ -40,23 +43,123 @@ pub struct Loaded {
 
 /// Read one planned article.
 ///
-/// The text is the file as read, minus a leading UTF-8 BOM; invalid UTF-8 is
+/// A text file is read as it is, minus a leading UTF-8 BOM; invalid UTF-8 is
 /// decoded lossily (with a warning) and line endings are kept as they are, so
 /// offsets into the text match the file. A text with HTML tags has them
-/// removed (with a warning). A first line that gives the publication date
-/// (`Date: June 12, 2025`, see [`read_date_line`]) sets it unless the
-/// manifest already did; one that looks like a date but cannot be read is
-/// a warning. Empty or whitespace-only files,
+/// removed (with a warning). A saved page ([`Source::Page`]) is read by
+/// [`crate::read_page`]: its main text, and its title, date, URL and outlet
+/// wherever the manifest gives none. A feed item's text and metadata come
+/// from the feed, in the same way. A first line that gives the publication
+/// date (`Date: June 12, 2025`, see [`read_date_line`]) sets it unless the
+/// manifest or the page already did; one that looks like a date but cannot
+/// be read is a warning. Empty or whitespace-only articles,
 /// binary-looking files, files over `opts.max_bytes` and unreadable files are
 /// returned as [`Skipped`] with the reason. Never panics on input.
 ///
 /// Takes only shared references and does no shared mutation, so callers can
 /// run it over [`crate::CorpusPlan::entries`] in parallel.
 pub fn read_article(entry: &PlannedArticle, opts: &ReadOptions) -> Result<Loaded, Skipped> {
-    let skip = |reason: String| Skipped {
+    let mut warnings = Vec::new();
+    let mut meta = entry.meta.clone();
+    let text = match &entry.source {
+        Source::Text => read_text(entry, opts, &mut warnings)?,
+        Source::Page => {
+            let html = read_file(entry, opts, &mut warnings)?;
+            let page = read_page(&html);
+            let at = entry.label();
+            warnings.extend(page.warnings.iter().map(|w| format!("{at}: {w}")));
+            fill_missing(&mut meta, &page.meta);
+            page.text
+        }
+        Source::FeedItem(item) => {
+            fill_missing(&mut meta, &item.meta);
+            item.text()
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(skipped(entry, empty_reason(&entry.source)));
+    }
+    match read_date_line(&text) {
+        // The manifest's (or the page's) date wins over the text's.
+        DateLine::Date(date) => {
+            meta.published.get_or_insert(date);
+        }
+        DateLine::Unreadable(line) => warnings.push(format!(
+            "{}: the first line {line:?} looks like a date but cannot be read; \
+             write it as `date YYYY-MM-DD` (or give the date in a manifest)",
+            entry.label()
+        )),
+        DateLine::Absent => {}
+    }
+    Ok(Loaded {
+        article: Article { meta, text },
+        warnings,
+    })
+}
+
+/// The manifest's fields win; the page's (or feed item's) fill the gaps.
+fn fill_missing(meta: &mut ArticleMeta, from: &PageMeta) {
+    if meta.title.is_none() {
+        meta.title.clone_from(&from.title);
+    }
+    if meta.published.is_none() {
+        meta.published = from.published;
+    }
+    if meta.url.is_none() {
+        meta.url.clone_from(&from.url);
+    }
+    if meta.outlet.is_none() {
+        meta.outlet.clone_from(&from.outlet);
+    }
+}
+
+fn empty_reason(source: &Source) -> String {
+    match source {
+        Source::Text => "empty".to_string(),
+        Source::Page => "no article text found in the page".to_string(),
+        Source::FeedItem(_) => "the feed item has no text".to_string(),
+    }
+}
+
+/// A skip of this article; a feed item's reason names the item.
+fn skipped(entry: &PlannedArticle, reason: String) -> Skipped {
+    let reason = match &entry.source {
+        Source::FeedItem(item) => format!("item {} ({}): {reason}", item.number, entry.meta.id),
+        _ => reason,
+    };
+    Skipped {
         path: entry.path.clone(),
         reason,
-    };
+    }
+}
+
+/// A text file's text, its markup stripped (with a warning) if it has any.
+fn read_text(
+    entry: &PlannedArticle,
+    opts: &ReadOptions,
+    warnings: &mut Vec<String>,
+) -> Result<String, Skipped> {
+    let text = read_file(entry, opts, warnings)?;
+    Ok(match strip_markup(&text) {
+        Some(plain) => {
+            warnings.push(format!(
+                "{}: looks like HTML; its tags were removed to read it as text \
+                 (save the article as plain text for best results)",
+                entry.path.display()
+            ));
+            plain
+        }
+        None => text,
+    })
+}
+
+/// The file's bytes as text: size limit, BOM, binary sniffing, decoding.
+fn read_file(
+    entry: &PlannedArticle,
+    opts: &ReadOptions,
+    warnings: &mut Vec<String>,
+) -> Result<String, Skipped> {
+    let skip = |reason: String| skipped(entry, reason);
     let file = File::open(&entry.path).map_err(|e| skip(io_reason(&e)))?;
     let len = file.metadata().map_err(|e| skip(io_reason(&e)))?.len();
     if len > opts.max_bytes {
@@ -71,8 +174,6 @@ pub fn read_article(entry: &PlannedArticle, opts: &ReadOptions) -> Result<Loaded
     if bytes.len() as u64 > opts.max_bytes {
         return Err(skip(too_large(opts.max_bytes)));
     }
-
-    let mut warnings = Vec::new();
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
@@ -85,7 +186,7 @@ pub fn read_article(entry: &PlannedArticle, opts: &ReadOptions) -> Result<Loaded
             entry.path.display()
         ));
     }
-    let text = match String::from_utf8(bytes) {
+    Ok(match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             warnings.push(format!(
@@ -94,37 +195,6 @@ pub fn read_article(entry: &PlannedArticle, opts: &ReadOptions) -> Result<Loaded
             ));
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
-    };
-    let text = match strip_markup(&text) {
-        Some(plain) => {
-            warnings.push(format!(
-                "{}: looks like HTML; its tags were removed to read it as text \
-                 (save the article as plain text for best results)",
-                entry.path.display()
-            ));
-            plain
-        }
-        None => text,
-    };
-    if text.trim().is_empty() {
-        return Err(skip("empty".to_string()));
-    }
-    let mut meta = entry.meta.clone();
-    match read_date_line(&text) {
-        // The manifest's date wins over the text's.
-        DateLine::Date(date) => {
-            meta.published.get_or_insert(date);
-        }
-        DateLine::Unreadable(line) => warnings.push(format!(
-            "{}: the first line {line:?} looks like a date but cannot be read; \
-             write it as `date YYYY-MM-DD` (or give the date in a manifest)",
-            entry.path.display()
-        )),
-        DateLine::Absent => {}
-    }
-    Ok(Loaded {
-        article: Article { meta, text },
-        warnings,
     })
 }
 

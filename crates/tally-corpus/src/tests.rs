@@ -23,6 +23,7 @@ fn read_one(path: &Path) -> Result<Loaded, Skipped> {
             id: file_stem(path),
             ..ArticleMeta::default()
         },
+        source: Source::Text,
     };
     read_article(&entry, &ReadOptions::default())
 }
@@ -289,6 +290,16 @@ fn files_sharing_a_stem_are_all_kept_under_their_paths() {
 }
 
 #[test]
+fn a_story_saved_as_text_and_as_a_page_is_named_by_file_name() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "s/x.txt", b"Blast in Swat.\n");
+    write(d, "s/x.html", b"<p>Blast in Swat.</p>");
+    let plan = plan(&[d.join("s")], None).unwrap();
+    assert_eq!(ids(&plan), ["x.html", "x.txt"]);
+}
+
+#[test]
 fn the_same_file_found_twice_is_read_once() {
     let tmp = TempDir::new().unwrap();
     let d = tmp.path();
@@ -441,18 +452,210 @@ fn folder_without_articles_is_a_warning() {
     assert!(plan.skipped.is_empty());
     assert_eq!(
         plan.warnings,
-        [format!("{}: no .txt articles found", d.display())]
+        [format!(
+            "{}: no articles found (.txt, .html, .htm or feed files)",
+            d.display()
+        )]
     );
 }
 
 #[test]
 fn explicit_file_is_read_whatever_its_extension() {
     let tmp = TempDir::new().unwrap();
-    let p = write(tmp.path(), "story.html", b"<p>Blast</p>");
+    let p = write(tmp.path(), "story.md", b"<p>Blast</p>");
     let plan = plan(&[&p], None).unwrap();
     assert_eq!(ids(&plan), ["story"]);
     let loaded = plan.entries[0].read(&ReadOptions::default()).unwrap();
     assert_eq!(loaded.article.text, "Blast\n");
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    fs::read(&path).unwrap()
+}
+
+fn reasons(plan: &CorpusPlan) -> Vec<String> {
+    plan.skipped.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn a_folder_contributes_pages_and_feeds_beside_text() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "a.txt", b"Two killed in Quetta.\n");
+    write(d, "b.html", &fixture("wordpress.html"));
+    write(d, "c.HTM", &fixture("comments.html"));
+    write(d, "news.rss", &fixture("rss.xml"));
+    write(d, "desk.json", &fixture("feed.json"));
+    write(d, "monitor.atom", &fixture("atom.xml"));
+    write(d, "settings.json", b"{\"theme\": \"dark\"}");
+    write(
+        d,
+        "sitemap.xml",
+        b"<urlset><url><loc>x</loc></url></urlset>",
+    );
+    write(
+        d,
+        "empty.xml",
+        b"<rss version=\"2.0\"><channel><title>E</title></channel></rss>",
+    );
+    let plan = plan(&[d], None).unwrap();
+    let ids = ids(&plan);
+    assert_eq!(ids.len(), 3 + 2 + 2 + 2, "{ids:?}");
+    assert_eq!(&ids[..3], ["a", "b", "c"]);
+    let feed_ids: Vec<&&str> = ids[3..].iter().collect();
+    assert_eq!(
+        feed_ids.iter().filter(|i| i.starts_with("desk-")).count(),
+        2
+    );
+    assert_eq!(
+        feed_ids
+            .iter()
+            .filter(|i| i.starts_with("monitor-"))
+            .count(),
+        2
+    );
+    assert_eq!(
+        feed_ids.iter().filter(|i| i.starts_with("news-")).count(),
+        2
+    );
+    assert!(ids.iter().all(|i| i.len() < 20), "{ids:?}");
+
+    // The malformed feed and the item without text are skipped with a
+    // reason, the empty feed is a warning, other JSON is left alone.
+    let skipped = reasons(&plan);
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped
+        .iter()
+        .any(|s| s.contains("news.rss: feed item 3 has no content")));
+    assert!(skipped
+        .iter()
+        .any(|s| s.contains("sitemap.xml: not a readable RSS, Atom or JSON feed")));
+    assert!(plan
+        .warnings
+        .iter()
+        .any(|w| w.contains("empty.xml: the feed has no items")));
+    assert!(!format!("{plan:?}").contains("settings.json"));
+
+    // Every planned article reads, with the page's and the feed's metadata.
+    let read: Vec<Loaded> = plan
+        .entries
+        .iter()
+        .map(|e| e.read(&ReadOptions::default()).unwrap())
+        .collect();
+    let b = &read[1].article;
+    assert!(b.text.starts_with("BANNU: Two policemen were killed"));
+    assert_eq!(b.meta.outlet.as_deref(), Some("Frontier Ledger"));
+    assert_eq!(b.meta.published, Some(IncidentDate::day(2026, 3, 10)));
+    let tank = read
+        .iter()
+        .find(|l| l.article.text.starts_with("TANK:"))
+        .unwrap();
+    assert_eq!(
+        tank.article.meta.outlet.as_deref(),
+        Some("Khyber Evening Post")
+    );
+    assert_eq!(
+        tank.article.meta.title.as_deref(),
+        Some("Four militants killed in Tank operation")
+    );
+}
+
+#[test]
+fn feed_item_ids_are_stable_across_runs_and_versions() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let p = write(d, "news.xml", &fixture("rss.xml"));
+    let first = plan(&[&p], None).unwrap();
+    let again = plan(&[&p], None).unwrap();
+    assert_eq!(ids(&first), ids(&again));
+    // A later version: one new item on top; the old items keep their ids.
+    let later = String::from_utf8(fixture("rss.xml")).unwrap().replacen(
+        "<item>",
+        "<item><title>New</title><guid>kep-new-1</guid>\
+         <description>PESHAWAR: A man was hurt.</description></item><item>",
+        1,
+    );
+    write(d, "news.xml", later.as_bytes());
+    let next = plan(&[&p], None).unwrap();
+    assert_eq!(next.entries.len(), 3);
+    assert_eq!(ids(&next)[1..], ids(&first)[..]);
+}
+
+#[test]
+fn feeds_sharing_a_stem_give_distinct_ids() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "x/feed.xml", &fixture("rss.xml"));
+    write(d, "y/feed.xml", &fixture("rss.xml"));
+    let plan = plan(&[d], None).unwrap();
+    let ids = ids(&plan);
+    assert_eq!(ids.len(), 4);
+    let unique: HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), 4, "{ids:?}");
+    assert!(ids[0].starts_with("x/feed-"), "{ids:?}");
+}
+
+#[test]
+fn the_manifest_wins_field_by_field_over_the_page() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    write(d, "b.html", &fixture("jsonld.html"));
+    write(d, "c.html", &fixture("amp.html"));
+    write(
+        d,
+        "manifest.jsonl",
+        b"{\"article\": \"b\", \"outlet\": \"Manifest Outlet\", \"published\": \"2026-01-21\"}\n",
+    );
+    let plan = plan(&[d], None).unwrap();
+    let article = plan.entries[0]
+        .read(&ReadOptions::default())
+        .unwrap()
+        .article;
+    assert_eq!(article.meta.outlet.as_deref(), Some("Manifest Outlet"));
+    // A page the manifest does not name is no cause for a warning: it has
+    // its own metadata.
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    // The manifest's date and outlet win; the URL it leaves out is the page's.
+    assert_eq!(article.meta.published, Some(IncidentDate::day(2026, 1, 21)));
+    assert_eq!(
+        article.meta.url.as_deref(),
+        Some("https://induscourier.example/news/quetta-bus-stand-blast-9-injured")
+    );
+}
+
+#[test]
+fn a_page_or_feed_item_without_text_is_skipped_with_a_reason() {
+    let tmp = TempDir::new().unwrap();
+    let d = tmp.path();
+    let page = write(
+        d,
+        "blank.html",
+        b"<html><head><title>Only a title</title></head><body><nav>Home</nav></body></html>",
+    );
+    let feed = write(
+        d,
+        "f.rss",
+        b"<rss version=\"2.0\"><channel><title>T</title><item><guid>g</guid>\
+          <description>&lt;script&gt;x()&lt;/script&gt;</description></item></channel></rss>",
+    );
+    let plan = plan(&[&page, &feed], None).unwrap();
+    let errors: Vec<String> = plan
+        .entries
+        .iter()
+        .map(|e| e.read(&ReadOptions::default()).unwrap_err().to_string())
+        .collect();
+    assert!(
+        errors[0].ends_with("blank.html: no article text found in the page"),
+        "{errors:?}"
+    );
+    assert!(errors[1].contains("f.rss: item 1 (f-"), "{errors:?}");
+    assert!(
+        errors[1].ends_with("): the feed item has no text"),
+        "{errors:?}"
+    );
 }
 
 #[test]
@@ -473,6 +676,7 @@ fn large_text_file_is_read_and_oversized_is_skipped() {
     let entry = PlannedArticle {
         path: p.clone(),
         meta: ArticleMeta::default(),
+        source: Source::Text,
     };
     let small = ReadOptions { max_bytes: 1000 };
     assert_eq!(

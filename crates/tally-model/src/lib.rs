@@ -20,6 +20,11 @@ pub struct ArticleMeta {
     /// Publication date from the manifest (the text's own ` date` line is
     /// read by the extractor and wins only when the manifest has none).
     pub published: Option<IncidentDate>,
+    /// Headline, when the source gives one (a saved page, a feed item).
+    /// Absent in data written before pages were read, and left out of the
+    /// output when unknown so plain-text articles serialise as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// One article to code: metadata plus the text exactly as read from disk.

@@ -44,6 +44,7 @@ fn article(id: &str, text: &str, incidents: Vec<Incident>) -> (Article, ArticleR
         outlet: Some("Dawn".into()),
         url: None,
         published: Some(IncidentDate::day(2023, 5, 20)),
+        title: None,
     };
     let report = ArticleReport {
         meta: meta.clone(),

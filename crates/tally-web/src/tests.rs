@@ -57,6 +57,7 @@ fn report(id: &str, inc: Incident) -> (Article, ArticleReport) {
         outlet: Some("Dawn".into()),
         url: None,
         published: Some(IncidentDate::day(2023, 5, 11)),
+        title: None,
     };
     let report = ArticleReport {
         meta: meta.clone(),
