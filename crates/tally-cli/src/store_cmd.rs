@@ -1213,7 +1213,10 @@ mod tests {
         assert_eq!(first_day(d), "2023-04-01");
         assert_eq!(time_precision(d), "2");
         assert_eq!(csv_header().len(), 17 + 1 + 24 + 5 + 4);
-        assert_eq!(csv_header().len(), csv_row(&coded("bombing", None, &[]), &HashMap::new()).len());
+        assert_eq!(
+            csv_header().len(),
+            csv_row(&coded("bombing", None, &[]), &HashMap::new()).len()
+        );
     }
 
     fn coded(event_type: &str, group: Option<&str>, targets: &[&str]) -> Incident {

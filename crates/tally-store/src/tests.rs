@@ -374,6 +374,15 @@ fn a_new_database_names_incidents_with_sha256_and_an_old_one_keeps_its_ids() {
         v8.conn
             .execute("DELETE FROM settings WHERE key = 'incident_ids'", [])
             .unwrap();
+        // Undo version 10 (the review queue's columns) as well.
+        v8.conn
+            .execute_batch(
+                "DROP INDEX incidents_review;
+                 ALTER TABLE incidents DROP COLUMN doubt;
+                 ALTER TABLE incidents DROP COLUMN review_priority;
+                 ALTER TABLE incidents DROP COLUMN needs_review;",
+            )
+            .unwrap();
         v8.conn.pragma_update(None, "user_version", 8).unwrap();
         ingest(&mut v8, &[]);
     }

@@ -694,7 +694,7 @@ async fn without_a_token_only_loopback_host_names_are_served() {
 // ------------------------------------------------------------ openapi
 
 /// Every route the dashboard serves, as `METHOD path`.
-const ROUTES: [&str; 13] = [
+const ROUTES: [&str; 16] = [
     "GET /",
     "GET /incident/{id}",
     "GET /assets/{name}",
@@ -704,6 +704,9 @@ const ROUTES: [&str; 13] = [
     "POST /api/incidents/{id}/corrections",
     "POST /api/incidents/{id}/split",
     "POST /api/incidents/{id}/merge",
+    "POST /api/incidents/{id}/reviewed",
+    "GET /api/review",
+    "GET /review",
     "GET /api/export.jsonl",
     "GET /api/stats",
     "GET /api/options",
@@ -904,4 +907,40 @@ async fn reads_go_on_while_a_review_waits_for_the_write_lock() {
     assert_eq!(status, StatusCode::OK, "{answer}");
     let (_, shown) = get(app, &format!("/api/incidents/{id}"), None).await;
     assert_eq!(shown["incident"]["group"], "Lashkar-e-Jhangvi", "{shown}");
+}
+
+// ------------------------------------------------------------ review queue
+
+#[tokio::test]
+async fn the_review_queue_lists_doubts_and_a_reviewed_incident_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, q) = get(app(&dir, None), "/api/review", None).await;
+    assert_eq!(status, StatusCode::OK, "{q}");
+    let total = q["total"].as_u64().unwrap();
+    assert_eq!(total as usize, q["incidents"].as_array().unwrap().len());
+    let (_, all) = get(app(&dir, None), "/api/incidents", None).await;
+    let id = all["incidents"][0]["id"].as_str().unwrap().to_string();
+    let uri = format!("/api/incidents/{id}/reviewed");
+    let (status, err) = post_json(app(&dir, None), &uri, serde_json::json!({"note": " "})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a blank note: {err}");
+    let (status, answer) = post_json(
+        app(&dir, None),
+        &uri,
+        serde_json::json!({"note": "checked the statement"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, after) = get(app(&dir, None), "/api/review?limit=500", None).await;
+    let ids: Vec<&str> = after["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&id.as_str()), "{id} is reviewed: {after}");
+    let (_, detail) = get(app(&dir, None), &format!("/api/incidents/{id}"), None).await;
+    assert!(
+        detail["incident"]["confidence"]["incident"].is_number(),
+        "{detail}"
+    );
 }
