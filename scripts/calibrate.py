@@ -216,8 +216,11 @@ def main():
     threshold = scores[max(0, int(FLAG_BUDGET * len(scores)) - 1)]
 
     print(f"fields labelled: {sum(r[0] != 'incident' for r in rows)}, incidents: {len(scores)}")
-    print("reliability (in sample)")
+    print("reliability (in sample), both sets")
     reliability(models, rows)
+    for name, _, set_rows in sets:
+        print(f"reliability, {name} alone")
+        reliability(models, set_rows)
     print("review curve: share of wrong fields held by the flagged incidents, by share flagged")
     print_curve(curve(models, sets)[0], "in sample")
     for i, (name, _, _) in enumerate(sets):

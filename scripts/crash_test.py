@@ -53,7 +53,6 @@ TABLES = {
     "reports": ("article, json", "article", ()),
     "incidents": (None, "id", ()),
     "incident_json": ("id, json", "id", ("json",)),
-    "evidence": ('incident, article, start, "end", field, value, source', None, ()),
     "history": ("incident, version, reason, json", "incident, version", ("json",)),
     "overrides": ("anchor, kind, field, value, note", "seq", ()),
     "members": ("key, article, incident, sketch", "key", ()),

@@ -666,38 +666,12 @@ impl Writer<'_> {
         let err = |e| StoreError::sqlite(format!("writing incident {}", inc.id), e);
         let last = self.archive_current(&inc.id).map_err(err)?;
         crate::query::upsert_incident(&self.tx, inc, json, hash).map_err(err)?;
-        self.write_evidence(inc).map_err(err)?;
         self.add_history(&inc.id, last, reason).map_err(err)
-    }
-
-    fn write_evidence(&self, inc: &Incident) -> rusqlite::Result<()> {
-        self.tx
-            .prepare_cached("DELETE FROM evidence WHERE incident = ?1")?
-            .execute([&inc.id])?;
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO evidence (incident, article, start, \"end\", field, value, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for e in &inc.evidence {
-            stmt.execute(params![
-                inc.id,
-                e.article,
-                e.start as i64,
-                e.end as i64,
-                e.field,
-                e.value,
-                e.source
-            ])?;
-        }
-        Ok(())
     }
 
     fn delete_incident(&self, id: &str, reason: &str) -> Result<()> {
         let err = |e| StoreError::sqlite(format!("removing incident {id}"), e);
         let last = self.archive_current(id).map_err(err)?;
-        self.tx
-            .execute("DELETE FROM evidence WHERE incident = ?1", [id])
-            .map_err(err)?;
         self.tx
             .execute("DELETE FROM incidents WHERE id = ?1", [id])
             .map_err(err)?;

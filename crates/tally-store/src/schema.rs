@@ -154,7 +154,13 @@ ALTER TABLE incidents ADD COLUMN review_priority REAL NOT NULL DEFAULT 0;
 ALTER TABLE incidents ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX incidents_review ON incidents(needs_review, review_priority);";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+/// Version 11: no separate evidence table. Every incident's evidence is in
+/// its JSON (`incident_json`, and each report's in `reports`), which is
+/// what every reader uses; the table was written on each change and read
+/// by nothing, a second copy of the largest part of an incident.
+const V11: &str = "DROP TABLE evidence;";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
 
 /// Versions whose migration leaves `members` to be refilled from the reports.
 const RESKETCH_AT: &[i64] = &[2, 6];
