@@ -89,11 +89,11 @@ impl ConfidenceModel {
         self.setting("@review", "threshold", 1.0)
     }
 
-    fn probability(&self, field: &str, features: &[String]) -> f64 {
+    fn probability<'f>(&self, field: &str, features: impl Iterator<Item = &'f str>) -> f64 {
         let Some(w) = self.weights.get(field) else {
             return 0.5;
         };
-        let mut z: f64 = features.iter().filter_map(|f| w.get(f.as_str())).sum();
+        let mut z: f64 = features.filter_map(|f| w.get(f)).sum();
         if field != "incident" {
             z = self.setting("@platt", "scale", 1.0) * z + self.setting("@platt", "shift", 0.0);
         }
@@ -107,23 +107,20 @@ impl ConfidenceModel {
         let common: Vec<String> = std::iter::once("bias".to_string())
             .chain(kinds.iter().map(|k| format!("kind:{k}")))
             .collect();
+        let common = || common.iter().map(String::as_str);
         let mut fields = BTreeMap::new();
         for field in FIELDS {
-            let mut features = common.clone();
-            if inc.doubts.iter().any(|d| d.field.as_deref() == Some(field)) {
-                features.push("on_field".into());
-            }
-            if !is_coded(inc, field) {
-                features.push("null".into());
-            }
-            fields.insert(field.to_string(), self.probability(field, &features));
+            let on_field = inc.doubts.iter().any(|d| d.field.as_deref() == Some(field));
+            let extra = [
+                on_field.then_some("on_field"),
+                (!is_coded(inc, field)).then_some("null"),
+            ];
+            let p = self.probability(field, common().chain(extra.into_iter().flatten()));
+            fields.insert(field.to_string(), p);
         }
-        let mut features = common;
-        if inc.role == Role::Mentioned {
-            features.push("mentioned".into());
-        }
+        let mentioned = (inc.role == Role::Mentioned).then_some("mentioned");
         Confidence {
-            incident: self.probability("incident", &features),
+            incident: self.probability("incident", common().chain(mentioned)),
             fields,
         }
     }
@@ -246,13 +243,10 @@ mod tests {
     #[test]
     fn weights_parse_and_unknown_features_count_zero() {
         let m = ConfidenceModel::parse("# c\ndate\tbias\t2\ndate\tnull\t-4\n").unwrap();
-        let p = m.probability("date", &["bias".into(), "kind:x".into()]);
+        let p = m.probability("date", ["bias", "kind:x"].into_iter());
         assert!((p - 0.881).abs() < 1e-9);
-        assert_eq!(
-            m.probability("date", &["bias".into(), "null".into()]),
-            0.119
-        );
-        assert_eq!(m.probability("group", &["bias".into()]), 0.5);
+        assert_eq!(m.probability("date", ["bias", "null"].into_iter()), 0.119);
+        assert_eq!(m.probability("group", ["bias"].into_iter()), 0.5);
         assert!(ConfidenceModel::parse("date\tbias\n").is_err());
         assert!(ConfidenceModel::parse("date\tbias\tx\n").is_err());
     }
