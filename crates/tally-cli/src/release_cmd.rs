@@ -60,12 +60,14 @@ pub fn run(args: ReleaseArgs) -> Result<ExitCode> {
         let Some(release) = found else {
             bail!("no release {} in {}", args.tag, store.path().display());
         };
-        write_files(&store, &release, &out)?;
+        let sums = write_files(&store, &release, &out)?;
+        check_same(&release, &sums)?;
         release
     } else {
         let mut store = args.db.open(OpenMode::Existing)?;
         let release = make(&mut store, &args, filters)?;
-        write_files(&store, &release, &out)?;
+        let sums = write_files(&store, &release, &out)?;
+        store.record_release_checksums(&release.tag, &sums)?;
         release
     };
     eprintln!(
@@ -215,9 +217,34 @@ struct ArticleLine<'a> {
     published: Option<&'a str>,
 }
 
-/// Write every file of `release` into `dir`, from what the database kept.
-/// Nothing in them depends on when or where this runs.
-fn write_files(store: &Store, release: &StoredRelease, dir: &Path) -> Result<()> {
+/// A recreated release must have the bytes it was first written with; the
+/// CSV and GeoJSON are rendered by this tally, so a tally that writes them
+/// differently than the one that made the release is told so.
+fn check_same(release: &StoredRelease, sums: &str) -> Result<()> {
+    let Some(kept) = &release.checksums else {
+        return Ok(());
+    };
+    let differ: Vec<&str> = sums
+        .lines()
+        .filter(|line| !kept.lines().any(|k| k == *line))
+        .filter_map(|line| line.split("  ").nth(1))
+        .collect();
+    if !differ.is_empty() {
+        bail!(
+            "release {} was made by tally {}; this tally writes {} differently \
+             (the files were written, but are not the release's bytes)",
+            release.tag,
+            release.tally,
+            differ.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Write every file of `release` into `dir`, from what the database kept,
+/// and answer their `SHA256SUMS`. Nothing in them depends on when or where
+/// this runs.
+fn write_files(store: &Store, release: &StoredRelease, dir: &Path) -> Result<String> {
     let incidents = parse_lines(release)?;
     let mut files: Vec<(&str, String)> = vec![
         (FILES[0], release.codebook.clone()),
@@ -234,13 +261,13 @@ fn write_files(store: &Store, release: &StoredRelease, dir: &Path) -> Result<()>
         .iter()
         .map(|(name, text)| format!("{}  {name}\n", tally_store::content_hash(text)))
         .collect();
-    files.push(("SHA256SUMS", sums));
+    files.push(("SHA256SUMS", sums.clone()));
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for (name, text) in files {
         let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
-    Ok(())
+    Ok(sums)
 }
 
 fn parse_lines(release: &StoredRelease) -> Result<Vec<Incident>> {
@@ -297,6 +324,27 @@ mod tests {
         for bad in ["", "..", "a/b", "v 1", ".hidden"] {
             assert!(check_tag(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_recreation_with_other_bytes_names_the_files() {
+        let release = StoredRelease {
+            seq: 1,
+            tag: "A".into(),
+            at: "2026-01-01T00:00:00Z".into(),
+            filters: "none".into(),
+            tally: "0.0.1".into(),
+            codebook: String::new(),
+            changes: String::new(),
+            checksums: Some("aa  CHANGES\nbb  incidents.csv\n".into()),
+            lines: Vec::new(),
+        };
+        assert!(check_same(&release, "aa  CHANGES\nbb  incidents.csv\n").is_ok());
+        let err = check_same(&release, "aa  CHANGES\ncc  incidents.csv\n").unwrap_err();
+        assert!(
+            err.to_string().contains("writes incidents.csv differently"),
+            "{err}"
+        );
     }
 
     #[test]

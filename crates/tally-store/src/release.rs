@@ -31,6 +31,8 @@ pub struct StoredRelease {
     pub tally: String,
     pub codebook: String,
     pub changes: String,
+    /// `SHA256SUMS` of the files as first written (none until they were).
+    pub checksums: Option<String>,
     /// (incident id, exported JSON line), sorted by id.
     pub lines: Vec<(String, String)>,
 }
@@ -147,6 +149,7 @@ impl Store {
             tally: spec.tally.clone(),
             codebook: texts.codebook,
             changes: texts.changes,
+            checksums: None,
             lines,
         })
     }
@@ -157,19 +160,20 @@ impl Store {
         let head = self
             .conn
             .query_row(
-                "SELECT seq, at, filters, tally, codebook, changes FROM releases WHERE tag = ?1",
+                "SELECT seq, at, filters, tally, codebook, changes, checksums
+                 FROM releases WHERE tag = ?1",
                 [tag],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         (r.get(1)?, r.get(2)?, r.get(3)?),
-                        (r.get(4)?, r.get(5)?),
+                        (r.get(4)?, r.get(5)?, r.get(6)?),
                     ))
                 },
             )
             .optional()
             .map_err(err)?;
-        let Some((seq, (at, filters, tally), (codebook, changes))) = head else {
+        let Some((seq, (at, filters, tally), (codebook, changes, checksums))) = head else {
             return Ok(None);
         };
         Ok(Some(StoredRelease {
@@ -180,8 +184,20 @@ impl Store {
             tally,
             codebook,
             changes,
+            checksums,
             lines: self.release_lines(seq)?,
         }))
+    }
+
+    /// Keep the `SHA256SUMS` of a release's files as first written.
+    pub fn record_release_checksums(&self, tag: &str, checksums: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE releases SET checksums = ?2 WHERE tag = ?1 AND checksums IS NULL",
+                params![tag, checksums],
+            )
+            .map_err(|e| StoreError::sqlite(format!("storing the checksums of {tag}"), e))?;
+        Ok(())
     }
 
     /// The tags of every release, oldest first.

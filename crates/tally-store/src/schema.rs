@@ -171,6 +171,8 @@ const V12: &str = "SELECT 1;";
 /// later release diffs against it exactly and any release can be written
 /// again byte for byte. `history_mark` is the last history row the release
 /// saw: the reasons for a change are the rows between two marks.
+/// `checksums` is the `SHA256SUMS` of the files first written, so that
+/// writing them again can be checked.
 const V13: &str = r#"
 ALTER TABLE overrides ADD COLUMN author TEXT;
 CREATE TABLE releases (
@@ -181,7 +183,8 @@ CREATE TABLE releases (
     tally        TEXT NOT NULL,
     history_mark INTEGER NOT NULL,
     codebook     TEXT NOT NULL,
-    changes      TEXT NOT NULL
+    changes      TEXT NOT NULL,
+    checksums    TEXT
 );
 CREATE TABLE release_incidents (
     release  INTEGER NOT NULL REFERENCES releases(seq),

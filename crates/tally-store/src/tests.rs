@@ -1264,6 +1264,9 @@ fn a_release_diffs_by_exported_line_with_the_history_reasons_between() {
     let inc = store.incident(&id).unwrap().unwrap();
     assert_eq!(inc.corrections[0].by.as_deref(), Some("amna"));
     assert_eq!(store.stored_release("B").unwrap(), Some(second));
+    store.record_release_checksums("B", "sums").unwrap();
+    let kept = store.stored_release("B").unwrap().unwrap();
+    assert_eq!(kept.checksums.as_deref(), Some("sums"));
     assert_eq!(store.release_tags().unwrap(), ["A", "B"]);
     let again = store.make_release(&spec("A"), &Filter::default(), release_texts);
     assert!(matches!(again, Err(StoreError::Invalid { .. })));
