@@ -180,8 +180,8 @@ fn changes(spec: &ReleaseSpec, draft: &ReleaseDraft) -> String {
 fn change_line(c: &IncidentChange) -> String {
     if c.reasons.is_empty() {
         return format!(
-            "{}  [export] no change recorded to the incident: its exported record \
-             differs (other filters, or another version of tally)\n",
+            "{}  [export] nothing in its history since the previous release: \
+             the releases' filters or tally's export differ\n",
             c.id
         );
     }

@@ -177,8 +177,9 @@ fn changes_list_exactly_the_incidents_whose_lines_differ_and_releases_recreate_b
 fn a_filtered_release_names_its_filters_and_holds_only_what_they_match() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    let out = dir.path().join("kp");
+    let (all, out) = (dir.path().join("all"), dir.path().join("kp"));
     ok(&["ingest", s(&examples()), "--db", s(&db), "-q"]);
+    ok(&["release", "--tag", "all", "--out", s(&all), "--db", s(&db)]);
     ok(&[
         "release",
         "--tag",
@@ -195,6 +196,23 @@ fn a_filtered_release_names_its_filters_and_holds_only_what_they_match() {
     assert!(released
         .values()
         .all(|l| l.contains(r#""admin1":"Khyber Pakhtunkhwa""#)));
+    // Nothing happened between the two: what the filter left out is
+    // removed, and says so; the rest is unchanged.
+    let everything = lines(&all);
+    let changes = std::fs::read_to_string(out.join("CHANGES")).unwrap();
+    let left_out: BTreeSet<String> = everything
+        .keys()
+        .filter(|id| !released.contains_key(*id))
+        .cloned()
+        .collect();
+    assert_eq!(listed(&changes, "Removed"), left_out, "{changes}");
+    assert!(listed(&changes, "Added").is_empty() && listed(&changes, "Revised").is_empty());
+    let removed_lines = changes.lines().filter(|l| l.starts_with("inc-"));
+    assert!(removed_lines.clone().count() > 0);
+    assert!(
+        removed_lines.into_iter().all(|l| l.contains("[export]")),
+        "{changes}"
+    );
     let book = std::fs::read_to_string(out.join("CODEBOOK.md")).unwrap();
     assert!(
         book.contains(r#"Filters: --province "Khyber Pakhtunkhwa"."#),
