@@ -1,9 +1,10 @@
 //! Releases: versioned snapshots of the incidents that others can cite.
 //!
-//! A release keeps, per incident, the exported JSON line and its hash, so
+//! A release keeps, per incident, the hash of its exported JSON line, so
 //! the next release says exactly which incidents were added, removed or
-//! revised (a revision is a different line), and the files of any release
-//! can be written again from what the database kept. Why an incident
+//! revised (a revision is a different line); each distinct line is kept
+//! once, so the files of any release can be written again from what the
+//! database kept without storing an unchanged incident twice. Why an incident
 //! changed is read from its history rows between the two releases: each
 //! release records the last history row it saw (`history_mark`).
 
@@ -241,7 +242,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT incident, line FROM release_incidents WHERE release = ?1 ORDER BY incident",
+                "SELECT i.incident, l.line FROM release_incidents i JOIN release_lines l USING (hash)
+                 WHERE i.release = ?1 ORDER BY i.incident",
             )
             .map_err(err)?;
         let rows = stmt
@@ -367,16 +369,18 @@ impl Store {
 
     fn insert_lines(&self, seq: i64, lines: &[(String, String)]) -> Result<()> {
         let err = |e| StoreError::sqlite("storing the release's incidents", e);
-        let mut stmt = self
+        let mut keep_line = self
             .conn
-            .prepare(
-                "INSERT INTO release_incidents (release, incident, hash, line)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )
+            .prepare("INSERT OR IGNORE INTO release_lines (hash, line) VALUES (?1, ?2)")
+            .map_err(err)?;
+        let mut add = self
+            .conn
+            .prepare("INSERT INTO release_incidents (release, incident, hash) VALUES (?1, ?2, ?3)")
             .map_err(err)?;
         for (id, line) in lines {
-            stmt.execute(params![seq, id, content_hash(line), line])
-                .map_err(err)?;
+            let hash = content_hash(line);
+            keep_line.execute(params![hash, line]).map_err(err)?;
+            add.execute(params![seq, id, hash]).map_err(err)?;
         }
         Ok(())
     }

@@ -167,9 +167,11 @@ const V12: &str = "SELECT 1;";
 /// Version 13: who made each correction (`--user`, or the dashboard user
 /// of the request's token; NULL when nobody was named), and the releases a
 /// database made. A release keeps its tag, time, filters, codebook and
-/// CHANGES, and per incident the exported JSON line and its hash, so a
-/// later release diffs against it exactly and any release can be written
-/// again byte for byte. `history_mark` is the last history row the release
+/// CHANGES, and per incident the hash of its exported JSON line, so a
+/// later release diffs against it exactly; the lines themselves are kept
+/// once per distinct text (`release_lines`: an incident unchanged across
+/// releases is stored once), so any release can be written again byte for
+/// byte. `history_mark` is the last history row the release
 /// saw: the reasons for a change are the rows between two marks.
 /// `checksums` is the `SHA256SUMS` of the files first written, so that
 /// writing them again can be checked.
@@ -186,11 +188,14 @@ CREATE TABLE releases (
     changes      TEXT NOT NULL,
     checksums    TEXT
 );
+CREATE TABLE release_lines (
+    hash TEXT PRIMARY KEY,
+    line TEXT NOT NULL
+);
 CREATE TABLE release_incidents (
     release  INTEGER NOT NULL REFERENCES releases(seq),
     incident TEXT NOT NULL,
-    hash     TEXT NOT NULL,
-    line     TEXT NOT NULL,
+    hash     TEXT NOT NULL REFERENCES release_lines(hash),
     PRIMARY KEY (release, incident)
 );
 "#;

@@ -378,6 +378,7 @@ fn a_new_database_names_incidents_with_sha256_and_an_old_one_keeps_its_ids() {
         v8.conn
             .execute_batch(
                 "DROP TABLE release_incidents;
+                 DROP TABLE release_lines;
                  DROP TABLE releases;
                  ALTER TABLE overrides DROP COLUMN author;
                  CREATE TABLE evidence (incident TEXT);
@@ -1268,6 +1269,15 @@ fn a_release_diffs_by_exported_line_with_the_history_reasons_between() {
     let kept = store.stored_release("B").unwrap().unwrap();
     assert_eq!(kept.checksums.as_deref(), Some("sums"));
     assert_eq!(store.release_tags().unwrap(), ["A", "B"]);
+    let kept: i64 = store
+        .conn
+        .query_row("SELECT COUNT(*) FROM release_lines", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        kept as usize,
+        first.lines.len() + 1,
+        "unchanged lines are kept once"
+    );
     let again = store.make_release(&spec("A"), &Filter::default(), release_texts);
     assert!(matches!(again, Err(StoreError::Invalid { .. })));
 }
