@@ -54,7 +54,7 @@ TABLES = {
     "incidents": (None, "id", ()),
     "incident_json": ("id, json", "id", ("json",)),
     "history": ("incident, version, reason, json", "incident, version", ("json",)),
-    "overrides": ("anchor, kind, field, value, note", "seq", ()),
+    "overrides": ("anchor, kind, field, value, note, author", "seq", ()),
     "members": ("key, article, incident, sketch", "key", ()),
 }
 

@@ -89,6 +89,13 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
 /// Knowledge read from a folder by `--data`, in place of the embedded files.
 static DATA_DIR_LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
 static DATA_DIR_LINKAGE: std::sync::OnceLock<tally_merge::Linkage> = std::sync::OnceLock::new();
+/// The folder `--data` named (a release's codebook reads its groups and sources there).
+static DATA_DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// The folder given with `--data`, if any.
+pub fn data_dir() -> Option<&'static std::path::Path> {
+    DATA_DIR.get().map(|p| p.as_path())
+}
 
 /// Use the data files under `dir` (laid out like the project's `data/`).
 pub fn use_data_dir(dir: &std::path::Path) -> Result<()> {
@@ -105,6 +112,7 @@ pub fn use_data_dir(dir: &std::path::Path) -> Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
     let _ = DATA_DIR_LINKAGE.set(linkage);
+    let _ = DATA_DIR.set(dir.to_path_buf());
     Ok(())
 }
 

@@ -5,16 +5,19 @@
 //! article (in parallel with rayon), and writes JSON Lines.
 
 mod bench;
+mod codebook;
 mod csv_out;
 mod explain_cmd;
 mod extract_cmd;
 mod linkage_cmd;
 mod queue_cmd;
+mod release_cmd;
 mod relevance_cmd;
 mod review_cmd;
 mod serve_cmd;
 mod store_cmd;
 mod synth_cmd;
+mod users_cmd;
 
 /// mimalloc instead of the system allocator: extraction and merging make
 /// many small short-lived allocations, and glibc's malloc took a quarter of
@@ -201,6 +204,24 @@ enum Command {
     ///   tally correct inc-3f2a9c --reviewed --note "checked against ISPR"
     #[command(verbatim_doc_comment)]
     Review(queue_cmd::QueueArgs),
+    /// Publish a versioned release others can cite, or write a past one again.
+    ///
+    /// Writes to DIR (default release-NAME): incidents.jsonl, incidents.csv
+    /// (ACLED-style columns), incidents.geojson, CODEBOOK.md (format,
+    /// conventions, event types, groups and aliases, data sources and
+    /// licences, tally version), articles.jsonl (id, outlet, url, published;
+    /// no text), CHANGES (incidents added, removed and revised since the
+    /// previous release of this database, with the reasons from their
+    /// history: new reports, recode, analyst correction) and SHA256SUMS.
+    /// The database keeps each release, so `--recreate` writes the same
+    /// bytes again later. Filters are those of `tally list`.
+    ///
+    /// Examples:
+    ///   tally release --tag 2026.1
+    ///   tally release --tag kp-2025 --province "Khyber Pakhtunkhwa" --since 2025 --out kp/
+    ///   tally release --tag 2026.1 --recreate --out check/
+    #[command(verbatim_doc_comment)]
+    Release(release_cmd::ReleaseArgs),
     /// Write a synthetic corpus with exact gold, to test merging and speed at scale.
     ///
     /// Example:
@@ -221,6 +242,14 @@ enum Command {
     ///   tally serve --open
     #[command(verbatim_doc_comment)]
     Serve(serve_cmd::ServeArgs),
+    /// Dashboard users: each with a token of their own, whose name the
+    /// reviews made with it carry (`tally serve --users FILE`).
+    ///
+    /// Example:
+    ///   tally users add amna --file users.tsv   # prints amna's token once
+    ///   tally serve --users users.tsv --addr 0.0.0.0:8080
+    #[command(verbatim_doc_comment)]
+    Users(users_cmd::UsersArgs),
     /// Train or measure the article relevance classifier (for developers).
     ///
     /// The classifier decides whether an article is news of militant
@@ -263,8 +292,10 @@ fn main() -> ExitCode {
         Command::History(args) => store_cmd::history(args),
         Command::Correct(args) => review_cmd::run(args),
         Command::Review(args) => queue_cmd::run(args),
+        Command::Release(args) => release_cmd::run(args),
         Command::Synth(args) => synth_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
+        Command::Users(args) => users_cmd::run(args),
         Command::Relevance(args) => relevance_cmd::run(args),
         Command::Linkage(args) => linkage_cmd::run(args),
     };

@@ -31,6 +31,10 @@ pub struct CorrectArgs {
     /// Why (kept with the correction, shown in history and exports).
     #[arg(long, required = true)]
     pub note: String,
+    /// Who makes the correction (kept with it, shown in show, history and
+    /// exports); default $TALLY_USER, else nobody named.
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -38,7 +42,12 @@ pub struct CorrectArgs {
 pub fn run(args: CorrectArgs) -> Result<ExitCode> {
     let review = review_of(&args)?;
     let mut store = args.db.open(OpenMode::Existing)?;
-    let outcome = store.review(&args.id, &review, &args.note)?;
+    let user = args
+        .user
+        .clone()
+        .or_else(|| std::env::var("TALLY_USER").ok())
+        .filter(|u| !u.trim().is_empty());
+    let outcome = store.review_by(&args.id, &review, &args.note, user.as_deref())?;
     let s = &outcome.summary;
     eprintln!(
         "tally: correction stored in {}; incidents: {} new, {} updated, {} removed",

@@ -27,6 +27,11 @@ pub struct ServeArgs {
     /// Require this token on every request (`Authorization: Bearer T` or `?token=T`).
     #[arg(long, value_name = "T")]
     pub token: Option<String>,
+    /// Users, each with a token of their own whose name reviews carry: lines
+    /// of NAME<TAB>SHA256-HEX-OF-TOKEN (`tally users add NAME --file FILE`
+    /// makes one; by hand, `printf %s TOKEN | sha256sum`).
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
     /// Open the dashboard in the default browser once listening (a browser
     /// that cannot be started is a warning; the server keeps running).
     #[arg(long)]
@@ -34,7 +39,8 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
-    tally_web::check_bind(args.addr, args.token.as_deref())?;
+    let users = read_users(args.users.as_deref())?;
+    tally_web::check_bind_with_users(args.addr, args.token.as_deref(), &users)?;
     let path = args
         .db
         .clone()
@@ -45,24 +51,31 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     // memory map saves copying each page.
     store.map_into_memory(MMAP_BYTES)?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    let code = runtime.block_on(serve(args, store));
+    let code = runtime.block_on(serve(args, store, users));
     // Tasks still holding the store are dropped with the runtime, which
     // closes the database (and removes its -wal/-shm files).
     runtime.shutdown_timeout(STOP_GRACE);
     code
 }
 
-async fn serve(args: ServeArgs, store: Store) -> Result<ExitCode> {
+/// The users file of `--users` (none: no users).
+fn read_users(path: Option<&std::path::Path>) -> Result<tally_web::Users> {
+    let Some(path) = path else {
+        return Ok(tally_web::Users::default());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    tally_web::Users::parse(&text).with_context(|| format!("reading {}", path.display()))
+}
+
+async fn serve(args: ServeArgs, store: Store, users: tally_web::Users) -> Result<ExitCode> {
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
     let bound = listener.local_addr().context("reading the bound address")?;
     let signalled = stop_signal()?;
-    let query = args
-        .token
-        .as_ref()
-        .map(|_| "/?token=…".to_string())
-        .unwrap_or_default();
+    let guarded = args.token.is_some() || !users.is_empty();
+    let query = if guarded { "/?token=…" } else { "" };
     eprintln!(
         "tally: serving {} on http://{bound}{query} (Ctrl-C to stop)",
         store.path().display()
@@ -70,7 +83,7 @@ async fn serve(args: ServeArgs, store: Store) -> Result<ExitCode> {
     if args.open {
         open_browser(&dashboard_url(bound, args.token.as_deref()));
     }
-    let router = tally_web::router(store, args.token);
+    let router = tally_web::router_with_users(store, args.token, users);
     let asked_to_stop = Arc::new(Notify::new());
     let notify = asked_to_stop.clone();
     let stop = async move {

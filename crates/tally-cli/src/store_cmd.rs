@@ -753,7 +753,11 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
         writeln!(out, "\nanalyst corrections")?;
         for c in &inc.corrections {
             let value = c.value.as_deref().unwrap_or("-");
-            writeln!(out, "  {}  {} = {value}  ({})", c.at, c.field, c.note)?;
+            let by =
+                c.by.as_deref()
+                    .map(|b| format!(" by {b}"))
+                    .unwrap_or_default();
+            writeln!(out, "  {}  {} = {value}  ({}){by}", c.at, c.field, c.note)?;
         }
     }
     writeln!(out, "\nhistory")?;
@@ -868,7 +872,7 @@ const ACLED_COLUMNS: [&str; 17] = [
     "fatalities",
 ];
 
-fn csv_header() -> Vec<String> {
+pub(crate) fn csv_header() -> Vec<String> {
     let mut h: Vec<String> = ACLED_COLUMNS.iter().map(|s| s.to_string()).collect();
     h.push("tally_event_type".into());
     for o in ["killed", "injured"] {
@@ -895,7 +899,7 @@ fn csv_header() -> Vec<String> {
     h
 }
 
-fn export_csv(
+pub(crate) fn export_csv(
     out: &mut impl Write,
     incidents: &[Incident],
     outlets: &HashMap<String, String>,
@@ -976,13 +980,18 @@ fn doubts_cell(inc: &Incident) -> String {
         .join("; ")
 }
 
-/// `field=value (note)` for each analyst correction, `; `-separated.
+/// `field=value (note)` for each analyst correction, `(note, by NAME)`
+/// when the analyst was named, `; `-separated.
 fn corrections_cell(inc: &Incident) -> String {
     inc.corrections
         .iter()
         .map(|c| {
+            let by =
+                c.by.as_deref()
+                    .map(|b| format!(", by {b}"))
+                    .unwrap_or_default();
             format!(
-                "{}={} ({})",
+                "{}={} ({}{by})",
                 c.field,
                 c.value.as_deref().unwrap_or("-"),
                 c.note
@@ -1138,7 +1147,7 @@ fn write_jsonl(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
     Ok(())
 }
 
-fn export_geojson(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
+pub(crate) fn export_geojson(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
     let features: Vec<serde_json::Value> = incidents.iter().filter_map(feature).collect();
     let fc = serde_json::json!({ "type": "FeatureCollection", "features": features });
     serde_json::to_writer(&mut *out, &fc)?;

@@ -332,13 +332,17 @@ impl Confidence {
 }
 
 /// One analyst correction: the field set (`group`, `killed.civilians`, ...,
-/// or `members` for a split or merge), the value it now has, why and when.
+/// or `members` for a split or merge), the value it now has, why, when and
+/// who made it (absent when nobody was named, and in records made before
+/// corrections carried their author).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Correction {
     pub field: String,
     pub value: Option<String>,
     pub note: String,
     pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 impl Incident {

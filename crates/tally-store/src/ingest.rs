@@ -146,7 +146,7 @@ fn journal_for_bulk_load(conn: &Connection) -> bool {
         .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"))
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 

@@ -22,6 +22,7 @@ mod error;
 mod ingest;
 mod placement;
 mod query;
+mod release;
 mod review;
 mod schema;
 mod stats_index;
@@ -32,6 +33,10 @@ pub use placement::Placements;
 pub use query::{
     best_total, Column, DistrictPoint, Filter, GroupBy, HistoryEntry, IncidentPage, IncidentRow,
     IncidentSummary, MapPoints, Sort, SortKey, Source, StatsRow, Totals,
+};
+pub use release::{
+    release_line, ArticleEntry, IncidentChange, ReleaseDiff, ReleaseDraft, ReleaseSpec,
+    ReleaseTexts, StoredRelease,
 };
 pub use review::{parse_count, set_field, Review, ReviewOutcome, CORRECTABLE};
 pub use schema::SCHEMA_VERSION;

@@ -94,6 +94,7 @@ struct Override {
     value: Option<String>,
     note: String,
     at: String,
+    author: Option<String>,
 }
 
 impl Override {
@@ -116,6 +117,7 @@ impl Override {
             value,
             note: self.note.clone(),
             at: self.at.clone(),
+            by: self.author.clone(),
         }
     }
 }
@@ -129,23 +131,22 @@ impl Overrides {
     pub(crate) fn load(tx: &Transaction) -> Result<Overrides> {
         let err = |e| StoreError::sqlite("reading the analysts' corrections", e);
         let mut stmt = tx
-            .prepare("SELECT anchor, kind, field, value, note, at FROM overrides ORDER BY seq")
+            .prepare(
+                "SELECT anchor, kind, field, value, note, at, author FROM overrides ORDER BY seq",
+            )
             .map_err(err)?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
+                    (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                    (r.get(2)?, r.get(3)?),
+                    (r.get(4)?, r.get(5)?, r.get(6)?),
                 ))
             })
             .map_err(err)?;
         let mut list = Vec::new();
         for row in rows {
-            let (anchor, kind, field, value, note, at) = row.map_err(err)?;
+            let ((anchor, kind), (field, value), (note, at, author)) = row.map_err(err)?;
             let kind = Kind::parse(&kind).ok_or_else(|| StoreError::Inconsistent {
                 what: format!("unknown correction kind {kind:?}"),
             })?;
@@ -156,6 +157,7 @@ impl Overrides {
                 value,
                 note,
                 at,
+                author,
             });
         }
         Ok(Overrides { list })
@@ -361,10 +363,23 @@ impl Store {
     /// changes. The correction is kept as an override that later ingests
     /// re-apply, and shows in the incident's history and `corrections`.
     pub fn review(&mut self, id: &str, review: &Review, note: &str) -> Result<ReviewOutcome> {
+        self.review_by(id, review, note, None)
+    }
+
+    /// [`Store::review`] by a named analyst (`None`: nobody named), whose
+    /// name is kept with the correction and in the history row.
+    pub fn review_by(
+        &mut self,
+        id: &str,
+        review: &Review,
+        note: &str,
+        author: Option<&str>,
+    ) -> Result<ReviewOutcome> {
         let note = note.trim();
         if note.is_empty() {
             return Err(invalid("a correction needs a note saying why"));
         }
+        let author = author.map(str::trim).filter(|a| !a.is_empty());
         let ing = self.begin_write()?;
         ing.place_unplaced()?;
         let id = ing.resolve_id(id)?;
@@ -409,8 +424,9 @@ impl Store {
                 ((anchor, Kind::Merge, Some(other), value), HashSet::new())
             }
         };
-        ing.add_override(&row, note)?;
-        let label = format!("analyst {} ({note})", describe(review));
+        ing.add_override(&row, note, author)?;
+        let by = author.map(|a| format!(" by {a}")).unwrap_or_default();
+        let label = format!("analyst {} ({note}){by}", describe(review));
         let summary = ing.rebuild(&Rebuild {
             dirty,
             label: Some(label),
@@ -565,13 +581,13 @@ impl crate::ingest::Writer<'_> {
             })
     }
 
-    fn add_override(&self, row: &Row, note: &str) -> Result<()> {
+    fn add_override(&self, row: &Row, note: &str, author: Option<&str>) -> Result<()> {
         let (anchor, kind, field, value) = row;
         self.tx
             .execute(
-                "INSERT INTO overrides (anchor, kind, field, value, note, at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![anchor, kind.as_str(), field, value, note, self.at],
+                "INSERT INTO overrides (anchor, kind, field, value, note, at, author)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![anchor, kind.as_str(), field, value, note, self.at, author],
             )
             .map_err(|e| StoreError::sqlite("storing the correction", e))?;
         Ok(())

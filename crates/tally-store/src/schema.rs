@@ -160,7 +160,47 @@ CREATE INDEX incidents_review ON incidents(needs_review, review_priority);";
 /// by nothing, a second copy of the largest part of an incident.
 const V11: &str = "DROP TABLE evidence;";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+/// Version 12: a placeholder for the migration another branch adds; it is
+/// replaced by that one when the branches are merged.
+const V12: &str = "SELECT 1;";
+
+/// Version 13: who made each correction (`--user`, or the dashboard user
+/// of the request's token; NULL when nobody was named), and the releases a
+/// database made. A release keeps its tag, time, filters, codebook and
+/// CHANGES, and per incident the hash of its exported JSON line, so a
+/// later release diffs against it exactly; the lines themselves are kept
+/// once per distinct text (`release_lines`: an incident unchanged across
+/// releases is stored once), so any release can be written again byte for
+/// byte. `history_mark` is the last history row the release
+/// saw: the reasons for a change are the rows between two marks.
+/// `checksums` is the `SHA256SUMS` of the files first written, so that
+/// writing them again can be checked.
+const V13: &str = r#"
+ALTER TABLE overrides ADD COLUMN author TEXT;
+CREATE TABLE releases (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    tag          TEXT NOT NULL UNIQUE,
+    at           TEXT NOT NULL,
+    filters      TEXT NOT NULL,
+    tally        TEXT NOT NULL,
+    history_mark INTEGER NOT NULL,
+    codebook     TEXT NOT NULL,
+    changes      TEXT NOT NULL,
+    checksums    TEXT
+);
+CREATE TABLE release_lines (
+    hash TEXT PRIMARY KEY,
+    line TEXT NOT NULL
+);
+CREATE TABLE release_incidents (
+    release  INTEGER NOT NULL REFERENCES releases(seq),
+    incident TEXT NOT NULL,
+    hash     TEXT NOT NULL REFERENCES release_lines(hash),
+    PRIMARY KEY (release, incident)
+);
+"#;
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
 
 /// Versions whose migration leaves `members` to be refilled from the reports.
 const RESKETCH_AT: &[i64] = &[2, 6];

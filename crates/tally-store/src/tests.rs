@@ -374,10 +374,14 @@ fn a_new_database_names_incidents_with_sha256_and_an_old_one_keeps_its_ids() {
         v8.conn
             .execute("DELETE FROM settings WHERE key = 'incident_ids'", [])
             .unwrap();
-        // Undo versions 10 (the review queue's columns) and 11 as well.
+        // Undo versions 10 (the review queue's columns), 11 and 13 as well.
         v8.conn
             .execute_batch(
-                "CREATE TABLE evidence (incident TEXT);
+                "DROP TABLE release_incidents;
+                 DROP TABLE release_lines;
+                 DROP TABLE releases;
+                 ALTER TABLE overrides DROP COLUMN author;
+                 CREATE TABLE evidence (incident TEXT);
                  DROP INDEX incidents_review;
                  ALTER TABLE incidents DROP COLUMN doubt;
                  ALTER TABLE incidents DROP COLUMN review_priority;
@@ -1206,4 +1210,74 @@ fn a_corrected_field_is_certain_and_loses_its_doubts() {
         .doubts
         .iter()
         .all(|d| d.field.as_deref() != Some("killed.total")));
+}
+
+fn release_texts(draft: &crate::ReleaseDraft) -> crate::ReleaseTexts {
+    let ids = |l: &[crate::IncidentChange]| l.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    crate::ReleaseTexts {
+        codebook: String::new(),
+        changes: format!(
+            "{:?} {:?} {:?}",
+            ids(&draft.diff.added),
+            ids(&draft.diff.removed),
+            ids(&draft.diff.revised)
+        ),
+    }
+}
+
+fn spec(tag: &str) -> crate::ReleaseSpec {
+    crate::ReleaseSpec {
+        tag: tag.into(),
+        filters: "none".into(),
+        tally: "test".into(),
+    }
+}
+
+#[test]
+fn a_release_diffs_by_exported_line_with_the_history_reasons_between() {
+    let dir = tempfile::tempdir().unwrap();
+    let all = corpus();
+    let mut store = temp_store(&dir, "t.db");
+    ingest(&mut store, &all[..2]);
+    let first = store
+        .make_release(&spec("A"), &Filter::default(), release_texts)
+        .unwrap();
+    assert!(first.changes.starts_with("[\"inc-"), "{}", first.changes);
+    let id = id_in(&store, "Peshawar");
+    store
+        .review_by(&id, &set("group", "BLA"), "claim video", Some("amna"))
+        .unwrap();
+    let mut seen = None;
+    let second = store
+        .make_release(&spec("B"), &Filter::default(), |draft| {
+            seen = Some(draft.diff.clone());
+            release_texts(draft)
+        })
+        .unwrap();
+    let diff = seen.unwrap();
+    assert_eq!(diff.previous.as_ref().map(|p| p.0.as_str()), Some("A"));
+    assert!(diff.added.is_empty() && diff.removed.is_empty());
+    assert_eq!(diff.revised.len(), 1);
+    assert_eq!(diff.revised[0].id, id);
+    let reasons = diff.revised[0].reasons.join("; ");
+    assert!(reasons.starts_with("analyst correction: group set to BLA (claim video) by amna"));
+    assert_eq!(diff.unchanged, first.lines.len() - 1);
+    let inc = store.incident(&id).unwrap().unwrap();
+    assert_eq!(inc.corrections[0].by.as_deref(), Some("amna"));
+    assert_eq!(store.stored_release("B").unwrap(), Some(second));
+    store.record_release_checksums("B", "sums").unwrap();
+    let kept = store.stored_release("B").unwrap().unwrap();
+    assert_eq!(kept.checksums.as_deref(), Some("sums"));
+    assert_eq!(store.release_tags().unwrap(), ["A", "B"]);
+    let kept: i64 = store
+        .conn
+        .query_row("SELECT COUNT(*) FROM release_lines", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        kept as usize,
+        first.lines.len() + 1,
+        "unchanged lines are kept once"
+    );
+    let again = store.make_release(&spec("A"), &Filter::default(), release_texts);
+    assert!(matches!(again, Err(StoreError::Invalid { .. })));
 }

@@ -118,7 +118,7 @@ function drawCorrections(corrections) {
     el("b", {}, fieldName(c.field)), " ", c.field === "members" ? "" : "→ ",
     el("span", { class: "value" }, c.value ?? "cleared"),
     el("span", { class: "why" }, " — “", c.note, "”"),
-    el("small", {}, " " + c.at))));
+    el("small", {}, " " + c.at + (c.by ? " by " + c.by : "")))));
 }
 
 function drawDisagreements(list) {

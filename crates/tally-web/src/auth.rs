@@ -1,7 +1,9 @@
-//! Access: the token (`Authorization: Bearer T` or `?token=T`) when one is
-//! configured; without one, loopback host names only, and writes only from
-//! this dashboard's own origin.
+//! Access: a token (`Authorization: Bearer T` or `?token=T`) when one is
+//! configured, the anonymous `--token` or a user's own (`--users`, which
+//! names the reviewer); without any, loopback host names only, and writes
+//! only from this dashboard's own origin.
 
+use crate::users::Reviewer;
 use crate::{ApiError, AppState};
 use axum::extract::{Request, State};
 use axum::http::{header, Method, StatusCode};
@@ -9,18 +11,30 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-/// Let the request through when no token is configured or it carries the token.
+/// Let the request through when no token is configured or it carries one,
+/// and tell the handlers who sent it ([`Reviewer`]).
 pub async fn require_token(
     State(state): State<Arc<AppState>>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
+    let guarded = state.token.is_some() || !state.users.is_empty();
+    if guarded && is_public_file(&req) {
+        return next.run(req).await;
+    }
+    if guarded {
+        let Some(reviewer) = reviewer(&req, &state) else {
+            return ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                message: "missing or wrong token (send `Authorization: Bearer T` or `?token=T`)"
+                    .into(),
+            }
+            .into_response();
+        };
+        req.extensions_mut().insert(reviewer);
+        return next.run(req).await;
+    }
     match &state.token {
-        Some(t) if !carries(&req, t) && !is_public_file(&req) => ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            message: "missing or wrong token (send `Authorization: Bearer T` or `?token=T`)".into(),
-        }
-        .into_response(),
         // Without a token the server is bound to loopback; a page elsewhere
         // that rebinds its own name to 127.0.0.1 still sends its own Host.
         None if !loopback_host(&req) => ApiError {
@@ -87,24 +101,38 @@ fn same_origin(req: &Request) -> bool {
     }
 }
 
-fn carries(req: &Request, token: &str) -> bool {
+/// Who the request's token names: the anonymous `--token` holder or a
+/// user of `--users`; `None` when it carries no known token.
+fn reviewer(req: &Request, state: &AppState) -> Option<Reviewer> {
+    carried(req).into_iter().find_map(|t| {
+        if state.token.as_deref().is_some_and(|mine| same(&t, mine)) {
+            return Some(Reviewer(None));
+        }
+        state
+            .users
+            .identify(&t)
+            .map(|name| Reviewer(Some(name.to_string())))
+    })
+}
+
+/// The tokens a request carries: its bearer token, then `?token=` values.
+fn carried(req: &Request) -> Vec<String> {
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if bearer.is_some_and(|b| same(b.trim(), token)) {
-        return true;
-    }
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|b| b.trim().to_string());
     let query = req.uri().query().unwrap_or("");
-    query
+    let in_query = query
         .split('&')
         .filter_map(|kv| kv.strip_prefix("token="))
-        .any(|v| same(&percent_decode(v), token))
+        .map(percent_decode);
+    bearer.into_iter().chain(in_query).collect()
 }
 
 /// Comparison whose time does not depend on where the strings differ.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

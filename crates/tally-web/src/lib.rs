@@ -25,9 +25,11 @@ mod openapi;
 mod params;
 mod review;
 mod shapes;
+mod users;
 
 pub use error::ApiError;
 pub use openapi::openapi;
+pub use users::{users_line, Reviewer, Users, UsersError};
 
 use axum::Router;
 use std::net::SocketAddr;
@@ -45,6 +47,8 @@ pub struct AppState {
     writer: Mutex<Option<Store>>,
     path: PathBuf,
     token: Option<String>,
+    /// Users with tokens of their own, whose names reviews carry.
+    users: Users,
     /// Statistics columns of every incident, reloaded when the data stamp moves.
     stats: Mutex<Option<Arc<StatsIndex>>>,
 }
@@ -90,20 +94,37 @@ impl std::error::Error for BindError {}
 /// Check that `addr` may be bound with this token: loopback addresses need
 /// none; any other address needs a non-empty one.
 pub fn check_bind(addr: SocketAddr, token: Option<&str>) -> Result<(), BindError> {
+    check_bind_with_users(addr, token, &Users::default())
+}
+
+/// [`check_bind`] when users with tokens of their own may stand in for
+/// the token.
+pub fn check_bind_with_users(
+    addr: SocketAddr,
+    token: Option<&str>,
+    users: &Users,
+) -> Result<(), BindError> {
     match token {
         Some("") => Err(BindError::EmptyToken),
-        None if !addr.ip().is_loopback() => Err(BindError::TokenRequired(addr)),
+        None if users.is_empty() && !addr.ip().is_loopback() => Err(BindError::TokenRequired(addr)),
         _ => Ok(()),
     }
 }
 
 /// The dashboard's routes over `store`; with a token, every route requires it.
 pub fn router(store: Store, token: Option<String>) -> Router {
+    router_with_users(store, token, Users::default())
+}
+
+/// The dashboard's routes over `store`; with a token or users, every route
+/// requires one of their tokens, and reviews carry the user's name.
+pub fn router_with_users(store: Store, token: Option<String>, users: Users) -> Router {
     let state = Arc::new(AppState {
         path: store.path().to_path_buf(),
         store: Mutex::new(store),
         writer: Mutex::new(None),
         token,
+        users,
         stats: Mutex::new(None),
     });
     let (routes, _) = openapi::routes().split_for_parts();

@@ -62,8 +62,9 @@ pub fn openapi() -> Document {
     doc
 }
 
-/// The token schemes (optional: without `--token` only loopback is
-/// served), and the 401 and 403 every operation can answer.
+/// The token schemes (optional: without `--token` or `--users` only
+/// loopback is served; a user's token also names who made a review), and
+/// the 401 and 403 every operation can answer.
 fn add_access(doc: &mut Document) {
     let components = doc.components.get_or_insert_with(Default::default);
     components
@@ -83,7 +84,10 @@ fn add_access(doc: &mut Document) {
         SecurityRequirement::new("token_query", Vec::<String>::new()),
     ]);
     let refusals = [
-        ("401", "`--token` is set and the request does not carry it"),
+        (
+            "401",
+            "`--token` or `--users` is set and the request carries none of their tokens",
+        ),
         (
             "403",
             "Without `--token`: a Host that is not this machine's loopback, or a write from another site's Origin",

@@ -5,10 +5,11 @@
 
 use crate::api::with_store_mut;
 use crate::shapes::{review_answer, ErrorBody, ReviewAnswer};
+use crate::users::Reviewer;
 use crate::{ApiError, AppState};
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -125,6 +126,7 @@ fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     ))]
 pub async fn correct(
     State(state): State<Arc<AppState>>,
+    reviewer: Option<Extension<Reviewer>>,
     path: Result<Path<String>, PathRejection>,
     json: Result<Json<SetBody>, JsonRejection>,
 ) -> Answer {
@@ -137,7 +139,7 @@ pub async fn correct(
         field: b.field.trim().to_string(),
         value,
     };
-    apply(state, id, review, b.note).await
+    apply(state, id, review, b.note, reviewer).await
 }
 
 /// `POST /api/incidents/{id}/split`: one article's report becomes an
@@ -152,6 +154,7 @@ pub async fn correct(
     ))]
 pub async fn split(
     State(state): State<Arc<AppState>>,
+    reviewer: Option<Extension<Reviewer>>,
     path: Result<Path<String>, PathRejection>,
     json: Result<Json<SplitBody>, JsonRejection>,
 ) -> Answer {
@@ -160,7 +163,7 @@ pub async fn split(
     let review = Review::Split {
         article: b.article.trim().to_string(),
     };
-    apply(state, id, review, b.note).await
+    apply(state, id, review, b.note, reviewer).await
 }
 
 /// `POST /api/incidents/{id}/merge`: another incident joins this one.
@@ -174,6 +177,7 @@ pub async fn split(
     ))]
 pub async fn merge(
     State(state): State<Arc<AppState>>,
+    reviewer: Option<Extension<Reviewer>>,
     path: Result<Path<String>, PathRejection>,
     json: Result<Json<MergeBody>, JsonRejection>,
 ) -> Answer {
@@ -182,7 +186,7 @@ pub async fn merge(
     let review = Review::Merge {
         other: b.other.trim().to_string(),
     };
-    apply(state, id, review, b.note).await
+    apply(state, id, review, b.note, reviewer).await
 }
 
 /// `POST /api/incidents/{id}/reviewed`: mark the incident checked; it
@@ -197,18 +201,27 @@ pub async fn merge(
     ))]
 pub async fn reviewed(
     State(state): State<Arc<AppState>>,
+    reviewer: Option<Extension<Reviewer>>,
     path: Result<Path<String>, PathRejection>,
     json: Result<Json<ReviewedBody>, JsonRejection>,
 ) -> Answer {
     let id = path_id(path)?;
     let b = body(json)?;
-    apply(state, id, Review::Reviewed, b.note).await
+    apply(state, id, Review::Reviewed, b.note, reviewer).await
 }
 
-/// Store the review and answer what changed and which incident to show.
-async fn apply(state: Arc<AppState>, id: String, review: Review, note: String) -> Answer {
+/// Store the review, with the name of the user whose token the request
+/// carried, and answer what changed and which incident to show.
+async fn apply(
+    state: Arc<AppState>,
+    id: String,
+    review: Review,
+    note: String,
+    reviewer: Option<Extension<Reviewer>>,
+) -> Answer {
+    let by = reviewer.and_then(|Extension(Reviewer(name))| name);
     with_store_mut(state, move |store| {
-        let outcome = store.review(&id, &review, &note)?;
+        let outcome = store.review_by(&id, &review, &note, by.as_deref())?;
         Ok(Json(review_answer(&outcome)))
     })
     .await

@@ -597,6 +597,59 @@ async fn reviews_need_the_token_when_configured() {
     assert_eq!(status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn a_users_token_names_the_reviewer_and_the_plain_token_stays_anonymous() {
+    let dir = tempfile::tempdir().unwrap();
+    let users =
+        Users::parse(&(users_line("amna", "tok-amna") + &users_line("bilal", "tok-b"))).unwrap();
+    let app = router_with_users(store(&dir), Some("s3cret".into()), users);
+    let (_, l) = get(app.clone(), "/api/incidents", Some("tok-b")).await;
+    let ids: Vec<String> = l["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    let json = Some("application/json");
+    let body = r#"{"note":"checked"}"#;
+    for (id, token) in ids.iter().zip(["tok-amna", "s3cret"]) {
+        let uri = format!("/api/incidents/{id}/reviewed");
+        let (status, _) = post(app.clone(), &uri, body, json, Some(token)).await;
+        assert_eq!(status, StatusCode::OK, "{token}");
+    }
+    let (status, _) = post(
+        app.clone(),
+        &format!("/api/incidents/{}/reviewed", ids[0]),
+        body,
+        json,
+        Some("tok-nobody"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let detail = |id: String| {
+        let app = app.clone();
+        async move {
+            get(app, &format!("/api/incidents/{id}"), Some("tok-b"))
+                .await
+                .1
+        }
+    };
+    let amna = detail(ids[0].clone()).await;
+    assert_eq!(amna["incident"]["corrections"][0]["by"], "amna");
+    let history = amna["history"].to_string();
+    assert!(history.contains("(checked) by amna"), "{history}");
+    let anonymous = detail(ids[1].clone()).await;
+    assert_eq!(anonymous["incident"]["corrections"][0]["by"], Value::Null);
+}
+
+#[test]
+fn users_stand_in_for_the_token_on_a_public_address() {
+    let public: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+    let users = Users::parse(&users_line("amna", "t")).unwrap();
+    assert!(check_bind_with_users(public, None, &users).is_ok());
+    assert!(check_bind_with_users(public, None, &Users::default()).is_err());
+}
+
 /// Two reports of one bombing in Peshawar (merged) and one in Quetta.
 fn two_reports(dir: &tempfile::TempDir) -> Router {
     let mut store = Store::open(&dir.path().join("two.db"), OpenMode::Create).unwrap();
