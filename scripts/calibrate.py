@@ -140,8 +140,10 @@ def counted(inc, field):
 
 
 def expected_wrong(models, inc):
-    """The queue's doubt score; background (`mentioned`) incidents are not queued."""
-    if inc.get("role") != "main":
+    """The queue's doubt score; background (`mentioned`) incidents are not
+    queued unless dated within a week of their article (`recent_background`)."""
+    recent = any(d["kind"] == "recent_background" for d in inc.get("doubts", []))
+    if inc.get("role") != "main" and not recent:
         return 0.0
     return sum(1 - prob(models, f, features(inc, f)) for f in FIELDS if counted(inc, f))
 

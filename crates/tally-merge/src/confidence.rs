@@ -126,12 +126,17 @@ impl ConfidenceModel {
     }
 }
 
+/// The doubt that a background incident may be news: it makes one queueable.
+const RECENT_BACKGROUND: &str = "recent_background";
+
 /// How much a reviewer would find wrong: the expected number of wrong fields
 /// among the plain fields, the totals and the counts it codes (an uncoded
-/// split is not a claim). Background (`mentioned`) incidents score zero:
-/// they are not queued.
+/// split is not a claim). Background (`mentioned`) incidents score zero (they
+/// are not queued) unless dated within a week of their article.
 pub fn doubt_score(inc: &Incident) -> f64 {
-    let Some(conf) = inc.confidence.as_ref().filter(|_| inc.role == Role::Main) else {
+    let queueable =
+        inc.role == Role::Main || inc.doubts.iter().any(|d| d.kind == RECENT_BACKGROUND);
+    let Some(conf) = inc.confidence.as_ref().filter(|_| queueable) else {
         return 0.0;
     };
     conf.fields

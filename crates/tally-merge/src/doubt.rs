@@ -21,10 +21,11 @@
 //! | `relevance_borderline`  | —            | the relevance classifier was unsure of its articles      |
 //! | `crowded_article`       | —            | its article reports several incidents as news            |
 //! | `merge_near_threshold`  | —            | a report joined with a match score near the threshold    |
+//! | `recent_background`     | —            | a background incident dated within a week of its article |
 
 use crate::{Linkage, Member, Profile};
 use std::collections::{BTreeMap, BTreeSet};
-use tally_model::{Category, Count, Doubt, EventType, Incident, Outcome, Role};
+use tally_model::{Category, Count, Doubt, EventType, Incident, Outcome, Precision, Role};
 
 /// Figures disagree when their range is wider than this share of the best
 /// figure (and than one person): "3 or 4 killed" is not worth a look.
@@ -33,6 +34,8 @@ const FIGURE_MARGIN: f64 = 0.2;
 const BORDERLINE_RELEVANCE: f32 = 0.5;
 /// A link this close (log2-odds) above the match threshold is a near call.
 const NEAR_THRESHOLD: f64 = 2.0;
+/// A background incident dated this close to its article's publication may be news.
+const RECENT_DAYS: i64 = 7;
 /// A toll this large from one report alone is worth a second look.
 const LARGE_TOLL: u32 = 10;
 /// Clusters larger than this skip the pairwise near-call check (its cost is quadratic).
@@ -49,7 +52,37 @@ pub fn doubts(inc: &Incident, members: &[&Member]) -> Vec<Doubt> {
     date(inc, members, &mut out);
     event_type(members, &mut out);
     sources(inc, members, &mut out);
+    recent_background(inc, members, &mut out);
     out
+}
+
+/// A background incident its article dates within a week of publishing:
+/// articles recall last year's attacks, but rarely last Tuesday's as mere
+/// background, so the relevance or role decision may be wrong.
+fn recent_background(inc: &Incident, members: &[&Member], out: &mut Vec<Doubt>) {
+    let Some(date) = inc.date.filter(|d| d.precision() == Precision::Day) else {
+        return;
+    };
+    if inc.role != Role::Mentioned {
+        return;
+    }
+    let close = members.iter().find_map(|m| {
+        let published = m.published.filter(|p| p.precision() == Precision::Day)?;
+        let days = published.ordinal() - date.ordinal();
+        (0..=RECENT_DAYS).contains(&days).then(|| (days, m.article))
+    });
+    if let Some((days, article)) = close {
+        let reason = format!(
+            "only recalled as background, yet {article} dates it {days} day(s) before it was \
+             published: it may be news"
+        );
+        out.push(doubt(
+            "recent_background",
+            None,
+            reason,
+            vec![article.to_string()],
+        ));
+    }
 }
 
 fn doubt(kind: &str, field: Option<&str>, reason: String, articles: Vec<String>) -> Doubt {

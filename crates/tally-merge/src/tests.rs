@@ -494,3 +494,23 @@ fn confidence_is_given_for_every_field_and_falls_with_doubts() {
     );
     assert!(doubt_score(&unsure[0]) > 0.0);
 }
+
+#[test]
+fn doubt_recent_background_only_within_a_week_of_publication() {
+    let recalled = |date: &str| {
+        with(
+            incident("a", 1, "Bannu", date, 3, EventType::Bombing),
+            |i| {
+                i.role = Role::Mentioned;
+            },
+        )
+    };
+    let kinds =
+        |date: &str| doubt_kinds(&[report("a", "2025-03-10", vec![recalled(date)])]).remove(0);
+    assert!(kinds("2025-03-07").contains(&"recent_background".to_string()));
+    assert!(!kinds("2024-03-07").contains(&"recent_background".to_string()));
+    assert!(
+        !kinds("2025-03-12").contains(&"recent_background".to_string()),
+        "after publication"
+    );
+}
