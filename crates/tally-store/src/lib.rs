@@ -17,15 +17,18 @@
 //! The schema is versioned with `PRAGMA user_version`; a database written by
 //! a newer tally is refused and never modified.
 
+mod coder;
 mod diff;
 mod error;
 mod ingest;
 mod placement;
 mod query;
+mod recode;
 mod review;
 mod schema;
 mod stats_index;
 
+pub use coder::{Coder, SHORT_DATA_HASH};
 pub use error::StoreError;
 pub use ingest::{AddOutcome, Ingest, IngestSummary};
 pub use placement::Placements;
@@ -33,6 +36,7 @@ pub use query::{
     best_total, Column, DistrictPoint, Filter, GroupBy, HistoryEntry, IncidentPage, IncidentRow,
     IncidentSummary, MapPoints, Sort, SortKey, Source, StatsRow, Totals,
 };
+pub use recode::{FieldChange, OrphanedCorrection, Recode, RecodeOutcome};
 pub use review::{parse_count, set_field, Review, ReviewOutcome, CORRECTABLE};
 pub use schema::SCHEMA_VERSION;
 pub use stats_index::StatsIndex;

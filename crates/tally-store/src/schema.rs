@@ -160,7 +160,14 @@ CREATE INDEX incidents_review ON incidents(needs_review, review_priority);";
 /// by nothing, a second copy of the largest part of an incident.
 const V11: &str = "DROP TABLE evidence;";
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
+/// Version 12: which tally coded each report (its version and the hash of
+/// the knowledge files it used, see `coder.rs`), so a database coded over
+/// months says what coded what, and `recode` can tell what a newer tally
+/// changes. Reports stored before are NULL: coded by an unknown tally.
+const V12: &str = "ALTER TABLE reports ADD COLUMN coder_version TEXT;
+ALTER TABLE reports ADD COLUMN coder_data TEXT;";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12];
 
 /// Versions whose migration leaves `members` to be refilled from the reports.
 const RESKETCH_AT: &[i64] = &[2, 6];
