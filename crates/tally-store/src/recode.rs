@@ -425,6 +425,106 @@ fn compare(before: &Snapshot, after: &Snapshot) -> RecodeOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::{article, corpus, incident, temp_store};
+    use crate::{OpenMode, Review};
+
+    fn coder(data: &str) -> Coder {
+        Coder {
+            version: "0.1.0".into(),
+            data: data.into(),
+        }
+    }
+
+    /// Recode the whole store with these reports standing in for what a
+    /// newer extractor gives.
+    fn recode(store: &mut Store, reports: &[ArticleReport], commit: bool) -> RecodeOutcome {
+        let mut recode = store.begin_recode(coder("new")).unwrap();
+        for r in reports {
+            recode.add(r).unwrap();
+        }
+        recode.finish(commit).unwrap()
+    }
+
+    fn dump(store: &Store) -> Vec<String> {
+        let sql = "SELECT id || hash FROM incidents UNION ALL
+            SELECT incident || version || reason FROM history UNION ALL
+            SELECT article || json || IFNULL(coder_data, '') FROM reports UNION ALL
+            SELECT key || IFNULL(incident, '') || sketch FROM members ORDER BY 1";
+        store.rows(sql, Vec::new(), |r| r.get(0), "dump").unwrap()
+    }
+
+    #[test]
+    fn recode_rewrites_reports_keeps_corrections_and_reports_orphans() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = temp_store(&dir, "r.db");
+        let mut ing = store.begin_ingest().unwrap();
+        ing.set_coder(coder("old"));
+        for (a, r) in corpus() {
+            ing.add(&a, r).unwrap();
+        }
+        ing.finish().unwrap();
+        let id_of = |store: &Store, district: &str| {
+            let rows = store.list(&Filter::default(), None).unwrap();
+            rows.into_iter()
+                .find(|r| r.admin2.as_deref() == Some(district))
+                .unwrap()
+                .id
+        };
+        let peshawar = id_of(&store, "Peshawar");
+        let quetta = id_of(&store, "Quetta");
+        let set = |field: &str, value: &str| Review::Set {
+            field: field.into(),
+            value: Some(value.into()),
+        };
+        store
+            .review(&peshawar, &set("group", "LeJ"), "claim video")
+            .unwrap();
+        store
+            .review(&quetta, &set("killed.total", "4"), "hospital list")
+            .unwrap();
+        // The newer coder finds 10 killed in `d` and no incident in `b`.
+        let mut reports: Vec<ArticleReport> = corpus().into_iter().map(|(_, r)| r).collect();
+        reports[1].incidents.clear();
+        reports[3] = article("d", "", vec![incident("d", 2, "Bannu", 10)]).1;
+        let before = dump(&store);
+        let dry = recode(&mut store, &reports, false);
+        assert_eq!(dump(&store), before, "a dry run writes nothing");
+        let real = recode(&mut store, &reports, true);
+        assert_eq!(dry, real, "a dry run says what the recode does");
+        assert_eq!(real.articles, 4);
+        assert_eq!(real.reports_changed, 2);
+        assert_eq!(real.incidents_removed, [quetta]);
+        assert_eq!(real.incidents_changed, 1);
+        assert_eq!(real.field_changes[0].field, "killed.total");
+        assert_eq!(
+            (
+                real.field_changes[0].from.as_str(),
+                real.field_changes[0].to.as_str()
+            ),
+            ("1", "10")
+        );
+        assert_eq!(real.orphaned.len(), 1);
+        assert_eq!(real.orphaned[0].note, "hospital list");
+        let kept = store.incident(&peshawar).unwrap().unwrap();
+        assert_eq!(kept.group.as_deref(), Some("LeJ"), "corrections re-applied");
+        let history = store.history(&id_of(&store, "Bannu")).unwrap();
+        assert!(
+            history
+                .last()
+                .unwrap()
+                .reason
+                .starts_with("recoded by tally 0.1.0 (data new)"),
+            "{history:?}"
+        );
+        assert_eq!(store.coder_counts().unwrap(), [(Some(coder("new")), 4)]);
+        // The orphaned correction is kept, not dropped.
+        drop(store);
+        let store = Store::open(&dir.path().join("r.db"), OpenMode::Existing).unwrap();
+        let overrides: Vec<String> = store
+            .rows("SELECT note FROM overrides", Vec::new(), |r| r.get(0), "o")
+            .unwrap();
+        assert_eq!(overrides.len(), 2);
+    }
 
     fn fields(killed: &str) -> (Vec<Option<String>>, String) {
         let mut v = vec![None; COMPARED.len()];

@@ -2,7 +2,7 @@ use super::*;
 use std::path::PathBuf;
 use tally_model::{ArticleMeta, Casualties, Count, EventType, Evidence, IncidentDate, Role};
 
-fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
+pub(crate) fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
     Incident {
         id: format!("{article}-1"),
         articles: vec![article.to_string()],
@@ -38,7 +38,7 @@ fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
     }
 }
 
-fn article(id: &str, text: &str, incidents: Vec<Incident>) -> (Article, ArticleReport) {
+pub(crate) fn article(id: &str, text: &str, incidents: Vec<Incident>) -> (Article, ArticleReport) {
     let meta = ArticleMeta {
         id: id.into(),
         outlet: Some("Dawn".into()),
@@ -60,7 +60,7 @@ fn article(id: &str, text: &str, incidents: Vec<Incident>) -> (Article, ArticleR
     (article, report)
 }
 
-fn corpus() -> Vec<(Article, ArticleReport)> {
+pub(crate) fn corpus() -> Vec<(Article, ArticleReport)> {
     vec![
         article(
             "a",
@@ -85,7 +85,7 @@ fn ingest(store: &mut Store, batch: &[(Article, ArticleReport)]) -> IngestSummar
     ing.finish().unwrap()
 }
 
-fn temp_store(dir: &tempfile::TempDir, name: &str) -> Store {
+pub(crate) fn temp_store(dir: &tempfile::TempDir, name: &str) -> Store {
     Store::open(&dir.path().join(name), OpenMode::Create).unwrap()
 }
 
