@@ -229,7 +229,11 @@ impl Ingest<'_> {
         let mut writer = Writer::begin(self.conn, self.bulk && self.articles_added > 0)?;
         writer.local_min = self.local_min;
         let mut new = self.new_sketches;
-        let added = self.articles_added - writer.store_staged(&mut new, self.coder.as_ref())?;
+        // Nothing staged: nothing to copy in (and nothing can change).
+        let added = match self.articles_added {
+            0 => 0,
+            n => n - writer.store_staged(&mut new, self.coder.as_ref())?,
+        };
         if added == 0 {
             return writer.finish_unchanged();
         }

@@ -320,6 +320,8 @@ fn a_version_1_database_is_upgraded_and_sketched() {
     let mut upgraded = Store::open(&path, OpenMode::Create).unwrap();
     assert_eq!(upgraded.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(upgraded.counts().unwrap(), (2, 2));
+    // Reports stored before schema 12 have no known coder.
+    assert_eq!(upgraded.coder_counts().unwrap(), [(None, 2)]);
     ingest(&mut upgraded, &all[2..]);
     // The same incidents as a fresh database, under the ids it already had.
     assert_eq!(
@@ -374,10 +376,13 @@ fn a_new_database_names_incidents_with_sha256_and_an_old_one_keeps_its_ids() {
         v8.conn
             .execute("DELETE FROM settings WHERE key = 'incident_ids'", [])
             .unwrap();
-        // Undo versions 10 (the review queue's columns) and 11 as well.
+        // Undo versions 10 (the review queue's columns), 11 and 12 (the
+        // reports' coder) as well.
         v8.conn
             .execute_batch(
                 "CREATE TABLE evidence (incident TEXT);
+                 ALTER TABLE reports DROP COLUMN coder_version;
+                 ALTER TABLE reports DROP COLUMN coder_data;
                  DROP INDEX incidents_review;
                  ALTER TABLE incidents DROP COLUMN doubt;
                  ALTER TABLE incidents DROP COLUMN review_priority;
