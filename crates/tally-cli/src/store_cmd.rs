@@ -931,15 +931,13 @@ fn export_csv(
     let mut w = SafeCsv::new(out);
     w.write_row(csv_header())?;
     for (inc, coded_by) in incidents.iter().zip(coded) {
-        let mut row = csv_row(inc, outlets);
-        row.push(coded_by.clone());
-        w.write_row(row)?;
+        w.write_row(csv_row(inc, outlets, coded_by))?;
     }
     w.flush()?;
     Ok(())
 }
 
-fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
+fn csv_row(inc: &Incident, outlets: &HashMap<String, String>, coded_by: &str) -> Vec<String> {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     let (acled_type, sub_type) = acled_type(inc.event_type);
@@ -994,6 +992,7 @@ fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
     row.push(format!("{:.3}", standing.doubt));
     row.push(standing.queued.to_string());
     row.push(doubts_cell(inc));
+    row.push(coded_by.to_string());
     row
 }
 
@@ -1262,10 +1261,10 @@ mod tests {
         let d = IncidentDate::month(2023, 4);
         assert_eq!(first_day(d), "2023-04-01");
         assert_eq!(time_precision(d), "2");
-        assert_eq!(csv_header().len(), 17 + 1 + 24 + 5 + 4);
+        assert_eq!(csv_header().len(), 17 + 1 + 24 + 5 + 5);
         assert_eq!(
             csv_header().len(),
-            csv_row(&coded("bombing", None, &[]), &HashMap::new()).len()
+            csv_row(&coded("bombing", None, &[]), &HashMap::new(), "").len()
         );
     }
 
