@@ -418,7 +418,7 @@ fn compare(before: &Snapshot, after: &Snapshot) -> RecodeOutcome {
         .collect();
     // Most frequent first; ties in field order, as the map sorted them.
     out.field_changes
-        .sort_by(|a, b| b.incidents.cmp(&a.incidents));
+        .sort_by_key(|c| std::cmp::Reverse(c.incidents));
     out
 }
 
