@@ -137,3 +137,47 @@ fn more(out: &mut impl Write, total: usize) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tally_store::{FieldChange, OrphanedCorrection};
+
+    #[test]
+    fn the_outcome_names_field_changes_and_orphaned_corrections() {
+        let outcome = RecodeOutcome {
+            articles: 3,
+            reports_changed: 1,
+            incidents_changed: 3,
+            field_changes: vec![FieldChange {
+                field: "killed.total".into(),
+                from: "14".into(),
+                to: "12".into(),
+                incidents: 3,
+            }],
+            orphaned: vec![OrphanedCorrection {
+                anchor: "017_dawn#2".into(),
+                kind: "set".into(),
+                field: Some("killed.civilians".into()),
+                value: Some("4".into()),
+                note: "hospital list".into(),
+                at: "2026-01-01T00:00:00Z".into(),
+            }],
+            label: "recoded by tally 0.1.0 (data 0123456789ab)".into(),
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        write_outcome(&mut out, &outcome, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("dry run: recoded by tally 0.1.0 (data 0123456789ab): 3 articles"));
+        assert!(
+            text.contains("  killed.total: 14 -> 12 in 3 incidents\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("killed.civilians = 4 on report 017_dawn#2 (hospital list)"),
+            "{text}"
+        );
+        assert!(text.ends_with("dry run: nothing was written\n"), "{text}");
+    }
+}
