@@ -189,24 +189,32 @@ impl Recode<'_> {
     /// the recoded incidents with the corrections re-applied, and say what
     /// changed. `commit: false` (a dry run) rolls it all back.
     pub fn finish(self, commit: bool) -> Result<RecodeOutcome> {
-        let label = format!("recoded by {}", self.coder);
-        let writer = Writer::begin(self.conn, false)?;
+        let Recode {
+            conn,
+            coder,
+            sketches,
+            articles,
+        } = self;
+        let label = format!("recoded by {coder}");
+        let mut writer = Writer::begin(conn, false)?;
         let before = snapshot(&writer)?;
         let reports_changed = count_changed_reports(&writer)?;
-        let old_places = replace_reports(&writer, &self.coder)?;
-        let keys = store_sketches(&writer, &self.sketches, &old_places)?;
+        let old_places = replace_reports(&writer, &coder)?;
+        let keys = store_sketches(&writer, &sketches, &old_places)?;
+        // The rebuild reads every sketch back: these copies can go.
+        drop(sketches);
+        let vanished = incidents_of_vanished(old_places, &keys);
         // Every sketch is clustered again: the recoded ones changed.
-        let mut writer = writer;
         writer.local_min = usize::MAX;
         let rebuild = Rebuild {
             dirty: keys,
             label: Some(label.clone()),
         };
         writer.rebuild(&rebuild)?;
-        remove_emptied(&writer, &old_places, &label)?;
+        remove_emptied(&writer, &vanished, &label)?;
         let after = snapshot(&writer)?;
         let mut outcome = compare(&before, &after);
-        outcome.articles = self.articles;
+        outcome.articles = articles;
         outcome.reports_changed = reports_changed;
         outcome.orphaned = orphaned(&writer)?;
         outcome.label = label;
@@ -215,6 +223,22 @@ impl Recode<'_> {
         }
         Ok(outcome)
     }
+}
+
+/// The incidents in which a member key sat that the new reports no longer
+/// have: they may be left without any report.
+fn incidents_of_vanished(
+    old_places: HashMap<String, String>,
+    keys: &HashSet<String>,
+) -> Vec<String> {
+    let mut ids: Vec<String> = old_places
+        .into_iter()
+        .filter(|(key, _)| !keys.contains(key))
+        .map(|(_, id)| id)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 fn sql_err(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
@@ -319,12 +343,9 @@ fn store_sketches(
 
 /// Remove the incidents whose every member report vanished in the recode
 /// (the rebuild only sees incidents some member still points to).
-fn remove_emptied(w: &Writer, old_places: &HashMap<String, String>, label: &str) -> Result<()> {
+fn remove_emptied(w: &Writer, candidates: &[String], label: &str) -> Result<()> {
     let err = sql_err("removing the incidents left without reports");
-    let mut ids: Vec<&String> = old_places.values().collect();
-    ids.sort();
-    ids.dedup();
-    for id in ids {
+    for id in candidates {
         let empty: bool =
             w.tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ?1)
