@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Crash safety: SIGKILL `tally ingest`, `tally correct` and a dashboard
-review POST (`tally serve`) at random points and check the database.
+"""Crash safety: SIGKILL `tally ingest`, `tally correct`, a dashboard
+review POST (`tally serve`) and `tally recode` at random points and check
+the database.
 
 After every kill the database must pass `PRAGMA integrity_check` and equal,
 in a canonical dump (`canonical_dump`: every table, without timestamps and
@@ -10,7 +11,10 @@ it is run again to completion and the database must then equal the clean
 run.
 
     python3 scripts/crash_test.py target/release/tally --kills 50
-    python3 scripts/crash_test.py BIN --kills 5 --modes ingest,correct,web
+    python3 scripts/crash_test.py BIN --kills 5 --modes ingest,correct,web,recode
+
+The recode is of a database coded with older data (the project's `data/`
+without its first group) and corrected once.
 
 Standard library only. Exits 1 on the first failure, printing it.
 """
@@ -50,7 +54,7 @@ def strip_times(text):
 TABLES = {
     # table: (columns compared, order, JSON columns to strip of times)
     "articles": ("id, hash, outlet, url, published, text", "id", ()),
-    "reports": ("article, json", "article", ()),
+    "reports": ("article, json, coder_version, coder_data", "article", ()),
     "incidents": (None, "id", ()),
     "incident_json": ("id, json", "id", ("json",)),
     "history": ("incident, version, reason, json", "incident, version", ("json",)),
@@ -194,6 +198,37 @@ class Scenario:
         return False
 
 
+def older_data(work):
+    """The project's data/ without the first group of groups.tsv: coded
+    with it, a database changes when recoded with the embedded data."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+    old = os.path.join(work, "old-data")
+    shutil.copytree(src, old)
+    path = os.path.join(old, "groups.tsv")
+    with open(path) as f:
+        lines = f.read().splitlines()
+    first = next(i for i, l in enumerate(lines) if l.strip() and not l.startswith("#"))
+    with open(path, "w") as f:
+        f.write("\n".join(lines[:first] + lines[first + 1:]) + "\n")
+    return old
+
+
+def coded_with_older_data(tally, folders, work):
+    """A database ingested with older data and corrected once."""
+    old = older_data(work)
+    db = os.path.join(work, "old.db")
+    for name in ("a", "b"):
+        run([tally, "--data", old, "ingest", folders[name], "--db", db, "-q"])
+    conn = sqlite3.connect(db)
+    incident = conn.execute(
+        "SELECT id FROM incidents WHERE role = 'main' ORDER BY articles DESC, id LIMIT 1"
+    ).fetchone()[0]
+    conn.close()
+    run([tally, "correct", incident, "--set", "killed.total=17", "--note", "crash test",
+         "--db", db])
+    return db
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -282,7 +317,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tally", help="the tally binary")
     parser.add_argument("--kills", type=int, default=50, help="kills per command")
-    parser.add_argument("--modes", default="ingest,correct,web")
+    parser.add_argument("--modes", default="ingest,correct,web,recode")
     parser.add_argument("--incidents", type=int, default=300, help="size of the synthetic corpus")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
@@ -323,6 +358,12 @@ def main():
             finish_web(web)
             # The CLI and the POST store the same override: the rerun is `tally correct`.
             scenarios.append(web)
+        if "recode" in modes:
+            def recode(db):
+                return popen([tally, "recode", "--db", db, "-q"])
+
+            old = coded_with_older_data(tally, folders, work)
+            scenarios.append(Scenario("recode", old, recode, recode))
         for s in scenarios:
             s.measure(work)
             committed = 0

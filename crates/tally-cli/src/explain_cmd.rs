@@ -55,6 +55,10 @@ fn from_store(args: &ExplainArgs) -> Result<ExitCode> {
     let members = placements.members_of(&inc.id);
     print!("{}", render(&inc, &texts, &outlets));
     print!("{}", render_relevance(&inc, &reports));
+    println!("\ncoded by");
+    for line in crate::coder::coded_by(&store, &inc.articles)? {
+        println!("  {line}");
+    }
     if members.is_empty() {
         println!(
             "\nmerging\n  not recorded for this incident yet (the next `tally ingest` records it)"

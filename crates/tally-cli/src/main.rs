@@ -6,11 +6,13 @@
 
 mod bench;
 mod codebook;
+mod coder;
 mod csv_out;
 mod explain_cmd;
 mod extract_cmd;
 mod linkage_cmd;
 mod queue_cmd;
+mod recode_cmd;
 mod release_cmd;
 mod relevance_cmd;
 mod review_cmd;
@@ -222,6 +224,26 @@ enum Command {
     ///   tally release --tag 2026.1 --recreate --out check/
     #[command(verbatim_doc_comment)]
     Release(release_cmd::ReleaseArgs),
+    /// Code the stored articles again with this tally, keeping every correction.
+    ///
+    /// Each stored article's text is coded again by this binary (with its
+    /// data: --data, else the embedded files), the reports are merged
+    /// again and every analyst correction is re-applied, in one
+    /// transaction: interrupted, it leaves the database as it was. Prints
+    /// the incidents new, removed and changed, and for the changed ones
+    /// which fields went from what to what in how many incidents; history
+    /// rows say "recoded by tally X (data Y)". Corrections anchored on a
+    /// report that no longer exists are listed (and kept). With filters,
+    /// only the articles of the matching incidents are coded again (all
+    /// incidents are still clustered again). --dry-run prints the same and
+    /// writes nothing.
+    ///
+    /// Examples:
+    ///   tally recode --dry-run
+    ///   tally recode --db pk.db
+    ///   tally recode --province Balochistan --since 2025-01
+    #[command(verbatim_doc_comment)]
+    Recode(recode_cmd::RecodeArgs),
     /// Write a synthetic corpus with exact gold, to test merging and speed at scale.
     ///
     /// Example:
@@ -276,6 +298,7 @@ const EXIT_ERROR: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(dir) = &cli.data {
+        coder::use_data_dir(dir);
         if let Err(e) = extract_cmd::use_data_dir(dir) {
             eprintln!("tally: error: {e:#}");
             return ExitCode::from(EXIT_ERROR);
@@ -293,6 +316,7 @@ fn main() -> ExitCode {
         Command::Correct(args) => review_cmd::run(args),
         Command::Review(args) => queue_cmd::run(args),
         Command::Release(args) => release_cmd::run(args),
+        Command::Recode(args) => recode_cmd::run(args),
         Command::Synth(args) => synth_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
         Command::Users(args) => users_cmd::run(args),

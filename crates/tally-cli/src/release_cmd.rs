@@ -246,15 +246,19 @@ fn check_same(release: &StoredRelease, sums: &str) -> Result<()> {
 /// this runs.
 fn write_files(store: &Store, release: &StoredRelease, dir: &Path) -> Result<String> {
     let incidents = parse_lines(release)?;
+    let coded = coded_by(release);
     let mut files: Vec<(&str, String)> = vec![
         (FILES[0], release.codebook.clone()),
         (FILES[1], release.changes.clone()),
         (FILES[2], jsonl(release)),
         (
             FILES[3],
-            rendered(|w| export_csv(w, &incidents, &store.outlets()?))?,
+            rendered(|w| export_csv(w, (&incidents, &coded), &store.outlets()?))?,
         ),
-        (FILES[4], rendered(|w| export_geojson(w, &incidents))?),
+        (
+            FILES[4],
+            rendered(|w| export_geojson(w, &incidents, &coded))?,
+        ),
         (FILES[5], articles(store, &incidents)?),
     ];
     let sums: String = files
@@ -277,6 +281,22 @@ fn parse_lines(release: &StoredRelease) -> Result<Vec<Incident>> {
         .map(|(id, line)| {
             serde_json::from_str(line)
                 .with_context(|| format!("reading incident {id} of release {}", release.tag))
+        })
+        .collect()
+}
+
+/// Each kept line's `coded_by` (empty when the line has none): taken from
+/// the release, not from today's reports, so a recode does not change the
+/// files of a past release.
+fn coded_by(release: &StoredRelease) -> Vec<String> {
+    release
+        .lines
+        .iter()
+        .map(|(_, line)| {
+            serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v.get("coded_by").and_then(|c| c.as_str()).map(String::from))
+                .unwrap_or_default()
         })
         .collect()
 }

@@ -195,6 +195,7 @@ pub fn ingest(args: IngestArgs) -> Result<ExitCode> {
     let mut store = args.db.open(OpenMode::Create)?;
     let bar = crate::extract_cmd::progress_bar(plan.entries.len() as u64, !args.quiet);
     let mut ing = store.begin_ingest()?;
+    ing.set_coder(crate::coder::current()?.clone());
     for chunk in plan.entries.chunks(CHUNK) {
         // Texts already stored are not extracted again.
         let known = ing.known();
@@ -473,7 +474,7 @@ pub fn list(args: ListArgs) -> Result<ExitCode> {
     let filter = args.filter.resolve(&store, load_lexicon()?)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
-        TableFormat::Jsonl => write_jsonl(&mut out, &store.incidents(&filter, args.limit)?)?,
+        TableFormat::Jsonl => write_jsonl(&mut out, &store.incidents(&filter, args.limit)?, None)?,
         TableFormat::Table | TableFormat::Csv => {
             let rows = store.list(&filter, args.limit)?;
             let header = [
@@ -618,8 +619,26 @@ pub fn stats(args: StatsArgs) -> Result<ExitCode> {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut out = BufWriter::new(io::stdout().lock());
     write_rows(&mut out, args.format, &header, &cells)?;
+    if args.format == TableFormat::Table {
+        write_coder_counts(&mut out, &store)?;
+    }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// How many stored reports each tally coded (all reports: filters select
+/// incidents, and a report may sit in several).
+fn write_coder_counts(out: &mut impl Write, store: &Store) -> Result<()> {
+    writeln!(out, "\nreports by coder")?;
+    for (coder, n) in store.coder_counts()? {
+        writeln!(
+            out,
+            "  {:>8}  {}",
+            n,
+            tally_store::Coder::describe(coder.as_ref())
+        )?;
+    }
+    Ok(())
 }
 
 /// The column of killed or injured no category claims.
@@ -748,6 +767,9 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
             s.url.as_deref().unwrap_or("")
         )?;
     }
+    for line in crate::coder::coded_by(&store, &inc.articles)? {
+        writeln!(out, "{:<26} {line}", "coded by")?;
+    }
     write_doubts(&mut out, &inc)?;
     if !inc.corrections.is_empty() {
         writeln!(out, "\nanalyst corrections")?;
@@ -831,15 +853,19 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let store = args.db.open(OpenMode::ReadOnly)?;
     let filter = args.filter.resolve(&store, load_lexicon()?)?;
     let incidents = store.incidents(&filter, None)?;
+    let coded = incidents
+        .iter()
+        .map(|i| crate::coder::coders_cell(&store, &i.articles))
+        .collect::<Result<Vec<String>>>()?;
     let sink: Box<dyn Write> = match &args.output {
         Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
         None => Box::new(io::stdout().lock()),
     };
     let mut out = BufWriter::new(sink);
     match args.format {
-        ExportFormat::Jsonl => write_jsonl(&mut out, &incidents)?,
-        ExportFormat::Csv => export_csv(&mut out, &incidents, &store.outlets()?)?,
-        ExportFormat::Geojson => export_geojson(&mut out, &incidents)?,
+        ExportFormat::Jsonl => write_jsonl(&mut out, &incidents, Some(&coded))?,
+        ExportFormat::Csv => export_csv(&mut out, (&incidents, &coded), &store.outlets()?)?,
+        ExportFormat::Geojson => export_geojson(&mut out, &incidents, &coded)?,
     }
     out.flush().context("writing the export")?;
     if let Some(p) = &args.output {
@@ -893,27 +919,29 @@ pub(crate) fn csv_header() -> Vec<String> {
             "expected_wrong_fields",
             "needs_review",
             "doubts",
+            "coded_by",
         ]
         .map(String::from),
     );
     h
 }
 
+/// The incidents with, for each, the tallies that coded its reports.
 pub(crate) fn export_csv(
     out: &mut impl Write,
-    incidents: &[Incident],
+    (incidents, coded): (&[Incident], &[String]),
     outlets: &HashMap<String, String>,
 ) -> Result<()> {
     let mut w = SafeCsv::new(out);
     w.write_row(csv_header())?;
-    for inc in incidents {
-        w.write_row(csv_row(inc, outlets))?;
+    for (inc, coded_by) in incidents.iter().zip(coded) {
+        w.write_row(csv_row(inc, outlets, coded_by))?;
     }
     w.flush()?;
     Ok(())
 }
 
-fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
+fn csv_row(inc: &Incident, outlets: &HashMap<String, String>, coded_by: &str) -> Vec<String> {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let f = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     let (acled_type, sub_type) = acled_type(inc.event_type);
@@ -968,6 +996,7 @@ fn csv_row(inc: &Incident, outlets: &HashMap<String, String>) -> Vec<String> {
     row.push(format!("{:.3}", standing.doubt));
     row.push(standing.queued.to_string());
     row.push(doubts_cell(inc));
+    row.push(coded_by.to_string());
     row
 }
 
@@ -1139,23 +1168,46 @@ fn who_acted(inc: &Incident) -> String {
     }
 }
 
-fn write_jsonl(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
-    for inc in incidents {
-        serde_json::to_writer(&mut *out, inc)?;
+/// One incident a line; with `coded`, each also names the tallies that
+/// coded its reports (`coded_by`, an export's provenance).
+fn write_jsonl(
+    out: &mut impl Write,
+    incidents: &[Incident],
+    coded: Option<&[String]>,
+) -> Result<()> {
+    for (i, inc) in incidents.iter().enumerate() {
+        match coded.and_then(|c| c.get(i)) {
+            Some(coded_by) => {
+                let mut value = serde_json::to_value(inc)?;
+                if let Some(fields) = value.as_object_mut() {
+                    fields.insert("coded_by".into(), coded_by.as_str().into());
+                }
+                serde_json::to_writer(&mut *out, &value)?;
+            }
+            None => serde_json::to_writer(&mut *out, inc)?,
+        }
         out.write_all(b"\n")?;
     }
     Ok(())
 }
 
-pub(crate) fn export_geojson(out: &mut impl Write, incidents: &[Incident]) -> Result<()> {
-    let features: Vec<serde_json::Value> = incidents.iter().filter_map(feature).collect();
+pub(crate) fn export_geojson(
+    out: &mut impl Write,
+    incidents: &[Incident],
+    coded: &[String],
+) -> Result<()> {
+    let features: Vec<serde_json::Value> = incidents
+        .iter()
+        .zip(coded)
+        .filter_map(|(inc, coded_by)| feature(inc, coded_by))
+        .collect();
     let fc = serde_json::json!({ "type": "FeatureCollection", "features": features });
     serde_json::to_writer(&mut *out, &fc)?;
     out.write_all(b"\n")?;
     Ok(())
 }
 
-fn feature(inc: &Incident) -> Option<serde_json::Value> {
+fn feature(inc: &Incident, coded_by: &str) -> Option<serde_json::Value> {
     let (lat, lon) = (inc.lat?, inc.lon?);
     let best = |c: Option<Count>| c.map(|c| c.best);
     Some(serde_json::json!({
@@ -1181,6 +1233,7 @@ fn feature(inc: &Incident) -> Option<serde_json::Value> {
             "articles": inc.articles.len(),
             "reviewed": !inc.corrections.is_empty(),
             "corrections": corrections_cell(inc),
+            "coded_by": coded_by,
         }
     }))
 }
@@ -1221,10 +1274,10 @@ mod tests {
         let d = IncidentDate::month(2023, 4);
         assert_eq!(first_day(d), "2023-04-01");
         assert_eq!(time_precision(d), "2");
-        assert_eq!(csv_header().len(), 17 + 1 + 24 + 5 + 4);
+        assert_eq!(csv_header().len(), 17 + 1 + 24 + 5 + 5);
         assert_eq!(
             csv_header().len(),
-            csv_row(&coded("bombing", None, &[]), &HashMap::new()).len()
+            csv_row(&coded("bombing", None, &[]), &HashMap::new(), "").len()
         );
     }
 

@@ -336,6 +336,29 @@ const EMBEDDED: Sources<'static> = Sources {
     relevance: include_str!("../../../data/relevance/en/model.tsv"),
 };
 
+/// Every embedded data file, named as in [`DATA_FILES`] and in that order
+/// (what a fingerprint of the coder's knowledge hashes).
+pub fn embedded_files() -> [(&'static str, &'static str); 14] {
+    let e = &EMBEDDED;
+    let texts = [
+        e.numbers,
+        e.qualifiers,
+        e.victims,
+        e.casualty_verbs,
+        e.events,
+        e.targets,
+        e.markers,
+        e.dates,
+        e.groups,
+        e.boilerplate,
+        e.places,
+        e.foreign_places,
+        e.scope,
+        e.relevance,
+    ];
+    std::array::from_fn(|i| (DATA_FILES[i], texts[i]))
+}
+
 impl Lexicon {
     /// The data compiled into the binary. The embedded files are checked by
     /// tests, so a failure here is a build defect, reported once on stderr

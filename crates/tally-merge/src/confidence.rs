@@ -18,6 +18,11 @@ use tally_model::{Category, Confidence, EventType, Incident, Outcome, Role};
 
 const EMBEDDED_WEIGHTS: &str = include_str!("../../../data/confidence/weights.tsv");
 
+/// The confidence weights compiled in, named as under `data/`.
+pub fn embedded_confidence_file() -> (&'static str, &'static str) {
+    ("confidence/weights.tsv", EMBEDDED_WEIGHTS)
+}
+
 /// The fields given a confidence, in the benchmark's order.
 pub const FIELDS: [&str; 16] = [
     "date",

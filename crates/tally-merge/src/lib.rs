@@ -20,12 +20,14 @@ mod reconcile;
 mod similarity;
 
 pub use confidence::{
-    doubt_score, is_coded, reviewed, settle, ConfidenceModel, ReviewStanding,
-    FIELDS as CONFIDENCE_FIELDS, REVIEWED,
+    doubt_score, embedded_confidence_file, is_coded, reviewed, settle, ConfidenceModel,
+    ReviewStanding, FIELDS as CONFIDENCE_FIELDS, REVIEWED,
 };
 pub use doubt::doubts;
 pub use ids::{incident_id, IdHash};
-pub use linkage::{Level, Levels, Linkage, LinkageError, Neighbours, Weights, COMPARISONS};
+pub use linkage::{
+    embedded_linkage_files, Level, Levels, Linkage, LinkageError, Neighbours, Weights, COMPARISONS,
+};
 pub use similarity::Profile;
 
 use serde::{Deserialize, Serialize};

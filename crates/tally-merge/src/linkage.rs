@@ -446,6 +446,15 @@ pub struct Linkage {
 const EMBEDDED_LEVELS: &str = include_str!("../../../data/linkage/levels.tsv");
 const EMBEDDED_ADJACENCY: &str = include_str!("../../../data/gazetteer/adjacency.tsv");
 
+/// The merging files compiled in, named as under `data/`: linkage levels
+/// and district adjacency.
+pub fn embedded_linkage_files() -> [(&'static str, &'static str); 2] {
+    [
+        ("linkage/levels.tsv", EMBEDDED_LEVELS),
+        ("gazetteer/adjacency.tsv", EMBEDDED_ADJACENCY),
+    ]
+}
+
 impl Linkage {
     pub fn parse(levels: &str, adjacency: &str) -> Result<Linkage, LinkageError> {
         Ok(Linkage {

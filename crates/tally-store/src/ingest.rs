@@ -12,7 +12,7 @@
 
 use crate::diff::{self, Change};
 use crate::review;
-use crate::{content_hash, Result, Store, StoreError};
+use crate::{content_hash, Coder, Result, Store, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::collections::{HashMap, HashSet};
 use tally_merge::{IdHash, Member, Sketch};
@@ -63,6 +63,8 @@ pub struct Ingest<'s> {
     local_min: usize,
     /// The store was empty: the final transaction is a bulk load.
     bulk: bool,
+    /// The tally coding the new reports (unknown unless set).
+    coder: Option<Coder>,
 }
 
 /// The write transaction of an ingest or a review: re-clusters, refolds
@@ -73,7 +75,7 @@ pub(crate) struct Writer<'s> {
     conn: &'s Connection,
     /// Written in a rollback journal (`journal_for_bulk_load`).
     bulk: bool,
-    local_min: usize,
+    pub(crate) local_min: usize,
     /// How this database names incidents (kept in `settings`).
     ids: IdHash,
     pub(crate) at: String,
@@ -127,6 +129,7 @@ impl Store {
             articles_added: 0,
             local_min: local_recluster_min(),
             bulk,
+            coder: None,
         })
     }
 
@@ -155,6 +158,11 @@ impl Ingest<'_> {
     /// this ingest (to skip known texts before extracting them).
     pub fn known(&self) -> &HashMap<String, String> {
         &self.hashes
+    }
+
+    /// Record `coder` as the tally that coded the reports of this ingest.
+    pub fn set_coder(&mut self, coder: Coder) {
+        self.coder = Some(coder);
     }
 
     /// Re-cluster locally from `n` stored reports on (for tests).
@@ -221,7 +229,11 @@ impl Ingest<'_> {
         let mut writer = Writer::begin(self.conn, self.bulk && self.articles_added > 0)?;
         writer.local_min = self.local_min;
         let mut new = self.new_sketches;
-        let added = self.articles_added - writer.store_staged(&mut new)?;
+        // Nothing staged: nothing to copy in (and nothing can change).
+        let added = match self.articles_added {
+            0 => 0,
+            n => n - writer.store_staged(&mut new, self.coder.as_ref())?,
+        };
         if added == 0 {
             return writer.finish_unchanged();
         }
@@ -236,7 +248,7 @@ impl<'s> Writer<'s> {
     /// Open the write transaction; `bulk`: the store was empty when the
     /// ingest began, so write it in a rollback journal if nobody else has
     /// it open (`journal_for_bulk_load`).
-    fn begin(conn: &'s mut Connection, bulk: bool) -> Result<Writer<'s>> {
+    pub(crate) fn begin(conn: &'s mut Connection, bulk: bool) -> Result<Writer<'s>> {
         // An ingest writes gigabytes in one transaction: with SQLite's
         // default 2 MB page cache, every index insert re-reads pages. The
         // cache is an upper bound, taken as used.
@@ -263,7 +275,7 @@ impl Writer<'_> {
     /// stored since this one started (same text, or an id taken meanwhile),
     /// and empty the staging table. Drops the sketches of those from `new`
     /// and returns how many they were.
-    fn store_staged(&mut self, new: &mut Vec<Sketch>) -> Result<usize> {
+    fn store_staged(&mut self, new: &mut Vec<Sketch>, coder: Option<&Coder>) -> Result<usize> {
         let err = |e| StoreError::sqlite("storing the new articles", e);
         self.tx
             .execute(
@@ -292,9 +304,9 @@ impl Writer<'_> {
             .map_err(err)?;
         self.tx
             .execute(
-                "INSERT INTO main.reports (article, json)
-                 SELECT id, report FROM temp.staged_articles WHERE taken = 0 ORDER BY rowid",
-                [],
+                "INSERT INTO main.reports (article, json, coder_version, coder_data)
+                 SELECT id, report, ?1, ?2 FROM temp.staged_articles WHERE taken = 0 ORDER BY rowid",
+                params![coder.map(|c| &c.version), coder.map(|c| &c.data)],
             )
             .map_err(err)?;
         self.tx
@@ -669,7 +681,7 @@ impl Writer<'_> {
         self.add_history(&inc.id, last, reason).map_err(err)
     }
 
-    fn delete_incident(&self, id: &str, reason: &str) -> Result<()> {
+    pub(crate) fn delete_incident(&self, id: &str, reason: &str) -> Result<()> {
         let err = |e| StoreError::sqlite(format!("removing incident {id}"), e);
         let last = self.archive_current(id).map_err(err)?;
         self.tx
@@ -829,7 +841,7 @@ fn id_hash(tx: &Transaction) -> Result<IdHash> {
 }
 
 /// A history reason, prefixed with the rebuild's label if it has one.
-fn labelled(label: Option<&str>, reason: String) -> String {
+pub(crate) fn labelled(label: Option<&str>, reason: String) -> String {
     match label {
         Some(l) => format!("{l}: {reason}"),
         None => reason,

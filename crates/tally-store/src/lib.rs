@@ -17,16 +17,19 @@
 //! The schema is versioned with `PRAGMA user_version`; a database written by
 //! a newer tally is refused and never modified.
 
+mod coder;
 mod diff;
 mod error;
 mod ingest;
 mod placement;
 mod query;
+mod recode;
 mod release;
 mod review;
 mod schema;
 mod stats_index;
 
+pub use coder::{Coder, SHORT_DATA_HASH};
 pub use error::StoreError;
 pub use ingest::{AddOutcome, Ingest, IngestSummary};
 pub use placement::Placements;
@@ -34,6 +37,7 @@ pub use query::{
     best_total, Column, DistrictPoint, Filter, GroupBy, HistoryEntry, IncidentPage, IncidentRow,
     IncidentSummary, MapPoints, Sort, SortKey, Source, StatsRow, Totals,
 };
+pub use recode::{FieldChange, OrphanedCorrection, Recode, RecodeOutcome};
 pub use release::{
     release_line, ArticleEntry, IncidentChange, ReleaseDiff, ReleaseDraft, ReleaseSpec,
     ReleaseTexts, StoredRelease,

@@ -26,7 +26,7 @@ pub struct Filter {
 
 impl Filter {
     /// SQL `WHERE` clause (possibly empty) and its parameters.
-    fn sql(&self) -> (String, Vec<Value>) {
+    pub(crate) fn sql(&self) -> (String, Vec<Value>) {
         let mut terms: Vec<&str> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
         if let Some(d) = self.since {
@@ -391,7 +391,7 @@ impl Store {
         Ok(v.first().copied().unwrap_or((0, 0)))
     }
 
-    fn rows<T>(
+    pub(crate) fn rows<T>(
         &self,
         sql: &str,
         values: Vec<Value>,

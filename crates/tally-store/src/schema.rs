@@ -160,9 +160,12 @@ CREATE INDEX incidents_review ON incidents(needs_review, review_priority);";
 /// by nothing, a second copy of the largest part of an incident.
 const V11: &str = "DROP TABLE evidence;";
 
-/// Version 12: a placeholder for the migration another branch adds; it is
-/// replaced by that one when the branches are merged.
-const V12: &str = "SELECT 1;";
+/// Version 12: which tally coded each report (its version and the hash of
+/// the knowledge files it used, see `coder.rs`), so a database coded over
+/// months says what coded what, and `recode` can tell what a newer tally
+/// changes. Reports stored before are NULL: coded by an unknown tally.
+const V12: &str = "ALTER TABLE reports ADD COLUMN coder_version TEXT;
+ALTER TABLE reports ADD COLUMN coder_data TEXT;";
 
 /// Version 13: who made each correction (`--user`, or the dashboard user
 /// of the request's token; NULL when nobody was named), and the releases a

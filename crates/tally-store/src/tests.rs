@@ -2,7 +2,7 @@ use super::*;
 use std::path::PathBuf;
 use tally_model::{ArticleMeta, Casualties, Count, EventType, Evidence, IncidentDate, Role};
 
-fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
+pub(crate) fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
     Incident {
         id: format!("{article}-1"),
         articles: vec![article.to_string()],
@@ -38,7 +38,7 @@ fn incident(article: &str, day: u32, district: &str, killed: u32) -> Incident {
     }
 }
 
-fn article(id: &str, text: &str, incidents: Vec<Incident>) -> (Article, ArticleReport) {
+pub(crate) fn article(id: &str, text: &str, incidents: Vec<Incident>) -> (Article, ArticleReport) {
     let meta = ArticleMeta {
         id: id.into(),
         outlet: Some("Dawn".into()),
@@ -60,7 +60,7 @@ fn article(id: &str, text: &str, incidents: Vec<Incident>) -> (Article, ArticleR
     (article, report)
 }
 
-fn corpus() -> Vec<(Article, ArticleReport)> {
+pub(crate) fn corpus() -> Vec<(Article, ArticleReport)> {
     vec![
         article(
             "a",
@@ -85,7 +85,7 @@ fn ingest(store: &mut Store, batch: &[(Article, ArticleReport)]) -> IngestSummar
     ing.finish().unwrap()
 }
 
-fn temp_store(dir: &tempfile::TempDir, name: &str) -> Store {
+pub(crate) fn temp_store(dir: &tempfile::TempDir, name: &str) -> Store {
     Store::open(&dir.path().join(name), OpenMode::Create).unwrap()
 }
 
@@ -320,6 +320,8 @@ fn a_version_1_database_is_upgraded_and_sketched() {
     let mut upgraded = Store::open(&path, OpenMode::Create).unwrap();
     assert_eq!(upgraded.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(upgraded.counts().unwrap(), (2, 2));
+    // Reports stored before schema 12 have no known coder.
+    assert_eq!(upgraded.coder_counts().unwrap(), [(None, 2)]);
     ingest(&mut upgraded, &all[2..]);
     // The same incidents as a fresh database, under the ids it already had.
     assert_eq!(
@@ -374,7 +376,8 @@ fn a_new_database_names_incidents_with_sha256_and_an_old_one_keeps_its_ids() {
         v8.conn
             .execute("DELETE FROM settings WHERE key = 'incident_ids'", [])
             .unwrap();
-        // Undo versions 10 (the review queue's columns), 11 and 13 as well.
+        // Undo versions 10 (the review queue's columns), 11, 12 (the
+        // reports' coder) and 13 as well.
         v8.conn
             .execute_batch(
                 "DROP TABLE release_incidents;
@@ -382,6 +385,8 @@ fn a_new_database_names_incidents_with_sha256_and_an_old_one_keeps_its_ids() {
                  DROP TABLE releases;
                  ALTER TABLE overrides DROP COLUMN author;
                  CREATE TABLE evidence (incident TEXT);
+                 ALTER TABLE reports DROP COLUMN coder_version;
+                 ALTER TABLE reports DROP COLUMN coder_data;
                  DROP INDEX incidents_review;
                  ALTER TABLE incidents DROP COLUMN doubt;
                  ALTER TABLE incidents DROP COLUMN review_priority;
