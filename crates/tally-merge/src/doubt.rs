@@ -69,7 +69,9 @@ fn recent_background(inc: &Incident, members: &[&Member], out: &mut Vec<Doubt>) 
     let close = members.iter().find_map(|m| {
         let published = m.published.filter(|p| p.precision() == Precision::Day)?;
         let days = published.ordinal() - date.ordinal();
-        (0..=RECENT_DAYS).contains(&days).then_some((days, m.article))
+        (0..=RECENT_DAYS)
+            .contains(&days)
+            .then_some((days, m.article))
     });
     if let Some((days, article)) = close {
         let reason = format!(
