@@ -246,6 +246,22 @@ fn doubt_kinds(reports: &[ArticleReport]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// One article's report of a bombing in Bannu on 1 March 2025, published the next day.
+fn bannu_bombing(article: &str, killed: u32) -> ArticleReport {
+    report(
+        article,
+        "2025-03-02",
+        vec![incident(
+            article,
+            1,
+            "Bannu",
+            "2025-03-01",
+            killed,
+            EventType::Bombing,
+        )],
+    )
+}
+
 fn with<F: FnOnce(&mut Incident)>(mut inc: Incident, f: F) -> Incident {
     f(&mut inc);
     inc
@@ -253,34 +269,7 @@ fn with<F: FnOnce(&mut Incident)>(mut inc: Incident, f: F) -> Incident {
 
 #[test]
 fn doubt_figures_disagree_beyond_the_margin_only() {
-    let two = |a: u32, b: u32| {
-        vec![
-            report(
-                "a",
-                "2025-03-02",
-                vec![incident(
-                    "a",
-                    1,
-                    "Bannu",
-                    "2025-03-01",
-                    a,
-                    EventType::Bombing,
-                )],
-            ),
-            report(
-                "b",
-                "2025-03-02",
-                vec![incident(
-                    "b",
-                    1,
-                    "Bannu",
-                    "2025-03-01",
-                    b,
-                    EventType::Bombing,
-                )],
-            ),
-        ]
-    };
+    let two = |a: u32, b: u32| vec![bannu_bombing("a", a), bannu_bombing("b", b)];
     // "5 or 6 killed" is within the margin; "5 or 12" is not.
     assert!(!doubt_kinds(&two(5, 6))[0].contains(&"figures_disagree".to_string()));
     let kinds = doubt_kinds(&two(5, 12));
@@ -327,21 +316,7 @@ fn doubt_categories_against_the_total() {
 
 #[test]
 fn doubt_single_source_and_a_large_toll_from_it() {
-    let one = |killed| {
-        doubt_kinds(&[report(
-            "a",
-            "2025-03-02",
-            vec![incident(
-                "a",
-                1,
-                "Bannu",
-                "2025-03-01",
-                killed,
-                EventType::Bombing,
-            )],
-        )])
-        .remove(0)
-    };
+    let one = |killed| doubt_kinds(&[bannu_bombing("a", killed)]).remove(0);
     assert!(one(3).contains(&"single_source".to_string()));
     assert!(!one(3).contains(&"large_toll_one_report".to_string()));
     assert!(one(40).contains(&"large_toll_one_report".to_string()));
@@ -423,64 +398,8 @@ fn doubt_borderline_relevance_and_crowded_article() {
 
 #[test]
 fn confidence_is_given_for_every_field_and_falls_with_doubts() {
-    let sure = merge(
-        &[
-            report(
-                "a",
-                "2025-03-02",
-                vec![incident(
-                    "a",
-                    1,
-                    "Bannu",
-                    "2025-03-01",
-                    5,
-                    EventType::Bombing,
-                )],
-            ),
-            report(
-                "b",
-                "2025-03-02",
-                vec![incident(
-                    "b",
-                    1,
-                    "Bannu",
-                    "2025-03-01",
-                    5,
-                    EventType::Bombing,
-                )],
-            ),
-        ],
-        linkage(),
-    );
-    let unsure = merge(
-        &[
-            report(
-                "a",
-                "2025-03-02",
-                vec![incident(
-                    "a",
-                    1,
-                    "Bannu",
-                    "2025-03-01",
-                    5,
-                    EventType::Bombing,
-                )],
-            ),
-            report(
-                "b",
-                "2025-03-02",
-                vec![incident(
-                    "b",
-                    1,
-                    "Bannu",
-                    "2025-03-01",
-                    12,
-                    EventType::Bombing,
-                )],
-            ),
-        ],
-        linkage(),
-    );
+    let sure = merge(&[bannu_bombing("a", 5), bannu_bombing("b", 5)], linkage());
+    let unsure = merge(&[bannu_bombing("a", 5), bannu_bombing("b", 12)], linkage());
     let (Some(s), Some(u)) = (&sure[0].confidence, &unsure[0].confidence) else {
         panic!("folded incidents carry a confidence");
     };
