@@ -17,20 +17,25 @@ fn first_queued(listing: &str) -> String {
         .to_string()
 }
 
+/// `tally review` on `db`, ranked as on 1 March 2026.
+fn queue_of(db: &std::path::Path) -> String {
+    ok(&[
+        "review",
+        "--db",
+        s(db),
+        "--limit",
+        "50",
+        "--today",
+        "2026-03-01",
+    ])
+}
+
 #[test]
 fn the_queue_lists_reasons_and_reviewing_takes_an_incident_off() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     ok(&["ingest", s(&examples()), "--db", s(&db), "-q"]);
-    let queue = ok(&[
-        "review",
-        "--db",
-        s(&db),
-        "--limit",
-        "50",
-        "--today",
-        "2026-03-01",
-    ]);
+    let queue = queue_of(&db);
     let id = first_queued(&queue);
     assert!(queue.contains("expected wrong fields"), "{queue}");
     assert!(
@@ -51,15 +56,7 @@ fn the_queue_lists_reasons_and_reviewing_takes_an_incident_off() {
         "--db",
         s(&db),
     ]);
-    let after = ok(&[
-        "review",
-        "--db",
-        s(&db),
-        "--limit",
-        "50",
-        "--today",
-        "2026-03-01",
-    ]);
+    let after = queue_of(&db);
     assert!(!after.contains(&id), "{id} left the queue: {after}");
     assert_eq!(
         after.matches("inc-").count() + 1,
