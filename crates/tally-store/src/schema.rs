@@ -203,7 +203,12 @@ CREATE TABLE release_incidents (
 );
 "#;
 
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13];
+/// Version 14: a covering index of the reports' coders, so `stats` counts
+/// the reports each tally coded from the index, not by reading every
+/// report's JSON (a million-article database: 1 s -> milliseconds).
+const V14: &str = "CREATE INDEX reports_coder ON reports(coder_version, coder_data);";
+
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11, V12, V13, V14];
 
 /// Versions whose migration leaves `members` to be refilled from the reports.
 const RESKETCH_AT: &[i64] = &[2, 6];

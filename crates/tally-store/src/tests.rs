@@ -377,10 +377,11 @@ fn a_new_database_names_incidents_with_sha256_and_an_old_one_keeps_its_ids() {
             .execute("DELETE FROM settings WHERE key = 'incident_ids'", [])
             .unwrap();
         // Undo versions 10 (the review queue's columns), 11, 12 (the
-        // reports' coder) and 13 as well.
+        // reports' coder), 13 and 14 as well.
         v8.conn
             .execute_batch(
-                "DROP TABLE release_incidents;
+                "DROP INDEX reports_coder;
+                 DROP TABLE release_incidents;
                  DROP TABLE release_lines;
                  DROP TABLE releases;
                  ALTER TABLE overrides DROP COLUMN author;
