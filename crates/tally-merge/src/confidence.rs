@@ -167,19 +167,7 @@ pub struct ReviewStanding {
 impl ReviewStanding {
     pub fn of(inc: &Incident) -> ReviewStanding {
         let doubt = doubt_score(inc);
-        let toll = |c: &tally_model::Casualties| {
-            c.total.map(|t| t.best).unwrap_or_else(|| {
-                [
-                    Category::SecurityForces,
-                    Category::Civilians,
-                    Category::Militants,
-                ]
-                .iter()
-                .filter_map(|&k| c.get(k))
-                .map(|k| k.best)
-                .sum()
-            })
-        };
+        let toll = |c: &tally_model::Casualties| c.best_total().unwrap_or(0);
         let weight =
             1.0 + (1.0 + f64::from(toll(&inc.killed)) + f64::from(toll(&inc.injured)) / 2.0).log2();
         let threshold = ConfidenceModel::embedded().review_threshold();

@@ -115,15 +115,7 @@ fn figures(inc: &Incident, outcome: Outcome, out: &mut Vec<Doubt>) {
     }
     let Some(total) = c.total else { return };
     let field = format!("{word}.total");
-    let split: u32 = [
-        Category::SecurityForces,
-        Category::Civilians,
-        Category::Militants,
-    ]
-    .iter()
-    .filter_map(|&k| c.get(k))
-    .map(|k| k.best)
-    .sum();
+    let split = c.split_sum().unwrap_or(0);
     if split > total.best {
         let reason = format!(
             "the {word} categories add up to {split}, more than the total of {}",

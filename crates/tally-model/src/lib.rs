@@ -246,6 +246,27 @@ impl Casualties {
     pub fn is_empty(&self) -> bool {
         Category::ALL.iter().all(|c| self.get(*c).is_none())
     }
+
+    /// Sum of the best figures of the categories given (security forces,
+    /// civilians, militants); `None` when no category is given.
+    pub fn split_sum(&self) -> Option<u32> {
+        let parts = [
+            Category::SecurityForces,
+            Category::Civilians,
+            Category::Militants,
+        ]
+        .map(|k| self.get(k).map(|c| c.best));
+        parts
+            .iter()
+            .flatten()
+            .copied()
+            .reduce(|a, b| a.saturating_add(b))
+    }
+
+    /// Best estimate of the whole: the total, else the sum of the categories.
+    pub fn best_total(&self) -> Option<u32> {
+        self.total.map(|t| t.best).or_else(|| self.split_sum())
+    }
 }
 
 /// One piece of provenance: a span of an article that supports a field,

@@ -468,21 +468,7 @@ fn source_row(r: &Row) -> rusqlite::Result<Source> {
 
 /// Best estimate of one outcome: the total, else the sum of the categories.
 pub fn best_total(c: &Casualties) -> Option<u32> {
-    if let Some(t) = c.total {
-        return Some(t.best);
-    }
-    let parts: Vec<Count> = [
-        Category::SecurityForces,
-        Category::Civilians,
-        Category::Militants,
-    ]
-    .iter()
-    .filter_map(|cat| c.get(*cat))
-    .collect();
-    if parts.is_empty() {
-        return None;
-    }
-    Some(parts.iter().map(|p| p.best).sum())
+    c.best_total()
 }
 
 /// Insert or replace the queryable columns and JSON of one incident.
