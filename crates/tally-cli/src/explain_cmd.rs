@@ -150,19 +150,16 @@ fn render_merging(
     reports: &[tally_model::ArticleReport],
     linkage: &tally_merge::Linkage,
 ) -> String {
-    let members: Vec<tally_merge::Member> = reports
-        .iter()
-        .flat_map(tally_merge::Member::of_report)
-        .collect();
     let sketches: Vec<tally_merge::Sketch> = reports
         .iter()
         .flat_map(tally_merge::Sketch::of_report)
         .collect();
     let clusters = tally_merge::cluster(&sketches, linkage);
-    let Some(cluster) = clusters.iter().find(|c| {
-        let folded: Vec<&tally_merge::Member> = c.iter().map(|&i| &members[i]).collect();
-        tally_merge::fold(&folded).id == inc.id
-    }) else {
+    // An incident's id is derived from its member keys alone: no need to fold.
+    let Some(cluster) = clusters
+        .iter()
+        .find(|c| tally_merge::incident_id(c.iter().map(|&i| sketches[i].key.as_str())) == inc.id)
+    else {
         return String::new();
     };
     let shift = tally_merge::prior_shift(&sketches, linkage);

@@ -109,19 +109,14 @@ fn pairs(a: PairsArgs) -> Result<ExitCode> {
 fn clusters(a: PairsArgs) -> Result<ExitCode> {
     let linkage = crate::extract_cmd::load_linkage()?;
     let reports = coded(&a.corpus)?;
-    // Members and sketches are in the same order (both walk each report's incidents).
-    let members: Vec<tally_merge::Member> = reports
-        .iter()
-        .flat_map(tally_merge::Member::of_report)
-        .collect();
     let sketches: Vec<Sketch> = reports.iter().flat_map(Sketch::of_report).collect();
     let clusters = tally_merge::cluster(&sketches, linkage);
     write_jsonl(
         &a.output,
         clusters.iter().map(|c| {
-            let folded: Vec<&tally_merge::Member> = c.iter().map(|&i| &members[i]).collect();
             let keys: Vec<&str> = c.iter().map(|&i| sketches[i].key.as_str()).collect();
-            serde_json::json!({"incident": tally_merge::fold(&folded).id, "reports": keys})
+            let id = tally_merge::incident_id(keys.iter().copied());
+            serde_json::json!({"incident": id, "reports": keys})
         }),
     )?;
     eprintln!(
