@@ -232,6 +232,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         // `frame.foiled`: "before it went off" is the foiled phrase's, not a
         // detonation.
         let mut foiled_until = 0;
+        // `segment.summary.member_of_run`: "the latest in a string of
+        // attacks" tells one attack of the run, not the run's sum.
+        let mut member_until = 0;
         let mut commemorations: Vec<usize> = Vec::new();
         for i in 0..toks.len() {
             for m in lex.markers.matches_at(toks, i) {
@@ -248,6 +251,8 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                         c.background = true;
                         c.background_at.get_or_insert(tok_start + i);
                     }
+                    Marker::Member => member_until = i + m.len + 1,
+                    Marker::Summary if i <= member_until && member_until > 0 => {}
                     Marker::Summary => c.summary = true,
                     Marker::Claim => c.claim = true,
                     Marker::ClaimNegation => c.claim_negated = true,

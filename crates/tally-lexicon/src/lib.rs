@@ -135,6 +135,10 @@ pub enum Marker {
     /// "in the same district", "the area had seen": the sentence's event is
     /// where the story before it was.
     SamePlace,
+    /// "the latest in", "one of": the sentence's event is one of a run of
+    /// attacks, so a run ("a string of attacks") right after it is not a
+    /// summary of the sentence's figures.
+    Member,
     /// "cordoned off", "rushed to the scene": what responders did after
     /// the attack; the noun before it names who responded, not who was hit.
     Response,
@@ -602,6 +606,7 @@ fn parse_marker(s: &str) -> Option<Marker> {
         "incident_noun" => Marker::IncidentNoun,
         "commemoration" => Marker::Commemoration,
         "same_place" => Marker::SamePlace,
+        "member" => Marker::Member,
         "response" => Marker::Response,
         _ => return None,
     })
