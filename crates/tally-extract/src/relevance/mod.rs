@@ -359,6 +359,9 @@ struct Passage {
     /// A sentence that reports the event dates it within the last few days:
     /// news, whatever court or anniversary the story also mentions.
     fresh: bool,
+    /// Some sentence dates the passage, and only by whole years ("last
+    /// year", "since 1984", "in 2024").
+    year_only: bool,
 }
 
 impl Passage {
@@ -389,7 +392,9 @@ impl Passage {
             home_scene: false,
             own_date: false,
             fresh: false,
+            year_only: false,
         };
+        let mut finer_date = false;
         for &si in &seg.sentences {
             let Some(c) = doc.cues.get(si) else { continue };
             let figures = !doc.casualties_in(si).is_empty();
@@ -442,7 +447,15 @@ impl Passage {
                     && !d.reporting
                     && d.tok_start < d.tok_end
             });
+            for d in doc.dates_in(si).iter().filter(|d| !d.reporting) {
+                match d.date.map(|x| x.precision()) {
+                    Some(Precision::Year) => p.year_only = true,
+                    Some(_) => finer_date = true,
+                    None => {}
+                }
+            }
         }
+        p.year_only &= !finer_date;
         p
     }
 
@@ -527,8 +540,14 @@ fn anniversary(p: &Passage) -> bool {
 /// a report or a count over a period ("PICSS said in its monthly report
 /// that 355 militants were killed in October"), and no sentence of it
 /// reports an event of the last few days.
+///
+/// Its second form, `scope.statistics.period_toll`: figures dated only by
+/// whole years, with no district or town and no kind of attack named
+/// ("3,000 people were killed in violence last year", "200 members of
+/// the community have been killed since 1984"): a period's toll.
 fn statistics(p: &Passage) -> bool {
-    p.anchor_cues.contains(&ScopeClass::Statistics) && !p.fresh
+    let period_toll = p.figures && p.year_only && !p.home_scene && !p.typed;
+    (p.anchor_cues.contains(&ScopeClass::Statistics) || period_toll) && !p.fresh
 }
 
 /// `scope.statement`: a story in which nothing happens: no sentence says
