@@ -515,6 +515,7 @@ fn read_sentence(stmts: &[&&CasualtyStatement]) -> Reading {
             Category::Total => r.people = add(r.people, s.count),
         }
     }
+    widen_head_of_mixed_subset(stmts, &subset_sums, &mut r);
     for (cat, c) in subset_sums {
         let slot = match cat {
             Category::SecurityForces => &mut r.sf,
@@ -527,6 +528,35 @@ fn read_sentence(stmts: &[&&CasualtyStatement]) -> Reading {
         }
     }
     r
+}
+
+/// `figure.mixed_subset`: "14 passengers were shot dead, including 11
+/// navy personnel": a sentence's one head figure whose subset is of another
+/// category holds both, so it is the total, not a figure of its own
+/// category (else the two would be added up).
+fn widen_head_of_mixed_subset(
+    stmts: &[&&CasualtyStatement],
+    subset_sums: &HashMap<Category, Count>,
+    r: &mut Reading,
+) {
+    let mut heads = stmts.iter().filter(|s| !s.subset);
+    let (Some(head), None) = (heads.next(), heads.next()) else {
+        return;
+    };
+    let mixed = subset_sums
+        .keys()
+        .any(|&c| c != Category::Total && c != head.category);
+    if !mixed || head.category == Category::Total {
+        return;
+    }
+    let slot = match head.category {
+        Category::SecurityForces => &mut r.sf,
+        Category::Civilians => &mut r.civ,
+        Category::Militants => &mut r.mil,
+        Category::Total => return,
+    };
+    *slot = None;
+    r.people = Some(head.count);
 }
 
 /// Span several readings of a figure: low = lowest, high = highest (open if
