@@ -300,7 +300,21 @@ fn find_verbs(toks: &[Token], lex: &Lexicon) -> Vec<Verb> {
             end: m.end(),
             verb: *m.value,
         })
+        .filter(|v| !is_gerund_noun(toks, v))
         .collect()
+}
+
+/// `figure.gerund_noun`: "Soon after the killing, dozens of workers
+/// gathered": a determiner before the verb and a comma after it make it
+/// a noun naming the event, which takes no victims after it.
+fn is_gerund_noun(toks: &[Token], v: &Verb) -> bool {
+    let word = |k: Option<usize>| k.and_then(|k| toks.get(k)).map(|t| t.lower.as_str());
+    v.verb.position == VerbPosition::Pre
+        && matches!(
+            word(v.start.checked_sub(1)),
+            Some("the" | "this" | "that" | "his" | "her" | "their" | "its")
+        )
+        && matches!(word(Some(v.end)), Some("," | ";" | "." | ":"))
 }
 
 /// The victim noun at `k` (longest lexicon match), preferring the last noun
@@ -1049,9 +1063,18 @@ fn nobody_hurt(
 /// by "or"/"nor"/"and" share the nobody, so a denied injury among them also
 /// denies deaths and injuries (the first verb alone would say only killed).
 fn nobody_outcome(toks: &[Token], verbs: &[Verb], end: usize, reach: usize) -> Option<Outcome> {
+    // `figure.nobody_clause`: "No one claimed responsibility, and the
+    // killing ...": the nobody's verb is in its own clause.
+    let same_clause = |v: &Verb| {
+        toks.get(end..v.start).is_some_and(|between| {
+            !between
+                .iter()
+                .any(|t| matches!(t.lower.as_str(), "," | ";"))
+        })
+    };
     let mut near = verbs
         .iter()
-        .filter(|v| v.start >= end && v.start <= end + reach);
+        .filter(|v| v.start >= end && v.start <= end + reach && same_clause(v));
     let first = near.next()?;
     let coordinated = near.filter(|v| {
         v.start
