@@ -635,6 +635,10 @@ fn pronoun_victims(toks: &[Token], verbs: &[Verb]) -> Vec<Phrase> {
 
 /// "Constable Ihsanullah", "Sepoy Naveed Akhtar": a title and a name are
 /// one victim of the title's category.
+///
+/// `figure.titled_civilian`: "Sikh hakeem Satnam Singh", "Trader Gul
+/// Nawaz": a civilian's community or trade before a name, with at most
+/// one word of trade the lexicon does not know between them.
 fn ranked_names(toks: &[Token], found: &[Phrase], lex: &Lexicon) -> Vec<Phrase> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -643,18 +647,31 @@ fn ranked_names(toks: &[Token], found: &[Phrase], lex: &Lexicon) -> Vec<Phrase> 
         let rank = (!covered && toks[i].capitalized)
             .then(|| lex.victims.match_at(toks, i))
             .flatten()
-            .filter(|m| m.value.class == VictimClass::SecurityForces);
+            .filter(|m| {
+                matches!(
+                    m.value.class,
+                    VictimClass::SecurityForces | VictimClass::Civilians
+                )
+            });
         let Some(m) = rank else {
             i += 1;
             continue;
         };
         let mut end = m.end();
+        let trade_word = m.value.class == VictimClass::Civilians
+            && toks.get(end).is_some_and(|t| {
+                !t.capitalized && t.is_word() && toks.get(end + 1).is_some_and(|n| n.capitalized)
+            });
+        if trade_word {
+            end += 1;
+        }
+        let named_from = end;
         while toks.get(end).is_some_and(|t| {
             t.capitalized && t.is_word() && lex.victims.match_at(toks, end).is_none()
         }) {
             end += 1;
         }
-        if end > m.end() {
+        if end > named_from {
             out.push(Phrase {
                 start: i,
                 end,
