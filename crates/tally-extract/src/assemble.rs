@@ -483,6 +483,9 @@ struct Reading {
     mil: Option<Count>,
     /// Victims of unstated category (top-level "people" figures), if any.
     people: Option<Count>,
+    /// One more victim of no stated category beside the others
+    /// (`figure.one_more_person`): adds to them.
+    extra: Option<Count>,
     /// Sum of top-level figures.
     top: Option<Count>,
 }
@@ -508,6 +511,10 @@ fn read_sentence(stmts: &[&&CasualtyStatement]) -> Reading {
             continue;
         }
         r.top = add(r.top, s.count);
+        if s.additional {
+            r.extra = add(r.extra, s.count);
+            continue;
+        }
         match s.category {
             Category::SecurityForces => r.sf = add(r.sf, s.count),
             Category::Civilians => r.civ = add(r.civ, s.count),
@@ -597,11 +604,17 @@ fn reconcile(stmts: &[&CasualtyStatement], outcome: Outcome) -> Casualties {
             best: p.best.saturating_sub(m.best),
             high: p.high,
         }),
-        (None, _) => match (r.sf, r.civ) {
-            (None, None) => None,
-            (Some(a), None) | (None, Some(a)) => Some(a),
-            (Some(a), Some(b)) => add(Some(a), b),
-        },
+        (None, _) => {
+            let named = match (r.sf, r.civ) {
+                (None, None) => None,
+                (Some(a), None) | (None, Some(a)) => Some(a),
+                (Some(a), Some(b)) => add(Some(a), b),
+            };
+            match (named, r.extra) {
+                (Some(n), Some(e)) => add(Some(n), e),
+                (n, e) => n.or(e),
+            }
+        }
     }));
     let victims = match (victims, sf.is_some() || civ.is_some()) {
         (Some(mut v), true) => {

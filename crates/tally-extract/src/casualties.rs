@@ -196,6 +196,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     count: p.count,
                     subset: false,
                     update: false,
+                    additional: false,
                     target: p.target,
                 });
                 continue;
@@ -225,6 +226,10 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             };
             let subset = p.subset || via.is_some_and(|v| v.verb.position == VerbPosition::Among);
             let subset = subset || (p.anaphoric && pi > 0) || died_of_wounds;
+            let additional = !subset
+                && class == VictimClass::People
+                && concrete_seen(&classes_seen)
+                && opens_with_one_more(toks, p.start);
             out.push(CasualtyStatement {
                 sentence: si,
                 tok_start: base + p.start,
@@ -234,6 +239,7 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 count: p.count,
                 subset,
                 update: false,
+                additional,
                 target: p.target,
             });
             if let Some(c) = concrete(class) {
@@ -289,6 +295,21 @@ fn category_of(c: VictimClass) -> Category {
         VictimClass::Militants => Category::Militants,
         VictimClass::People | VictimClass::Others => Category::Total,
     }
+}
+
+/// Has the sentence bound a victim of some category before?
+fn concrete_seen(classes_seen: &[VictimClass]) -> bool {
+    classes_seen.iter().any(|&c| concrete(c).is_some())
+}
+
+/// `figure.one_more_person`: "a party leader and another person were shot
+/// dead", "... along with a second man": one more victim, beside the
+/// ones named before it.
+fn opens_with_one_more(toks: &[Token], start: usize) -> bool {
+    let w = |k: usize| toks.get(k).map(|t| t.lower.as_str()).unwrap_or("");
+    w(start) == "another"
+        || (matches!(w(start), "a" | "one")
+            && matches!(w(start + 1), "second" | "third" | "more" | "other"))
 }
 
 fn find_verbs(toks: &[Token], lex: &Lexicon) -> Vec<Verb> {
@@ -1030,6 +1051,7 @@ fn nobody_hurt(
         count: Count::exact(0),
         subset: false,
         update: false,
+        additional: false,
         target: None,
     };
     let mut i = 0;
@@ -1560,6 +1582,7 @@ fn tolls(
                 count: n.count,
                 subset: false,
                 update: true,
+                additional: false,
                 target: None,
             });
         }

@@ -88,6 +88,9 @@ pub struct CasualtyStatement {
     pub subset: bool,
     /// A toll update ("the death toll rose to 12").
     pub update: bool,
+    /// One more victim of no stated category after others of the same
+    /// sentence ("a leader and another person"): adds to them, is no total.
+    pub additional: bool,
     pub target: Option<Target>,
 }
 
