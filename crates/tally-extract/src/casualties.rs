@@ -201,6 +201,13 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                 });
                 continue;
             }
+            // `figure.including_after_verb`: "Four people were injured,
+            // including two policemen": a subset after its head's verb shares
+            // the head's outcome.
+            let bound = bound.or_else(|| {
+                let head = last_here.filter(|_| p.subset && p.count.best > 0)?;
+                Some((head.0, None))
+            });
             let Some((outcome, via)) = bound else {
                 if let Some(c) = concrete(p.class) {
                     prev_class = Some(c);
