@@ -635,7 +635,8 @@ fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
         }
         return p;
     }
-    if w(j) == "of" && w(j + 1) == "the" {
+    // `figure.of_possessive`: "two of the guards", "two of his colleagues".
+    if w(j) == "of" && matches!(w(j + 1), "the" | "his" | "her" | "their" | "its") {
         j += 2;
     }
     if let Some((end, class, target)) = noun_after(toks, j, 3, lex) {
@@ -1380,6 +1381,11 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
         }
         if matches!(w, "who" | "which" | "that") && !p.bare {
             clause_budget = 5;
+        }
+        // `figure.unnumbered_subset`: "15 people, including security
+        // personnel, were wounded": a subset without a figure of its own.
+        if w == "including" && !p.bare {
+            clause_budget = clause_budget.max(4);
         }
         let adverb = w.len() > 4 && w.ends_with("ly");
         let name = names_ok && t.capitalized;
