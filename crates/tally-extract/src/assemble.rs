@@ -713,6 +713,10 @@ fn event_type(doc: &Document, seg: &Segment, killed: &Casualties, context: &[usi
     let victims = count(killed.total).saturating_sub(count(killed.militants));
     let single_victim = victims <= 1 && count(killed.militants) == 0;
     match best {
+        // `frame.type.militants_killed`: no word names the kind of event,
+        // but militants were killed ("five terrorists were sent to hell in
+        // an exchange of fire"): the forces' operation.
+        EventType::Other if count(killed.militants) > 0 => EventType::SecurityOperation,
         EventType::TargetedKilling if !single_victim && victims > 2 => EventType::ArmedAssault,
         EventType::ArmedAssault
             if single_victim
