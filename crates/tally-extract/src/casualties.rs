@@ -1550,7 +1550,34 @@ fn is_claimed_figure(toks: &[Token], via: Option<Verb>, group_speaks: bool) -> b
     };
     let to_have = before(1) == Some("have") && before(2) == Some("to");
     let had = matches!(before(1), Some("had" | "have"));
-    to_have || (group_speaks && had && v.verb.position != VerbPosition::Post)
+    let pre = v.verb.position != VerbPosition::Post;
+    to_have || (group_speaks && pre && (had || own_fighters_before(toks, v.start)))
+}
+
+/// `figure.claimed_by_fighters`: "the BLF said its fighters attacked a camp
+/// and killed 10 soldiers": the verb's subject, within its clause, is the
+/// group's own fighters.
+fn own_fighters_before(toks: &[Token], verb: usize) -> bool {
+    const REACH: usize = 12;
+    let from = verb.saturating_sub(REACH);
+    let clause = toks.get(from..verb).unwrap_or_default();
+    let start = clause
+        .iter()
+        .rposition(|t| matches!(t.lower.as_str(), ";" | "." | "officials" | "police"))
+        .map_or(0, |k| k + 1);
+    clause[start..].windows(2).any(|w| {
+        matches!(w[0].lower.as_str(), "its" | "their")
+            && matches!(
+                w[1].lower.as_str(),
+                "fighters"
+                    | "men"
+                    | "cadres"
+                    | "commandos"
+                    | "militants"
+                    | "members"
+                    | "operatives"
+            )
+    })
 }
 
 /// Tokens between a toll and its figure: "The death toll from Wednesday's
