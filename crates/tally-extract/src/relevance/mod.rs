@@ -27,7 +27,7 @@ pub mod train;
 
 use crate::document::{DateKind, Document};
 use crate::segment::{Segment, SentenceRole};
-use tally_lexicon::{Lexicon, PlaceKind, ScopeClass};
+use tally_lexicon::{Lexicon, Marker, PlaceKind, ScopeClass};
 use tally_model::{Category, DroppedPassage, EventType, Precision, Relevance, Role, Target};
 
 /// What the relevance stage says about one segment.
@@ -362,6 +362,9 @@ struct Passage {
     /// Some sentence dates the passage, and only by whole years ("last
     /// year", "since 1984", "in 2024").
     year_only: bool,
+    /// A singular noun names one event ("an attack", "the blast"), not a
+    /// period's many ("attacks", "violence").
+    event_named: bool,
 }
 
 impl Passage {
@@ -393,6 +396,7 @@ impl Passage {
             own_date: false,
             fresh: false,
             year_only: false,
+            event_named: false,
         };
         let mut finer_date = false;
         for &si in &seg.sentences {
@@ -410,6 +414,7 @@ impl Passage {
             // A foiled attack happened too ("thwarted an attack by recovering a bomb").
             p.attempted |= c.happened || c.foiled || c.detonated || c.clash;
             p.typed |= c.event_scores.iter().any(|(_, w)| *w >= 2);
+            p.event_named |= one_event_named(doc, lex, si);
             // Who the victims are is told where the figures are.
             p.protected |= c.protected && figures;
             p.shooting |= c.shooting;
@@ -462,6 +467,24 @@ impl Passage {
     fn has(&self, class: ScopeClass) -> bool {
         self.cues.contains(&class)
     }
+}
+
+/// Does the sentence name one event: an article or demonstrative a word or
+/// two before a singular event noun ("an attack on a convoy", "a similar
+/// blast")?
+fn one_event_named(doc: &Document, lex: &Lexicon, si: usize) -> bool {
+    let toks = doc.sentence_tokens(si);
+    const MODIFIERS: usize = 2;
+    (1..toks.len()).any(|i| {
+        let determined = (i.saturating_sub(MODIFIERS + 1)..i)
+            .any(|k| matches!(toks[k].lower.as_str(), "a" | "an" | "the" | "this" | "that"));
+        determined
+            && !toks[i].lower.ends_with('s')
+            && lex
+                .markers
+                .matches_at(toks, i)
+                .any(|m| *m.value == Marker::EventNoun)
+    })
 }
 
 /// `scope.abroad`: the sentences that report the event name a place abroad
@@ -542,11 +565,11 @@ fn anniversary(p: &Passage) -> bool {
 /// reports an event of the last few days.
 ///
 /// Its second form, `scope.statistics.period_toll`: figures dated only by
-/// whole years, with no district or town and no kind of attack named
+/// whole years, with no district or town and no event named
 /// ("3,000 people were killed in violence last year", "200 members of
 /// the community have been killed since 1984"): a period's toll.
 fn statistics(p: &Passage) -> bool {
-    let period_toll = p.figures && p.year_only && !p.home_scene && !p.typed;
+    let period_toll = p.figures && p.year_only && !p.home_scene && !p.typed && !p.event_named;
     (p.anchor_cues.contains(&ScopeClass::Statistics) || period_toll) && !p.fresh
 }
 
