@@ -229,6 +229,9 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
                     .unwrap_or(VictimClass::People),
                 VictimClass::Others => inherit(prev_class, &classes_seen),
                 VictimClass::People if is_elided(p, toks) => inherit(prev_class, &classes_seen),
+                VictimClass::People if civilians_named_before(toks, p, &phrases, lex) => {
+                    VictimClass::Civilians
+                }
                 c => c,
             };
             let subset = p.subset || via.is_some_and(|v| v.verb.position == VerbPosition::Among);
@@ -302,6 +305,26 @@ fn category_of(c: VictimClass) -> Category {
         VictimClass::Militants => Category::Militants,
         VictimClass::People | VictimClass::Others => Category::Total,
     }
+}
+
+/// `figure.people_named_before`: "made the passengers get off and shot
+/// dead 23 people": a figure of people after a civilian noun that is no
+/// figure of its own, in a sentence naming no security forces (the
+/// gunmen who did it may be named), counts those civilians.
+fn civilians_named_before(toks: &[Token], p: &Phrase, phrases: &[Phrase], lex: &Lexicon) -> bool {
+    let in_phrase = |k: usize| phrases.iter().any(|q| q.start <= k && k < q.end);
+    let mut civilians = false;
+    for k in 0..toks.len() {
+        let Some(m) = lex.victims.match_at(toks, k) else {
+            continue;
+        };
+        match m.value.class {
+            VictimClass::SecurityForces => return false,
+            VictimClass::Civilians => civilians |= k < p.start && !in_phrase(k),
+            VictimClass::Militants | VictimClass::People | VictimClass::Others => {}
+        }
+    }
+    civilians
 }
 
 /// Has the sentence bound a victim of some category before?
