@@ -362,6 +362,9 @@ struct Passage {
     /// Some sentence dates the passage, and only by whole years ("last
     /// year", "since 1984", "in 2024").
     year_only: bool,
+    /// A bomb was found and made safe, or an attack stopped, in a sentence
+    /// that names a bomb ("foiled a terror bid by recovering a bomb").
+    foiled_bomb: bool,
     /// A singular noun names one event ("an attack", "the blast"), not a
     /// period's many ("attacks", "violence").
     event_named: bool,
@@ -397,6 +400,7 @@ impl Passage {
             fresh: false,
             year_only: false,
             event_named: false,
+            foiled_bomb: false,
         };
         let mut finer_date = false;
         for &si in &seg.sentences {
@@ -415,6 +419,11 @@ impl Passage {
             p.attempted |= c.happened || c.foiled || c.detonated || c.clash;
             p.typed |= c.event_scores.iter().any(|(_, w)| *w >= 2);
             p.event_named |= one_event_named(doc, lex, si);
+            p.foiled_bomb |= c.foiled
+                && c.event_scores.iter().any(|(t, w)| {
+                    *w > 0 && matches!(t, EventType::Bombing | EventType::SuicideBombing)
+                })
+                && !tells_arrest(doc, si);
             // Who the victims are is told where the figures are.
             p.protected |= c.protected && figures;
             p.shooting |= c.shooting;
@@ -467,6 +476,15 @@ impl Passage {
     fn has(&self, class: ScopeClass) -> bool {
         self.cues.contains(&class)
     }
+}
+
+/// "arresting two suspects with suicide jackets": a seizure, however
+/// foiled the plot.
+fn tells_arrest(doc: &Document, si: usize) -> bool {
+    doc.sentence_tokens(si).iter().any(|t| {
+        let w = t.lower.as_str();
+        w.starts_with("arrest") || w.starts_with("detain") || w == "apprehended" || w == "nabbed"
+    })
 }
 
 /// Does the sentence name one event: an article or demonstrative a word or
@@ -587,6 +605,10 @@ fn statement(p: &Passage) -> bool {
 
 /// `scope.threat_arrest`: arrests, seizures or threat alerts, and nobody is
 /// hurt and no attack or clash is said to have taken place.
+///
+/// A bomb found where it was planted and made safe is a foiled attack, not
+/// a seizure (SCHEMA): "foiled a terror bid by recovering a bomb from a
+/// culvert".
 fn threat_or_arrest(p: &Passage) -> bool {
-    p.anchor_cues.contains(&ScopeClass::ThreatArrest) && !p.figures && !p.happened
+    p.anchor_cues.contains(&ScopeClass::ThreatArrest) && !p.figures && !p.happened && !p.foiled_bomb
 }
