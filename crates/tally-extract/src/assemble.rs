@@ -724,8 +724,11 @@ fn incident_date(
     if seg.role == Role::Main {
         // "Another IBO was conducted in ...", "Separately, ...": an item
         // marked as a further incident is news of its own, no part of a
-        // summary told before it.
-        let may_be_part = !doc.cues[seg.anchor].new_incident;
+        // summary told before it; so is one a shift marker opens
+        // ("Meanwhile, a terrorist was killed ..." after "since the
+        // ceasefire ended in November 2022": `date.shift_not_part`).
+        let cues = &doc.cues[seg.anchor];
+        let may_be_part = !cues.new_incident && !cues.shift;
         let summary_date = (0..seg.anchor)
             .rev()
             .filter(|&si| roles[si] == SentenceRole::Summary)
