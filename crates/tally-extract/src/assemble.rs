@@ -734,11 +734,15 @@ fn incident_date(
         // in 2022. The first IBO took place in ...": the item is a part of
         // the summary of the day's news, not of the older one told between
         // (a monthly count's items keep the nearest summary's date).
+        // One date per summary, nearest summary first.
         let candidates: Vec<&crate::document::DateMention> = (0..seg.anchor)
             .rev()
             .filter(|&si| roles[si] == SentenceRole::Summary)
-            .flat_map(|si| doc.dates_in(si).iter())
-            .filter(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)))
+            .filter_map(|si| {
+                doc.dates_in(si)
+                    .iter()
+                    .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)))
+            })
             .collect();
         let summary_date = candidates
             .iter()

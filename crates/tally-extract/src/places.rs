@@ -270,12 +270,36 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
                 | "headquarters"
         )
         && matches!(after(0), "said" | "says" | "told" | "confirmed" | "added");
-    let official =
-        OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0)) || source_base;
-    let aside = (1..=4).any(|k| ASIDE_BEFORE.contains(&before(k)));
+    // `place.official_of`: "the district police officer of South
+    // Waziristan said", "the regional police officer of Bannu visited":
+    // an official's title names where the office is.
+    let official_of = before(1) == "of"
+        && matches!(
+            before(2),
+            "officer" | "commissioner" | "spokesman" | "spokesperson" | "superintendent"
+        );
+    let official = OFFICIAL_BEFORE.contains(&before(1))
+        || OFFICIAL_AFTER.contains(&after(0))
+        || source_base
+        || official_of;
+    // "a resident of Umr Adda in Tank district", "who currently lived at
+    // a village in Punjab's Bhakkar": a home may take a locality and its
+    // district (`place.home_of_victim`).
+    let aside = (1..=4).any(|k| ASIDE_BEFORE.contains(&before(k)))
+        || (5..=6).any(|k| matches!(before(k), "resident" | "native") && before(k - 1) == "of")
+        || (1..=9).any(|k| {
+            matches!(before(k), "lived" | "lives") && matches!(before(k + 1), "who" | "currently")
+        });
     // "shifted to the district headquarters hospital in Khar": where the
     // wounded were taken, not where they were hurt.
-    let hospital = (1..=4).any(|k| matches!(before(k), "hospital" | "hospitals"))
+    // "the remains were sent to the Punjab Forensic Laboratory in Lahore":
+    // so is where remains or samples were sent.
+    let hospital = (1..=4).any(|k| {
+        matches!(
+            before(k),
+            "hospital" | "hospitals" | "laboratory" | "lab" | "morgue" | "mortuary"
+        )
+    })
         && (2..=9).any(|k| {
             matches!(
                 before(k),
@@ -290,6 +314,7 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
                     | "evacuated"
                     | "flown"
                     | "admitted"
+                    | "sent"
             )
         });
     // "funeral prayers were offered in Kohat", "laid to rest in his
@@ -311,11 +336,12 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
     }) || laid_to_rest(&before);
     // "the Mohmand-Peshawar Road", "Jamrud Road": a road named after a place
     // runs through other districts; "the Hyderabad-Mirpur Khas road": the
-    // place after the hyphen may be two or three words.
+    // place after the hyphen may be two or three words, and so may the
+    // rest of the road's name after it ("the Lakki-Darra Tang Road").
     let road_word = |w: &str| matches!(w, "road" | "highway" | "motorway" | "expressway");
     let road = road_word(after(0))
         || (after(0) == "-" && (2..=4).any(|k| road_word(after(k))))
-        || (before(1) == "-" && matches!(after(0), "road" | "highway" | "motorway"));
+        || (before(1) == "-" && (0..=2).any(|k| road_word(after(k))));
     // `place.base`: "a network based in the neighbouring North Waziristan
     // district", "headquartered in Kabul": where a group lives, not where
     // it struck. Not "an intelligence-based operation in Tank", nor with
@@ -395,6 +421,14 @@ fn accept(toks: &[Token], i: usize, len: usize, candidates: &[usize], lex: &Lexi
         .all(|&c| lex.gazetteer.places[c].needs_context);
     if !needs_context {
         return true;
+    }
+    // `place.gated_in_name`: "a gun attack at Tank Adda": a name that is
+    // also a word, followed by a capitalised word that is no place noun,
+    // is part of a longer name (a bus stand, a square), not the district.
+    if toks.get(i + len).is_some_and(|t| {
+        t.kind == tally_lexicon::TokenKind::Word && t.capitalized && !PLACE_NOUNS.contains(&next)
+    }) {
+        return false;
     }
     let prev = i
         .checked_sub(1)
