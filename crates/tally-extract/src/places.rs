@@ -166,8 +166,10 @@ fn weak_appositions(doc: &mut Document, lex: &Lexicon) {
             .map(|t| t.lower.as_str())
             .collect();
         let comma = gap == [","];
-        let located = matches!(gap.as_slice(), ["in"] | ["in", "the"] | [",", "in"] | [",", "in", "the"])
-            && district(prev.place).is_some_and(|d| Some(d) == district(cur.place));
+        let located = matches!(
+            gap.as_slice(),
+            ["in"] | ["in", "the"] | [",", "in"] | [",", "in", "the"]
+        ) && district(prev.place).is_some_and(|d| Some(d) == district(cur.place));
         if comma || located {
             doc.places[k].weak = true;
         }
@@ -299,24 +301,23 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
             before(k),
             "hospital" | "hospitals" | "laboratory" | "lab" | "morgue" | "mortuary"
         )
-    })
-        && (2..=9).any(|k| {
-            matches!(
-                before(k),
-                "shifted"
-                    | "moved"
-                    | "taken"
-                    | "rushed"
-                    | "brought"
-                    | "referred"
-                    | "transported"
-                    | "airlifted"
-                    | "evacuated"
-                    | "flown"
-                    | "admitted"
-                    | "sent"
-            )
-        });
+    }) && (2..=9).any(|k| {
+        matches!(
+            before(k),
+            "shifted"
+                | "moved"
+                | "taken"
+                | "rushed"
+                | "brought"
+                | "referred"
+                | "transported"
+                | "airlifted"
+                | "evacuated"
+                | "flown"
+                | "admitted"
+                | "sent"
+        )
+    });
     // "funeral prayers were offered in Kohat", "laid to rest in his
     // hometown": where the dead were mourned or buried, not where they died.
     let funeral = (1..=6).any(|k| {
