@@ -771,13 +771,33 @@ fn incident_date(
     if seg.role == Role::Main {
         // "Another IBO was conducted in ...", "Separately, ...": an item
         // marked as a further incident is news of its own, no part of a
-        // summary told before it.
-        let may_be_part = !doc.cues[seg.anchor].new_incident;
-        let summary_date = (0..seg.anchor)
+        // summary told before it; so is one a shift marker opens
+        // ("Meanwhile, a terrorist was killed ..." after "since the
+        // ceasefire ended in November 2022": `date.shift_not_part`).
+        let cues = &doc.cues[seg.anchor];
+        let may_be_part = !cues.new_incident && !cues.shift;
+        // `date.fresh_summary`: "fifteen terrorists were killed in two IBOs
+        // on Saturday. Attacks have risen since the TTP broke its ceasefire
+        // in 2022. The first IBO took place in ...": the item is a part of
+        // the summary of the day's news, not of the older one told between
+        // (a monthly count's items keep the nearest summary's date).
+        // One date per summary, nearest summary first.
+        let candidates: Vec<&crate::document::DateMention> = (0..seg.anchor)
             .rev()
             .filter(|&si| roles[si] == SentenceRole::Summary)
-            .flat_map(|si| doc.dates_in(si).iter())
-            .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)));
+            .filter_map(|si| {
+                doc.dates_in(si)
+                    .iter()
+                    .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)))
+            })
+            .collect();
+        let summary_date = candidates
+            .iter()
+            .find(|d| {
+                not_stale(doc, d.date) && d.date.is_some_and(|x| x.precision() == Precision::Day)
+            })
+            .or(candidates.first())
+            .copied();
         if let Some(d) = summary_date {
             return dated_by(doc, d, evidence);
         }

@@ -83,8 +83,44 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             m
         })
         .collect();
-    weak_appositions(doc);
+    short_forms(doc, lex);
+    weak_appositions(doc, lex);
     dateline_roads(doc, lex);
+}
+
+/// `place.short_form`: "attacks in Dera, Quetta" over a story that names
+/// Dera Bugti: a one-word short form ("Dera" is also Dera Ismail Khan's)
+/// that opens the full name of another place the article names is that
+/// place.
+fn short_forms(doc: &mut Document, lex: &Lexicon) {
+    let places = &lex.gazetteer.places;
+    let full: Vec<usize> = doc
+        .places
+        .iter()
+        .filter(|m| m.tok_end - m.tok_start > 1)
+        .map(|m| m.place)
+        .collect();
+    for k in 0..doc.places.len() {
+        let m = &doc.places[k];
+        let (Some(tok), Some(own)) = (doc.tokens.get(m.tok_start), places.get(m.place)) else {
+            continue;
+        };
+        if m.tok_end - m.tok_start != 1 || own.name.eq_ignore_ascii_case(&tok.lower) {
+            continue;
+        }
+        let opens = |&&c: &&usize| {
+            places.get(c).is_some_and(|p| {
+                p.admin2 != own.admin2
+                    && p.name
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|w| w.eq_ignore_ascii_case(&tok.lower))
+            })
+        };
+        if let Some(&other) = full.iter().find(opens) {
+            doc.places[k].place = other;
+        }
+    }
 }
 
 /// `place.dateline_road`: "BANNU: ... an IED planted on the
@@ -116,15 +152,25 @@ fn dateline_roads(doc: &mut Document, lex: &Lexicon) {
 
 /// `place.apposition`: "two men from Mir Ali, North Waziristan, in Bannu":
 /// the district set after a weak place by a comma names where that place
-/// is, so it is no scene either.
-fn weak_appositions(doc: &mut Document) {
+/// is, so it is no scene either; so does its own district set after it by
+/// "in" ("laid to rest in his native town of Bhag in the Kachhi district").
+fn weak_appositions(doc: &mut Document, lex: &Lexicon) {
+    let district = |i: usize| lex.gazetteer.places.get(i).and_then(|p| p.admin2.as_ref());
     for k in 1..doc.places.len() {
         let (prev, cur) = (&doc.places[k - 1], &doc.places[k]);
-        let apposed = prev.weak
-            && prev.sentence == cur.sentence
-            && cur.tok_start == prev.tok_end + 1
-            && doc.tokens.get(prev.tok_end).is_some_and(|t| t.lower == ",");
-        if apposed {
+        if !prev.weak || prev.sentence != cur.sentence || cur.tok_start <= prev.tok_end {
+            continue;
+        }
+        let gap: Vec<&str> = doc.tokens[prev.tok_end..cur.tok_start]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        let comma = gap == [","];
+        let located = matches!(
+            gap.as_slice(),
+            ["in"] | ["in", "the"] | [",", "in"] | [",", "in", "the"]
+        ) && district(prev.place).is_some_and(|d| Some(d) == district(cur.place));
+        if comma || located {
             doc.places[k].weak = true;
         }
     }
@@ -226,28 +272,52 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
                 | "headquarters"
         )
         && matches!(after(0), "said" | "says" | "told" | "confirmed" | "added");
-    let official =
-        OFFICIAL_BEFORE.contains(&before(1)) || OFFICIAL_AFTER.contains(&after(0)) || source_base;
-    let aside = (1..=4).any(|k| ASIDE_BEFORE.contains(&before(k)));
+    // `place.official_of`: "the district police officer of South
+    // Waziristan said", "the regional police officer of Bannu visited":
+    // an official's title names where the office is.
+    let official_of = before(1) == "of"
+        && matches!(
+            before(2),
+            "officer" | "commissioner" | "spokesman" | "spokesperson" | "superintendent"
+        );
+    let official = OFFICIAL_BEFORE.contains(&before(1))
+        || OFFICIAL_AFTER.contains(&after(0))
+        || source_base
+        || official_of;
+    // "a resident of Umr Adda in Tank district", "who currently lived at
+    // a village in Punjab's Bhakkar": a home may take a locality and its
+    // district (`place.home_of_victim`).
+    let aside = (1..=4).any(|k| ASIDE_BEFORE.contains(&before(k)))
+        || (5..=6).any(|k| matches!(before(k), "resident" | "native") && before(k - 1) == "of")
+        || (1..=9).any(|k| {
+            matches!(before(k), "lived" | "lives") && matches!(before(k + 1), "who" | "currently")
+        });
     // "shifted to the district headquarters hospital in Khar": where the
     // wounded were taken, not where they were hurt.
-    let hospital = (1..=4).any(|k| matches!(before(k), "hospital" | "hospitals"))
-        && (2..=9).any(|k| {
-            matches!(
-                before(k),
-                "shifted"
-                    | "moved"
-                    | "taken"
-                    | "rushed"
-                    | "brought"
-                    | "referred"
-                    | "transported"
-                    | "airlifted"
-                    | "evacuated"
-                    | "flown"
-                    | "admitted"
-            )
-        });
+    // "the remains were sent to the Punjab Forensic Laboratory in Lahore":
+    // so is where remains or samples were sent.
+    let hospital = (1..=4).any(|k| {
+        matches!(
+            before(k),
+            "hospital" | "hospitals" | "laboratory" | "lab" | "morgue" | "mortuary"
+        )
+    }) && (2..=9).any(|k| {
+        matches!(
+            before(k),
+            "shifted"
+                | "moved"
+                | "taken"
+                | "rushed"
+                | "brought"
+                | "referred"
+                | "transported"
+                | "airlifted"
+                | "evacuated"
+                | "flown"
+                | "admitted"
+                | "sent"
+        )
+    });
     // "funeral prayers were offered in Kohat", "laid to rest in his
     // hometown": where the dead were mourned or buried, not where they died.
     let funeral = (1..=6).any(|k| {
@@ -264,23 +334,33 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
                 | "namaz-e-janaza"
                 | "janaza"
         )
-    }) || (before(1) == "in" && before(2) == "rest" && before(3) == "to");
+    }) || laid_to_rest(&before);
     // "the Mohmand-Peshawar Road", "Jamrud Road": a road named after a place
     // runs through other districts; "the Hyderabad-Mirpur Khas road": the
-    // place after the hyphen may be two or three words.
+    // place after the hyphen may be two or three words, and so may the
+    // rest of the road's name after it ("the Lakki-Darra Tang Road").
     let road_word = |w: &str| matches!(w, "road" | "highway" | "motorway" | "expressway");
     let road = road_word(after(0))
         || (after(0) == "-" && (2..=4).any(|k| road_word(after(k))))
-        || (before(1) == "-" && matches!(after(0), "road" | "highway" | "motorway"));
+        || (before(1) == "-" && (0..=2).any(|k| road_word(after(k))));
     // `place.base`: "a network based in the neighbouring North Waziristan
     // district", "headquartered in Kabul": where a group lives, not where
-    // it struck. Not "an intelligence-based operation in Tank".
-    let base = (1..=5).any(|k| {
+    // it struck. Not "an intelligence-based operation in Tank", nor with
+    // the hyphen dropped ("an intelligence based operation was conducted in
+    // Tank"): "based" is a base only when "in" or "at" follows it.
+    let base = (2..=5).any(|k| {
         matches!(before(k), "based" | "headquartered" | "entrenched")
             && before(k + 1) != "-"
-            && (1..k).any(|j| matches!(before(j), "in" | "at"))
+            && matches!(before(k - 1), "in" | "at")
     });
     travel || official || aside || hospital || road || funeral || base
+}
+
+/// `place.funeral`: "laid to rest in Kohat", "laid to rest in his
+/// ancestral graveyard in Bhag": where the dead were buried, however many
+/// words the burial place takes.
+fn laid_to_rest<'a>(before: &impl Fn(usize) -> &'a str) -> bool {
+    (2..=8).any(|k| before(k) == "rest" && before(k + 1) == "to" && before(k - 1) == "in")
 }
 
 /// `place.home_of_victim`: "Sepoy Usman Akhtar (30) of Rawalpindi": a
@@ -342,6 +422,14 @@ fn accept(toks: &[Token], i: usize, len: usize, candidates: &[usize], lex: &Lexi
         .all(|&c| lex.gazetteer.places[c].needs_context);
     if !needs_context {
         return true;
+    }
+    // `place.gated_in_name`: "a gun attack at Tank Adda": a name that is
+    // also a word, followed by a capitalised word that is no place noun,
+    // is part of a longer name (a bus stand, a square), not the district.
+    if toks.get(i + len).is_some_and(|t| {
+        t.kind == tally_lexicon::TokenKind::Word && t.capitalized && !PLACE_NOUNS.contains(&next)
+    }) {
+        return false;
     }
     let prev = i
         .checked_sub(1)

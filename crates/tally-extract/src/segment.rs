@@ -453,8 +453,10 @@ impl State {
         };
         let seg = &self.segs[m];
         let placed = f.district.is_some() || f.local.is_some();
-        let other_district =
-            f.district.is_some() && seg.district.is_some() && f.district != seg.district;
+        let other_district = match (&f.district, &seg.district) {
+            (Some(a), Some(b)) => !same_district(a, b),
+            _ => false,
+        };
         let other_local = f.local.is_some() && seg.local.is_some() && f.local != seg.local;
         (c.new_incident && (placed || f.has_figures || c.happened))
             || (c.shift && (other_district || other_local || (seg.district.is_none() && placed)))
@@ -683,6 +685,19 @@ fn single_scene(doc: &Document, si: usize, lex: &Lexicon) -> Option<String> {
         [one] => Some(one.clone()),
         _ => None,
     }
+}
+
+/// `place.split_district`: "Lower South Waziristan" and "South
+/// Waziristan" (Wana's district as news names it), "Upper Kurram" and
+/// "Kurram": a district split in two keeps its old name as the end of the
+/// new ones' names, and news names the place either way.
+fn same_district(a: &str, b: &str) -> bool {
+    let ends_with = |long: &str, short: &str| {
+        long.len() > short.len()
+            && long.ends_with(short)
+            && long[..long.len() - short.len()].ends_with(' ')
+    };
+    a == b || ends_with(a, b) || ends_with(b, a)
 }
 
 /// How many body sentences may open with a counted recall that is still
