@@ -173,6 +173,8 @@ pub fn build_all(
         .filter(|&i| segs[i].role == Role::Main)
         .collect();
     let mut out = Vec::new();
+    // Incidents the segmenter (not the relevance stage) told as background.
+    let mut recalled = Vec::new();
     for (k, seg) in segs.iter().enumerate() {
         let background = match verdicts.get(k).copied().unwrap_or(Verdict::Keep) {
             Verdict::Keep => false,
@@ -242,6 +244,7 @@ pub fn build_all(
             Some(event_type.as_str().to_string()),
             None,
         ));
+        recalled.push(seg.role == Role::Mentioned && !background);
         out.push(Incident {
             id: String::new(),
             articles: vec![doc.id.clone()],
@@ -266,7 +269,44 @@ pub fn build_all(
             evidence,
         });
     }
+    promote_recent_recaps(doc, &mut out, &recalled);
     out
+}
+
+/// Days before publication within which an incident told second is still
+/// the article's news.
+const RECAP_DAYS: i64 = 3;
+
+/// `segment.recap.recent`: a report that goes on to tell another attack of
+/// the last few days ("A day earlier, a blast in Quetta wounded six";
+/// "On Tuesday, security forces killed 30 terrorists in South Waziristan",
+/// in a Friday paper) reports that attack as news too, although told as
+/// background. It must be fully told (a district no main incident of the
+/// article is in, a day date, figures); an article with no main incident
+/// (a statement, a statistics release) reports none of its recaps.
+fn promote_recent_recaps(doc: &Document, out: &mut [Incident], recalled: &[bool]) {
+    let Some(published) = doc.published else {
+        return;
+    };
+    let mains: Vec<Option<String>> = out
+        .iter()
+        .filter(|i| i.role == Role::Main)
+        .map(|i| i.admin2.clone())
+        .collect();
+    if mains.is_empty() {
+        return;
+    }
+    for (inc, &was_recalled) in out.iter_mut().zip(recalled) {
+        let recent = inc.date.is_some_and(|d| {
+            d.precision() == Precision::Day
+                && (0..=RECAP_DAYS).contains(&(published.ordinal() - d.ordinal()))
+        });
+        let own_district = inc.admin2.is_some() && !mains.contains(&inc.admin2);
+        let told = !inc.killed.is_empty() || !inc.injured.is_empty();
+        if was_recalled && inc.role == Role::Mentioned && recent && own_district && told {
+            inc.role = Role::Main;
+        }
+    }
 }
 
 /// A mentioned segment about the same place as a main one of this article
