@@ -626,18 +626,9 @@ fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>>
     let assigned: Vec<String> = if respectively && districts.len() == stmts.len() {
         districts.iter().map(|d| d.to_string()).collect()
     } else {
-        let mut out = Vec::with_capacity(stmts.len());
-        for (n, &k) in stmts.iter().enumerate() {
-            let c = &doc.casualties[k];
-            let next_figure = stmts.get(n + 1).map(|&j| doc.casualties[j].tok_start);
-            let d = scenes.iter().find(|(at, _)| {
-                *at >= c.tok_end
-                    && *at <= c.tok_end + FIGURE_PLACE_REACH
-                    && next_figure.is_none_or(|nf| *at < nf)
-            })?;
-            out.push(d.1.clone());
-        }
-        out
+        scenes_after(doc, &stmts, &scenes)
+            .filter(|a| distinct(a) >= 2)
+            .or_else(|| scenes_before(doc, si, &stmts, &scenes))?
     };
     let mut parts: Vec<Part> = Vec::new();
     for (k, d) in stmts.into_iter().zip(assigned) {
@@ -650,6 +641,59 @@ fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>>
         }
     }
     (parts.len() >= 2).then_some(parts)
+}
+
+/// Each figure's district when every figure is followed by its place
+/// ("four were killed in North Waziristan, three in Bannu").
+fn scenes_after(
+    doc: &Document,
+    stmts: &[usize],
+    scenes: &[(usize, String)],
+) -> Option<Vec<String>> {
+    let mut out = Vec::with_capacity(stmts.len());
+    for (n, &k) in stmts.iter().enumerate() {
+        let c = &doc.casualties[k];
+        let next_figure = stmts.get(n + 1).map(|&j| doc.casualties[j].tok_start);
+        let d = scenes.iter().find(|(at, _)| {
+            *at >= c.tok_end
+                && *at <= c.tok_end + FIGURE_PLACE_REACH
+                && next_figure.is_none_or(|nf| *at < nf)
+        })?;
+        out.push(d.1.clone());
+    }
+    Some(out)
+}
+
+/// Each figure's district when every clause opens with its place ("In the
+/// third operation in Lakki Marwat, two were killed, while in Khyber
+/// district troops killed one more"): the first scene after the figure before.
+fn scenes_before(
+    doc: &Document,
+    si: usize,
+    stmts: &[usize],
+    scenes: &[(usize, String)],
+) -> Option<Vec<String>> {
+    let mut out = Vec::with_capacity(stmts.len());
+    let mut from = doc.sentences[si].tok_start;
+    for &k in stmts {
+        let c = &doc.casualties[k];
+        let d = scenes
+            .iter()
+            .find(|(at, _)| *at >= from && *at < c.tok_start)?;
+        out.push(d.1.clone());
+        from = c.tok_end;
+    }
+    Some(out)
+}
+
+fn distinct(districts: &[String]) -> usize {
+    let mut seen: Vec<&String> = Vec::new();
+    for d in districts {
+        if !seen.contains(&d) {
+            seen.push(d);
+        }
+    }
+    seen.len()
 }
 
 /// The one district a summary sentence names as a scene, when it names
