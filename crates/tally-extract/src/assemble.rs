@@ -195,7 +195,7 @@ pub fn build_all(
             .collect();
         let event_type = event_type(doc, seg, &killed, &summaries);
         let mut evidence = Vec::new();
-        let date = incident_date(doc, seg, roles, &mut evidence);
+        let date = incident_date(doc, lex, seg, roles, &mut evidence);
         let role = match (seg.role, date, doc.published) {
             _ if background => Role::Mentioned,
             (Role::Main, Some(d), Some(p)) if is_stale(d, p) && !seg.follow_up => Role::Mentioned,
@@ -745,6 +745,7 @@ fn not_stale(doc: &Document, date: Option<IncidentDate>) -> bool {
 
 fn incident_date(
     doc: &Document,
+    lex: &Lexicon,
     seg: &Segment,
     roles: &[SentenceRole],
     evidence: &mut Vec<Evidence>,
@@ -766,11 +767,25 @@ fn incident_date(
         // marked as a further incident is news of its own, no part of a
         // summary told before it.
         let may_be_part = !doc.cues[seg.anchor].new_incident;
-        let summary_date = (0..seg.anchor)
+        let mut summary_date = None;
+        for si in (0..seg.anchor)
             .rev()
             .filter(|&si| roles[si] == SentenceRole::Summary)
-            .flat_map(|si| doc.dates_in(si).iter())
-            .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)));
+        {
+            summary_date = doc
+                .dates_in(si)
+                .iter()
+                .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)));
+            // `date.summary_scene`: "In Lower Dir, militants attacked three
+            // police posts" is the summary of the items after it; undated, it
+            // leaves them undated by any summary told before it (a recall of
+            // "the 2007 clashes").
+            if summary_date.is_some()
+                || (names_district(doc, lex, si) && !doc.sentences[si].headline)
+            {
+                break;
+            }
+        }
         if let Some(d) = summary_date {
             return dated_by(doc, d, evidence);
         }
@@ -797,9 +812,18 @@ fn incident_date(
     None
 }
 
-/// Gazetteer names of facilities ("Karachi University", "Jinnah International
-/// Airport") are landmarks, not settlements: coders name the facility in their
-/// own words, so only towns and localities become the incident's `place`.
+/// Does the sentence name a district-level place as a scene?
+fn names_district(doc: &Document, lex: &Lexicon, si: usize) -> bool {
+    doc.places_in(si).iter().any(|p| {
+        !p.weak
+            && lex
+                .gazetteer
+                .places
+                .get(p.place)
+                .is_some_and(|pl| pl.kind >= PlaceKind::District && pl.admin2.is_some())
+    })
+}
+
 /// The date a mention gives, with its sentence as the date's evidence.
 fn dated_by(
     doc: &Document,
@@ -811,6 +835,9 @@ fn dated_by(
     d.date
 }
 
+/// Gazetteer names of facilities ("Karachi University", "Jinnah International
+/// Airport") are landmarks, not settlements: coders name the facility in their
+/// own words, so only towns and localities become the incident's `place`.
 fn is_facility(name: &str) -> bool {
     const FACILITY: &[&str] = &[
         "university",
