@@ -383,10 +383,12 @@ fn is_weak(toks: &[Token], i: usize, len: usize) -> bool {
         || (before(1) == "-" && matches!(after(0), "road" | "highway" | "motorway"));
     // `place.base`: "a network based in the neighbouring North Waziristan
     // district", "headquartered in Kabul": where a group lives, not where
-    // it struck. Not "an intelligence-based operation in Tank".
+    // it struck. Not "an intelligence-based operation in Tank", nor one
+    // written "intelligence based operation", without the hyphen.
     let base = (1..=5).any(|k| {
         matches!(before(k), "based" | "headquartered" | "entrenched")
             && before(k + 1) != "-"
+            && !matches!(before(k - 1), "operation" | "operations" | "op" | "ops")
             && (1..k).any(|j| matches!(before(j), "in" | "at"))
     });
     travel || official || aside || hospital || road || funeral || base
