@@ -767,24 +767,25 @@ fn incident_date(
         // marked as a further incident is news of its own, no part of a
         // summary told before it.
         let may_be_part = !doc.cues[seg.anchor].new_incident;
+        // `date.summary_scene`: "In Lower Dir, militants attacked three
+        // police posts" is the summary of the items after it; undated, it
+        // leaves them to no older date of a summary told before it (a
+        // recall of "the 2007 clashes").
+        let mut own_scene_passed = false;
         let mut summary_date = None;
         for si in (0..seg.anchor)
             .rev()
             .filter(|&si| roles[si] == SentenceRole::Summary)
         {
+            let fresh_only = own_scene_passed || !may_be_part;
             summary_date = doc
                 .dates_in(si)
                 .iter()
-                .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)));
-            // `date.summary_scene`: "In Lower Dir, militants attacked three
-            // police posts" is the summary of the items after it; undated, it
-            // leaves them undated by any summary told before it (a recall of
-            // "the 2007 clashes").
-            if summary_date.is_some()
-                || (names_district(doc, lex, si) && !doc.sentences[si].headline)
-            {
+                .find(|d| !d.reporting && (!fresh_only || not_stale(doc, d.date)));
+            if summary_date.is_some() {
                 break;
             }
+            own_scene_passed |= names_district(doc, lex, si) && !doc.sentences[si].headline;
         }
         if let Some(d) = summary_date {
             return dated_by(doc, d, evidence);

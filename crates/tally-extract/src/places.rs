@@ -33,8 +33,6 @@ const PREPOSITIONS: &[&str] = &[
 
 pub fn run(doc: &mut Document, lex: &Lexicon) {
     let mut found: Vec<(PlaceMention, Vec<usize>)> = Vec::new();
-    // Mentions (indexes into `found`) that may end a longer name.
-    let mut inside: Vec<usize> = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         let toks = &doc.tokens[s.tok_start..s.tok_end];
         let mut i = 0;
@@ -62,9 +60,6 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             if accept(toks, i, len, &candidates, lex) {
                 let district_word = toks.get(i + len).is_some_and(|t| t.lower == "district")
                     || (i >= 2 && toks[i - 1].lower == "of" && toks[i - 2].lower == "district");
-                if inside_name(doc, toks, i, len, s.headline) {
-                    inside.push(found.len());
-                }
                 found.push((
                     PlaceMention {
                         sentence: si,
@@ -80,7 +75,6 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
             i += len;
         }
     }
-    drop_inside_names(&mut found, &inside, lex);
     let votes = district_votes(&found, lex);
     doc.places = found
         .into_iter()
@@ -91,109 +85,6 @@ pub fn run(doc: &mut Document, lex: &Lexicon) {
         .collect();
     weak_appositions(doc);
     dateline_roads(doc, lex);
-}
-
-/// Capitalised words that open a place's name without making it another
-/// place ("Upper Dir", "North Waziristan"), that stand before one in
-/// running text ("In Bannu"), or that end a name given after the place.
-const NAME_OPENERS: &[&str] = &[
-    "upper",
-    "lower",
-    "north",
-    "south",
-    "east",
-    "west",
-    "central",
-    "greater",
-    "in",
-    "at",
-    "of",
-    "the",
-    "from",
-    "to",
-    "near",
-    "and",
-    "for",
-    "on",
-    "by",
-    "with",
-    "district",
-    "tehsil",
-    "city",
-    "town",
-    "village",
-    "division",
-    "province",
-    "areas",
-    "area",
-    // An institution named after the town it is in ("Army Public School Peshawar").
-    "school",
-    "college",
-    "university",
-    "hospital",
-    "station",
-    "cantonment",
-    "cantt",
-    "camp",
-    "jail",
-    "prison",
-    "airport",
-    "police",
-    "club",
-    "press",
-    "centre",
-    "center",
-    "headquarters",
-];
-
-/// `place.inside_name`: a one-word name that ends a longer proper name the
-/// gazetteer does not hold ("the Nasir Bagh area" in Peshawar, "Tor Darra")
-/// is not that place when nothing else in the article is in its district:
-/// the capitalised word before it, in running text, is part of the name
-/// (titles written in capitals, "DPO Bannu", are not). A locality of a
-/// district the article names ("Ratta Kulachi" in a Dera Ismail Khan
-/// story) is kept.
-fn drop_inside_names(found: &mut Vec<(PlaceMention, Vec<usize>)>, inside: &[usize], lex: &Lexicon) {
-    if inside.is_empty() {
-        return;
-    }
-    let district_of = |c: &usize| {
-        lex.gazetteer
-            .places
-            .get(*c)
-            .and_then(|p| p.admin2.as_deref())
-    };
-    let named_elsewhere = |k: usize| {
-        found[k].1.iter().filter_map(district_of).any(|d| {
-            found.iter().enumerate().any(|(j, (_, cands))| {
-                j != k
-                    && !inside.contains(&j)
-                    && cands.iter().filter_map(district_of).any(|o| o == d)
-            })
-        })
-    };
-    let drop: Vec<usize> = inside
-        .iter()
-        .copied()
-        .filter(|&k| !named_elsewhere(k))
-        .collect();
-    let mut k = 0;
-    found.retain(|_| {
-        k += 1;
-        !drop.contains(&(k - 1))
-    });
-}
-
-fn inside_name(doc: &Document, toks: &[Token], i: usize, len: usize, headline: bool) -> bool {
-    if len != 1 || i < 2 || headline {
-        return false;
-    }
-    let prev = &toks[i - 1];
-    let word = doc.text.get(prev.start..prev.end).unwrap_or("");
-    prev.capitalized
-        && word.chars().all(char::is_alphabetic)
-        && word.chars().skip(1).any(char::is_lowercase)
-        && !NAME_OPENERS.contains(&prev.lower.as_str())
 }
 
 /// `place.dateline_road`: "BANNU: ... an IED planted on the
