@@ -1268,6 +1268,9 @@ const PASSIVE_AUX: &[&str] = &["was", "were", "been", "being", "be", "is", "are"
 /// it is the attacker ("a suicide bomber killed two policemen") or belongs
 /// to an earlier verb ("killed two policemen and three civilians and
 /// injured 15"), unless an auxiliary makes it passive.
+/// How many words the names after "including" may take before the verb.
+const INCLUDED_NAMES_REACH: usize = 12;
+
 fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<(Verb, Gap)> {
     let mut k = p.end;
     let mut steps = 0;
@@ -1310,6 +1313,13 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
         }
         let t = &toks[k];
         let w = t.lower.as_str();
+        // `figure.including_names`: "five khwarij including Kharji ring
+        // leader Abidullah @ Turab were sent to hell": the names a list
+        // gives after "including" (titles, aliases, signs) stand before the
+        // verb as one apposition.
+        if matches!(w, "including" | "incl") {
+            clause_budget = INCLUDED_NAMES_REACH;
+        }
         names_ok |= matches!(w, "including" | "among" | "incl");
         // "two policemen, head constable Gul Nawaz and constable Irfan Khan, were injured"
         if w == "," && k == p.end {
