@@ -602,7 +602,15 @@ fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
     if w(j) == "of" && w(j + 1) == "the" {
         j += 2;
     }
-    if let Some((end, class, target)) = noun_after(toks, j, 3, lex) {
+    if let Some(found) = noun_after(toks, j, 3, lex) {
+        // `figure.more_modified`: "two more Indian sponsored khwarij": "more"
+        // is no head when modifiers and a noun of its own follow it.
+        let (end, class, target) = match found.1 {
+            VictimClass::Others => noun_after(toks, found.0, 2, lex)
+                .filter(|h| concrete(h.1).is_some())
+                .unwrap_or(found),
+            _ => found,
+        };
         p.end = end;
         p.class = class;
         p.target = target;
