@@ -173,6 +173,8 @@ pub fn build_all(
         .filter(|&i| segs[i].role == Role::Main)
         .collect();
     let mut out = Vec::new();
+    // Incidents the segmenter (not the relevance stage) told as background.
+    let mut recalled = Vec::new();
     for (k, seg) in segs.iter().enumerate() {
         let background = match verdicts.get(k).copied().unwrap_or(Verdict::Keep) {
             Verdict::Keep => false,
@@ -193,7 +195,7 @@ pub fn build_all(
             .collect();
         let event_type = event_type(doc, seg, &killed, &summaries);
         let mut evidence = Vec::new();
-        let date = incident_date(doc, seg, roles, &mut evidence);
+        let date = incident_date(doc, lex, seg, roles, &mut evidence);
         let role = match (seg.role, date, doc.published) {
             _ if background => Role::Mentioned,
             (Role::Main, Some(d), Some(p)) if is_stale(d, p) && !seg.follow_up => Role::Mentioned,
@@ -242,6 +244,7 @@ pub fn build_all(
             Some(event_type.as_str().to_string()),
             None,
         ));
+        recalled.push(seg.role == Role::Mentioned && !background);
         out.push(Incident {
             id: String::new(),
             articles: vec![doc.id.clone()],
@@ -266,7 +269,44 @@ pub fn build_all(
             evidence,
         });
     }
+    promote_recent_recaps(doc, &mut out, &recalled);
     out
+}
+
+/// Days before publication within which an incident told second is still
+/// the article's news.
+const RECAP_DAYS: i64 = 3;
+
+/// `segment.recap.recent`: a report that goes on to tell another attack of
+/// the last few days ("A day earlier, a blast in Quetta wounded six";
+/// "On Tuesday, security forces killed 30 terrorists in South Waziristan",
+/// in a Friday paper) reports that attack as news too, although told as
+/// background. It must be fully told (a district no main incident of the
+/// article is in, a day date, figures); an article with no main incident
+/// (a statement, a statistics release) reports none of its recaps.
+fn promote_recent_recaps(doc: &Document, out: &mut [Incident], recalled: &[bool]) {
+    let Some(published) = doc.published else {
+        return;
+    };
+    let mains: Vec<Option<String>> = out
+        .iter()
+        .filter(|i| i.role == Role::Main)
+        .map(|i| i.admin2.clone())
+        .collect();
+    if mains.is_empty() {
+        return;
+    }
+    for (inc, &was_recalled) in out.iter_mut().zip(recalled) {
+        let recent = inc.date.is_some_and(|d| {
+            d.precision() == Precision::Day
+                && (0..=RECAP_DAYS).contains(&(published.ordinal() - d.ordinal()))
+        });
+        let own_district = inc.admin2.is_some() && !mains.contains(&inc.admin2);
+        let told = !inc.killed.is_empty() || !inc.injured.is_empty();
+        if was_recalled && inc.role == Role::Mentioned && recent && own_district && told {
+            inc.role = Role::Main;
+        }
+    }
 }
 
 /// A mentioned segment about the same place as a main one of this article
@@ -752,6 +792,7 @@ fn not_stale(doc: &Document, date: Option<IncidentDate>) -> bool {
 
 fn incident_date(
     doc: &Document,
+    lex: &Lexicon,
     seg: &Segment,
     roles: &[SentenceRole],
     evidence: &mut Vec<Evidence>,
@@ -781,16 +822,25 @@ fn incident_date(
         // in 2022. The first IBO took place in ...": the item is a part of
         // the summary of the day's news, not of the older one told between
         // (a monthly count's items keep the nearest summary's date).
+        // `date.summary_scene`: "In Lower Dir, militants attacked three
+        // police posts" is the summary of the items after it; undated, it
+        // leaves them to no older date of a summary told before it (a
+        // recall of "the 2007 clashes").
         // One date per summary, nearest summary first.
-        let candidates: Vec<&crate::document::DateMention> = (0..seg.anchor)
+        let mut own_scene_passed = false;
+        let mut candidates: Vec<&crate::document::DateMention> = Vec::new();
+        for si in (0..seg.anchor)
             .rev()
             .filter(|&si| roles[si] == SentenceRole::Summary)
-            .filter_map(|si| {
-                doc.dates_in(si)
-                    .iter()
-                    .find(|d| !d.reporting && (may_be_part || not_stale(doc, d.date)))
-            })
-            .collect();
+        {
+            let fresh_only = own_scene_passed || !may_be_part;
+            let found = doc
+                .dates_in(si)
+                .iter()
+                .find(|d| !d.reporting && (!fresh_only || not_stale(doc, d.date)));
+            candidates.extend(found);
+            own_scene_passed |= names_district(doc, lex, si) && !doc.sentences[si].headline;
+        }
         let summary_date = candidates
             .iter()
             .find(|d| {
@@ -824,9 +874,18 @@ fn incident_date(
     None
 }
 
-/// Gazetteer names of facilities ("Karachi University", "Jinnah International
-/// Airport") are landmarks, not settlements: coders name the facility in their
-/// own words, so only towns and localities become the incident's `place`.
+/// Does the sentence name a district-level place as a scene?
+fn names_district(doc: &Document, lex: &Lexicon, si: usize) -> bool {
+    doc.places_in(si).iter().any(|p| {
+        !p.weak
+            && lex
+                .gazetteer
+                .places
+                .get(p.place)
+                .is_some_and(|pl| pl.kind >= PlaceKind::District && pl.admin2.is_some())
+    })
+}
+
 /// The date a mention gives, with its sentence as the date's evidence.
 fn dated_by(
     doc: &Document,
@@ -838,6 +897,9 @@ fn dated_by(
     d.date
 }
 
+/// Gazetteer names of facilities ("Karachi University", "Jinnah International
+/// Airport") are landmarks, not settlements: coders name the facility in their
+/// own words, so only towns and localities become the incident's `place`.
 fn is_facility(name: &str) -> bool {
     const FACILITY: &[&str] = &[
         "university",

@@ -88,6 +88,12 @@ const SKIP_LEFT: &[&str] = &[
     "also",
     "including",
     "some",
+    // `figure.quoted_verb`: troops \u{201c}successfully neutralised\u{201d} three more
+    // terrorists: the quotes a press release closes after its verb are no word.
+    "\"",
+    "\u{201d}",
+    "\u{2019}",
+    "'",
 ];
 const SUBSET_BEFORE: &[&str] = &["including", "incl", "among"];
 
@@ -662,7 +668,15 @@ fn phrase_from_number(toks: &[Token], n: &NumberSpan, lex: &Lexicon) -> Phrase {
     if w(j) == "of" && matches!(w(j + 1), "the" | "his" | "her" | "their" | "its") {
         j += 2;
     }
-    if let Some((end, class, target)) = noun_after(toks, j, 3, lex) {
+    if let Some(found) = noun_after(toks, j, 3, lex) {
+        // `figure.more_modified`: "two more Indian sponsored khwarij": "more"
+        // is no head when modifiers and a noun of its own follow it.
+        let (end, class, target) = match found.1 {
+            VictimClass::Others => noun_after(toks, found.0, 2, lex)
+                .filter(|h| concrete(h.1).is_some())
+                .unwrap_or(found),
+            _ => found,
+        };
         p.end = end;
         p.class = class;
         p.target = target;
@@ -1355,6 +1369,9 @@ const PASSIVE_AUX: &[&str] = &["was", "were", "been", "being", "be", "is", "are"
 /// it is the attacker ("a suicide bomber killed two policemen") or belongs
 /// to an earlier verb ("killed two policemen and three civilians and
 /// injured 15"), unless an auxiliary makes it passive.
+/// How many words the names after "including" may take before the verb.
+const INCLUDED_NAMES_REACH: usize = 12;
+
 fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Option<(Verb, Gap)> {
     let mut k = p.end;
     let mut steps = 0;
@@ -1397,6 +1414,13 @@ fn scan_right(p: &Phrase, all: &[Phrase], verbs: &[Verb], toks: &[Token]) -> Opt
         }
         let t = &toks[k];
         let w = t.lower.as_str();
+        // `figure.including_names`: "five khwarij including Kharji ring
+        // leader Abidullah @ Turab were sent to hell": the names a list
+        // gives after "including" (titles, aliases, signs) stand before the
+        // verb as one apposition.
+        if matches!(w, "including" | "incl") {
+            clause_budget = INCLUDED_NAMES_REACH;
+        }
         names_ok |= matches!(w, "including" | "among" | "incl");
         // "two policemen, head constable Gul Nawaz and constable Irfan Khan, were injured"
         if w == "," && k == p.end {

@@ -125,6 +125,10 @@ pub fn run(doc: &Document, lex: &Lexicon) -> (Vec<Segment>, Vec<SentenceRole>) {
                 || single_scene(doc, si, lex).is_none()
                 || items_follow(doc, si));
         if summed {
+            if let Some(districts) = counted_districts(doc, si, lex) {
+                st.open_counted(doc, si, &Facts::of(doc, si, lex), districts);
+                continue;
+            }
             st.roles[si] = SentenceRole::Summary;
             // `segment.scene_summary`: "two separate encounters took place in
             // North Waziristan": a count of events in one district sets the
@@ -531,6 +535,30 @@ impl State {
     /// One incident per district of a split sentence: the first joins the
     /// current story when it is in the same district (or the story has
     /// none), the others open incidents of their own.
+    /// `segment.scene_summary.districts`: one incident per district of a
+    /// counted summary; the figure they share is none of theirs alone.
+    fn open_counted(&mut self, doc: &Document, si: usize, f: &Facts, districts: Vec<String>) {
+        let shared: Vec<(usize, usize)> = doc
+            .casualties_in(si)
+            .iter()
+            .map(|c| (c.sentence, c.tok_start))
+            .collect();
+        for d in districts {
+            self.open_main(
+                si,
+                Facts {
+                    district: Some(d),
+                    local: None,
+                    ..f.clone()
+                },
+            );
+            if let Some(m) = self.current_main {
+                self.segs[m].locked = true;
+                self.segs[m].excluded.clone_from(&shared);
+            }
+        }
+    }
+
     fn open_parts(&mut self, doc: &Document, si: usize, f: &Facts, parts: Vec<Part>) {
         let key = |k: usize| (doc.casualties[k].sentence, doc.casualties[k].tok_start);
         let all: Vec<(usize, usize)> = parts
@@ -628,18 +656,9 @@ fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>>
     let assigned: Vec<String> = if respectively && districts.len() == stmts.len() {
         districts.iter().map(|d| d.to_string()).collect()
     } else {
-        let mut out = Vec::with_capacity(stmts.len());
-        for (n, &k) in stmts.iter().enumerate() {
-            let c = &doc.casualties[k];
-            let next_figure = stmts.get(n + 1).map(|&j| doc.casualties[j].tok_start);
-            let d = scenes.iter().find(|(at, _)| {
-                *at >= c.tok_end
-                    && *at <= c.tok_end + FIGURE_PLACE_REACH
-                    && next_figure.is_none_or(|nf| *at < nf)
-            })?;
-            out.push(d.1.clone());
-        }
-        out
+        scenes_after(doc, &stmts, &scenes)
+            .filter(|a| distinct(a) >= 2)
+            .or_else(|| scenes_before(doc, si, &stmts, &scenes))?
     };
     let mut parts: Vec<Part> = Vec::new();
     for (k, d) in stmts.into_iter().zip(assigned) {
@@ -652,6 +671,59 @@ fn district_parts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<Part>>
         }
     }
     (parts.len() >= 2).then_some(parts)
+}
+
+/// Each figure's district when every figure is followed by its place
+/// ("four were killed in North Waziristan, three in Bannu").
+fn scenes_after(
+    doc: &Document,
+    stmts: &[usize],
+    scenes: &[(usize, String)],
+) -> Option<Vec<String>> {
+    let mut out = Vec::with_capacity(stmts.len());
+    for (n, &k) in stmts.iter().enumerate() {
+        let c = &doc.casualties[k];
+        let next_figure = stmts.get(n + 1).map(|&j| doc.casualties[j].tok_start);
+        let d = scenes.iter().find(|(at, _)| {
+            *at >= c.tok_end
+                && *at <= c.tok_end + FIGURE_PLACE_REACH
+                && next_figure.is_none_or(|nf| *at < nf)
+        })?;
+        out.push(d.1.clone());
+    }
+    Some(out)
+}
+
+/// Each figure's district when every clause opens with its place ("In the
+/// third operation in Lakki Marwat, two were killed, while in Khyber
+/// district troops killed one more"): the first scene after the figure before.
+fn scenes_before(
+    doc: &Document,
+    si: usize,
+    stmts: &[usize],
+    scenes: &[(usize, String)],
+) -> Option<Vec<String>> {
+    let mut out = Vec::with_capacity(stmts.len());
+    let mut from = doc.sentences[si].tok_start;
+    for &k in stmts {
+        let c = &doc.casualties[k];
+        let d = scenes
+            .iter()
+            .find(|(at, _)| *at >= from && *at < c.tok_start)?;
+        out.push(d.1.clone());
+        from = c.tok_end;
+    }
+    Some(out)
+}
+
+fn distinct(districts: &[String]) -> usize {
+    let mut seen: Vec<&String> = Vec::new();
+    for d in districts {
+        if !seen.contains(&d) {
+            seen.push(d);
+        }
+    }
+    seen.len()
 }
 
 /// The one district a summary sentence names as a scene, when it names
@@ -752,6 +824,62 @@ fn other_kind(doc: &Document, si: usize, anchor: usize) -> bool {
         })
     };
     matches!((kind(si), kind(anchor)), (Some(a), Some(b)) if a != b)
+}
+
+/// `segment.scene_summary.districts`: "Two more engagements took place in
+/// Khyber and Bannu districts, resulting in the killing of three": a count
+/// of events that names as many districts, none told in another sentence
+/// before it or soon after, is one event in each.
+fn counted_districts(doc: &Document, si: usize, lex: &Lexicon) -> Option<Vec<String>> {
+    let c = &doc.cues[si];
+    if doc.sentences[si].headline || c.background || c.scope.contains(&ScopeClass::Statistics) {
+        return None;
+    }
+    let dated_period = doc
+        .dates_in(si)
+        .iter()
+        .any(|d| d.date.is_some_and(|x| x.precision() != Precision::Day));
+    if dated_period {
+        return None;
+    }
+    let n = event_count(doc, si)?;
+    let mut districts: Vec<String> = Vec::new();
+    for p in doc.places_in(si).iter().filter(|p| !p.weak) {
+        let Some(pl) = lex.gazetteer.places.get(p.place) else {
+            continue;
+        };
+        if pl.kind == PlaceKind::District {
+            if let Some(d) = pl.admin2.clone().filter(|d| !districts.contains(d)) {
+                districts.push(d);
+            }
+        }
+    }
+    // Items told before or after it ("the attacks in Panjgur and Noshki",
+    // recalled) make it a summary of them.
+    let told_elsewhere = (0..si)
+        .chain((si + 1..doc.sentences.len()).take(ITEMS_WITHIN))
+        .any(|k| {
+            districts
+                .iter()
+                .any(|d| mentions_district(doc, k, Some(d), lex))
+        });
+    (n >= 2 && districts.len() == n && !told_elsewhere).then_some(districts)
+}
+
+/// The number of events a sentence counts: "two more engagements", "three
+/// separate attacks" (a number at most two words before a plural event noun).
+fn event_count(doc: &Document, si: usize) -> Option<usize> {
+    let s = &doc.sentences[si];
+    let toks = doc.sentence_tokens(si);
+    let plural = |k: usize| {
+        toks.get(k - s.tok_start)
+            .is_some_and(|t| PLURAL_EVENTS.contains(&t.lower.as_str()) || t.lower == "encounters")
+    };
+    doc.numbers
+        .iter()
+        .filter(|n| n.tok_start >= s.tok_start && n.tok_end <= s.tok_end)
+        .find(|n| (n.tok_end..n.tok_end + 3).any(plural))
+        .and_then(|n| usize::try_from(n.count.best).ok())
 }
 
 /// Sentences after a summary in which its items may be told.
